@@ -1,8 +1,18 @@
-"""Exception hierarchy for adcgraph: every error the package raises on purpose."""
+"""One exception family for everything a user can get wrong.
+
+Every message names what was wrong and where (file, line, value, expected form), so the CLI
+can print it as is and exit non-zero without a traceback.
+"""
+
+from __future__ import annotations
 
 
 class AdcGraphError(Exception):
-    """Base class of every error adcgraph raises on purpose."""
+    """Base class of every error adcgraph reports to a user.
+
+    >>> str(AdcGraphError("graph/sources/adcs.tsv:3: unknown prefix 'FOO'"))
+    "graph/sources/adcs.tsv:3: unknown prefix 'FOO'"
+    """
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -10,24 +20,28 @@ class AdcGraphError(Exception):
 
 
 class InputFileError(AdcGraphError):
-    """An input file is missing, unreadable or malformed."""
+    """A curated source or imported file is malformed (names file, line, column and value)."""
 
 
 class OntologyFileError(AdcGraphError):
-    """An ontology file (OBO, OWL, OBO Graphs JSON) cannot be read or parsed."""
+    """An OBO, OWL or OBO Graphs file could not be read."""
 
 
 class MappingError(AdcGraphError):
-    """A mapping (for example an SSSOM row) is invalid or inconsistent."""
+    """A mapping set (SSSOM) is malformed or conflicts with curated identifiers."""
+
+
+class ValidationError(AdcGraphError):
+    """The built graph breaks a SHACL shape or the ontology is inconsistent."""
 
 
 class QueryError(AdcGraphError):
-    """A query against the knowledge graph is invalid or failed."""
+    """A SPARQL query or a named query's parameters are invalid."""
 
 
 class StoreError(AdcGraphError):
-    """The graph store cannot be opened, loaded or written."""
+    """The store or a remote endpoint cannot be opened or reached."""
 
 
 class ResolutionError(AdcGraphError):
-    """An identifier or name cannot be resolved to a known entity."""
+    """A name, CURIE or IRI does not resolve to an entity of the graph."""
