@@ -1,0 +1,295 @@
+"""The only home of pyoxigraph: the embedded on-disk store, in-memory graphs, remote endpoints.
+
+A *backend* answers SPARQL: :class:`EmbeddedBackend` wraps an Oxigraph store on disk,
+:class:`EndpointBackend` any SPARQL 1.1 Protocol endpoint. :func:`open_backend` picks one from
+a location string, the way oaklib picks an adapter: a URL is an endpoint, anything else a path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from adcgraph import vocab
+from adcgraph.errors import InputFileError, QueryError, StoreError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+STORE_ENV = "ADCGRAPH_STORE"
+VERSION_FILE = "adcgraph-version.json"
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Bindings = Mapping[str, Term]
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+def default_store_path() -> Path:
+    """Where the embedded store lives: ``$ADCGRAPH_STORE``, else ``<repository>/var/store``.
+
+    >>> default_store_path().name
+    'store'
+    """
+    configured = os.environ.get(STORE_ENV)
+    return Path(configured) if configured else PROJECT_ROOT / "var" / "store"
+
+
+def iri(value: str) -> ox.NamedNode:
+    """A named node for an IRI, or a CURIE expanded with the project's prefix map.
+
+    >>> iri("MONDO:0005494").value
+    'http://purl.obolibrary.org/obo/MONDO_0005494'
+    """
+    if value.startswith(("http://", "https://", "urn:")):
+        return ox.NamedNode(value)
+    return ox.NamedNode(vocab.expand(value))
+
+
+def literal(value: str | int | float | bool, datatype: str | None = None) -> ox.Literal:
+    """A literal, typed when ``datatype`` (an IRI) is given."""
+    if datatype is None:
+        return ox.Literal(value)
+    return ox.Literal(str(value).lower() if isinstance(value, bool) else str(value),
+                      datatype=ox.NamedNode(datatype))
+
+
+def parse_rdf(path: Path, fmt: ox.RdfFormat | None = None) -> Iterator[ox.Quad]:
+    """Parse an RDF file, raising InputFileError with the file, line and reason on bad syntax.
+
+    >>> quads = list(parse_rdf(Path("ontology/adcgraph.ttl")))
+    >>> len(quads) > 100
+    True
+    """
+    fmt = fmt or ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
+    try:
+        yield from ox.parse(path=str(path), format=fmt)
+    except SyntaxError as error:
+        raise InputFileError(f"{path}:{_syntax_position(error)}: {error.msg}") from None
+    except OSError as error:
+        raise InputFileError(f"{path}: cannot read: {error.strerror}") from None
+
+
+def _syntax_position(error: SyntaxError) -> str:
+    if error.lineno is None:
+        return "?"
+    return f"{error.lineno}:{error.offset}" if error.offset else str(error.lineno)
+
+
+def memory_store(quads: Iterable[ox.Quad] = ()) -> ox.Store:
+    """An in-memory store holding ``quads`` (for validation and tests)."""
+    store = ox.Store()
+    store.extend(quads)
+    return store
+
+
+def select(store: ox.Store, query: str, bindings: Bindings | None = None) -> list[dict[str, Term]]:
+    """Run a SELECT on a store, with variables bound to RDF terms, as a list of dicts.
+
+    Oxigraph substitutes bound variables only when the query projects them, so every
+    parameter must appear in the SELECT clause.
+
+    >>> store = memory_store(parse_rdf(Path("ontology/adcgraph.ttl")))
+    >>> rows = select(store, "SELECT ?c ?l WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#label> ?l }",
+    ...               {"c": iri("adco:ADC")})
+    >>> rows[0]["l"].value
+    'antibody-drug conjugate'
+    """
+    result = store.query(query, substitutions=_substitutions(bindings),
+                         use_default_graph_as_union=True)
+    if not isinstance(result, ox.QuerySolutions):
+        raise QueryError("expected a SELECT query")
+    names = [variable.value for variable in result.variables]
+    return [
+        {name: solution[name] for name in names if solution[name] is not None}
+        for solution in result
+    ]
+
+
+def _substitutions(bindings: Bindings | None) -> dict[ox.Variable, Term]:
+    return {ox.Variable(name): term for name, term in (bindings or {}).items()}
+
+
+class Backend(Protocol):
+    """Something that answers SPARQL queries with parameters bound as RDF terms."""
+
+    location: str
+
+    def query(self, text: str, bindings: Bindings | None = None) -> QueryResult:
+        """Run a query and return pyoxigraph results."""
+        ...
+
+
+@dataclass
+class EmbeddedBackend:
+    """The embedded on-disk Oxigraph store (the default graph is the union of all graphs)."""
+
+    store: ox.Store
+    location: str
+
+    def query(self, text: str, bindings: Bindings | None = None) -> QueryResult:
+        """Run a query in process; syntax errors become QueryError with the position."""
+        try:
+            return self.store.query(text, substitutions=_substitutions(bindings),
+                                    use_default_graph_as_union=True)
+        except SyntaxError as error:
+            raise QueryError(f"malformed SPARQL query: {error}") from None
+        except OSError as error:
+            raise QueryError(f"query failed: {error}") from None
+
+
+@dataclass
+class EndpointBackend:
+    """A remote SPARQL 1.1 Protocol endpoint (QLever, Virtuoso, GraphDB, an Oxigraph server).
+
+    Bound parameters travel as a trailing ``VALUES`` clause written from RDF terms, because
+    the protocol has no parameter binding.
+    """
+
+    location: str
+    timeout_s: float = 60.0
+
+    def query(self, text: str, bindings: Bindings | None = None) -> QueryResult:
+        """POST the query and parse the standard results (JSON) or RDF (N-Triples)."""
+        body = urllib.parse.urlencode({"query": text + _values_clause(bindings)}).encode()
+        request = urllib.request.Request(
+            self.location, data=body, method="POST",
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
+                payload = response.read()
+                content_type = response.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as error:
+            detail = error.read().decode("utf-8", "replace").strip()[:500]
+            raise QueryError(f"endpoint {self.location} rejected the query "
+                             f"(HTTP {error.code}): {detail}") from None
+        except (urllib.error.URLError, TimeoutError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            raise StoreError(f"cannot reach SPARQL endpoint {self.location}: {reason}") from None
+        if "n-triples" in content_type:
+            return _triples_result(payload)
+        return ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
+
+
+def _values_clause(bindings: Bindings | None) -> str:
+    if not bindings:
+        return ""
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(str(term) for term in bindings.values())
+    return f"\nVALUES ({names}) {{ ({terms}) }}"
+
+
+def _triples_result(payload: bytes) -> ox.QueryTriples:
+    store = memory_store(ox.Quad(t.subject, t.predicate, t.object)
+                         for t in ox.parse(payload, format=ox.RdfFormat.N_TRIPLES))
+    return store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+
+
+def open_backend(location: str | Path | None = None, *, read_only: bool = True) -> Backend:
+    """Open the store at ``location``: an ``http(s)://`` SPARQL endpoint or a store directory.
+
+    >>> open_backend("http://localhost:7878/query").location
+    'http://localhost:7878/query'
+    """
+    text = str(location) if location is not None else ""
+    if text.startswith(("http://", "https://")):
+        return EndpointBackend(text)
+    return EmbeddedBackend(open_store(Path(text) if text else default_store_path(),
+                                      read_only=read_only), text or str(default_store_path()))
+
+
+def open_store(path: Path, *, read_only: bool = True) -> ox.Store:
+    """Open an existing on-disk store; StoreError when there is none."""
+    if not (path / VERSION_FILE).exists():
+        raise StoreError(f"no adcgraph store at {path}; run `adcgraph build` first")
+    try:
+        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+    except OSError as error:
+        raise StoreError(f"cannot open the store at {path}: {error}") from None
+
+
+def store_version(path: Path) -> dict[str, str]:
+    """The version record written next to a store (a content hash of what was loaded)."""
+    version_path = path / VERSION_FILE
+    if not version_path.exists():
+        raise StoreError(f"no adcgraph store at {path}; run `adcgraph build` first")
+    return json.loads(version_path.read_text(encoding="utf-8"))
+
+
+def write_store(path: Path, graphs: Mapping[str, Iterable[ox.Triple]], version: dict[str, str],
+                extra_files: Iterable[Path] = ()) -> None:
+    """Create a new on-disk store at ``path`` atomically: build beside it, then swap.
+
+    If anything fails, the previous store at ``path`` is left as it was.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.building-", dir=path.parent))
+    try:
+        store = ox.Store(str(staging))
+        for graph, triples in graphs.items():
+            name = ox.NamedNode(graph)
+            store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+        store.flush()
+        store.optimize()
+        del store
+        for extra in extra_files:
+            shutil.copy2(extra, staging / extra.name)
+        (staging / VERSION_FILE).write_text(json.dumps(version, indent=1, sort_keys=True),
+                                            encoding="utf-8")
+        swap_directory(staging, path)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def swap_directory(new: Path, target: Path) -> None:
+    """Replace directory ``target`` by ``new`` with renames, so readers never see half a store."""
+    retired = target.with_name(f".{target.name}.retired")
+    if retired.exists():
+        shutil.rmtree(retired)
+    if target.exists():
+        target.rename(retired)
+    new.rename(target)
+    if retired.exists():
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+@contextmanager
+def writable_store(path: Path) -> Iterator[ox.Store]:
+    """Open an existing store for writing (imports); StoreError when there is none."""
+    store = open_store(path, read_only=False)
+    try:
+        yield store
+    finally:
+        store.flush()
+
+
+def serialize_rdf(quads: Iterable[ox.Quad], fmt: str, prefixes: Mapping[str, str]) -> bytes:
+    """Serialise quads to bytes in one of :data:`RDF_FORMATS` (triples drop the graph name)."""
+    rdf_format = RDF_FORMATS[fmt]
+    if not rdf_format.supports_datasets:
+        quads = (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+        if fmt == "turtle":
+            return ox.serialize(quads, format=rdf_format, prefixes=dict(prefixes)) or b""
+    return ox.serialize(quads, format=rdf_format) or b""
