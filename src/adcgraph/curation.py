@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -90,149 +91,219 @@ EVIDENCE = _code("evidence_type", "evidence_type", required=True)
 STATUS = _code("curation_status", "curation_status", required=True)
 DISEASE_STATE = _code("disease_state", "disease_state")
 DRUG_IDS = ("DRUGBANK", "CHEMBL.COMPOUND", "CHEBI", "NCIT", "PUBCHEM.COMPOUND")
-DRUG_XREFS = _xref("xrefs", "DRUGBANK", "CHEMBL.COMPOUND", "CHEBI", "NCIT", "PUBCHEM.COMPOUND", "UMLS", "MESH")
+DRUG_XREFS = _xref(
+    "xrefs", "DRUGBANK", "CHEMBL.COMPOUND", "CHEBI", "NCIT", "PUBCHEM.COMPOUND", "UMLS", "MESH"
+)
 
 TABLES: dict[str, Table] = {
     table.name: table
     for table in (
-        Table("references", None, (
-            _id("PMID", "DOI"),
-            _text("first_author"),
-            Column("year", Kind.YEAR),
-            _text("journal"),
-            _xref("pmid_or_doi", "PMID", "DOI"),
-            Column("verified", Kind.BOOL, required=True),
-        )),
-        Table("diseases", None, (
-            _id("MONDO"),
-            _text("label", required=True),
-            _text("synonyms", multi=True),
-            _xref("mesh", "MESH"),
-            _xref("doid", "DOID"),
-            _xref("ncit", "NCIT"),
-            _xref("efo", "EFO"),
-            _ref("parents", "diseases", multi=True),
-        )),
-        Table("genes", None, (
-            _id("HGNC"),
-            _text("symbol", required=True),
-            _text("name", required=True),
-            _text("synonyms", multi=True),
-        )),
-        Table("variants", "variant", (
-            _id("DBSNP"),
-            _text("label", required=True),
-            _ref("gene", "genes", required=True),
-            _text("change"),
-            _text("synonyms", multi=True),
-        )),
-        Table("payload_classes", "payload-class", (
-            _id(),
-            _text("label", required=True),
-            _ref("parent", "payload_classes"),
-            _text("mechanism_of_action", required=True),
-            _text("synonyms", multi=True),
-            _xref("xrefs", "CHEBI", "NCIT", "MESH"),
-        )),
-        Table("payloads", "payload", (
-            _id("CHEBI", "CHEMBL.COMPOUND", "PUBCHEM.COMPOUND", "NCIT"),
-            _text("label", required=True),
-            _ref("payload_class", "payload_classes", required=True),
-            _text("synonyms", multi=True),
-            _xref("xrefs", "CHEBI", "CHEMBL.COMPOUND", "PUBCHEM.COMPOUND", "NCIT", "DRUGBANK", "MESH"),
-        )),
-        Table("linkers", "linker", (
-            _id(),
-            _text("label", required=True),
-            Column("cleavable", Kind.BOOL, required=True),
-            _code("cleavage", "cleavage", required=True),
-            _text("chemistry"),
-            _text("synonyms", multi=True),
-        )),
-        Table("antibodies", "antibody", (
-            _id(),
-            _text("label", required=True),
-            _ref("targets", "genes", required=True, multi=True),
-            _text("isotype"),
-            _text("synonyms", multi=True),
-        )),
-        Table("adcs", "adc", (
-            _id(*DRUG_IDS),
-            _text("label", required=True),
-            _text("synonyms", multi=True),
-            _ref("targets", "genes", required=True, multi=True),
-            _ref("antibody", "antibodies", required=True),
-            _ref("payload", "payloads", required=True),
-            _ref("linker", "linkers", required=True),
-            Column("dar", Kind.DECIMAL),
-            DRUG_XREFS,
-            _code("development_status", "development_status", required=True),
-            CITATIONS,
-            STATUS,
-        )),
-        Table("drugs", "drug", (
-            _id(*DRUG_IDS),
-            _text("label", required=True),
-            _code("drug_type", "drug_type", required=True),
-            _text("drug_class", required=True),
-            _ref("targets", "genes", multi=True),
-            _text("synonyms", multi=True),
-            DRUG_XREFS,
-        )),
-        Table("trials", None, (
-            _id("NCT"),
-            _text("label", required=True),
-            _code("phase", "phase", required=True),
-            _ref("citations", "references", multi=True),
-        )),
-        Table("mechanisms", "mechanism", (
-            _id(),
-            _text("label", required=True),
-            _code("category", "mechanism_category", required=True),
-            _ref("genes", "genes", multi=True),
-            _ref("variants", "variants", multi=True),
-            _text("definition", required=True),
-        )),
-        Table("resistance_claims", "claim", (
-            _id(),
-            _ref("mechanism", "mechanisms", required=True),
-            _ref("affects", "adcs", "payload_classes", required=True),
-            _ref("disease", "diseases", required=True),
-            DISEASE_STATE,
-            EVIDENCE,
-            CITATIONS,
-            STATUS,
-            _text("finding", required=True),
-        )),
-        Table("strategies", "strategy", (
-            _id(),
-            _text("label", required=True),
-            _code("strategy_type", "strategy_type", required=True),
-            _ref("adcs", "adcs", multi=True),
-            _ref("drugs", "drugs", multi=True),
-            _ref("addresses", "mechanisms", multi=True),
-            _ref("disease", "diseases", required=True),
-            DISEASE_STATE,
-            _ref("trials", "trials", multi=True),
-            _code("phase", "phase", required=True),
-            _text("result"),
-            EVIDENCE,
-            CITATIONS,
-            STATUS,
-        )),
-        Table("indications", "indication", (
-            _id(),
-            _ref("adc", "adcs", required=True),
-            _ref("disease", "diseases", required=True),
-            DISEASE_STATE,
-            _code("status", "indication_status", required=True),
-            _text("agency"),
-            Column("year", Kind.YEAR),
-            _ref("trials", "trials", multi=True),
-            EVIDENCE,
-            CITATIONS,
-            STATUS,
-        )),
+        Table(
+            "references",
+            None,
+            (
+                _id("PMID", "DOI"),
+                _text("first_author"),
+                Column("year", Kind.YEAR),
+                _text("journal"),
+                _xref("pmid_or_doi", "PMID", "DOI"),
+                Column("verified", Kind.BOOL, required=True),
+            ),
+        ),
+        Table(
+            "diseases",
+            None,
+            (
+                _id("MONDO"),
+                _text("label", required=True),
+                _text("synonyms", multi=True),
+                _xref("mesh", "MESH"),
+                _xref("doid", "DOID"),
+                _xref("ncit", "NCIT"),
+                _xref("efo", "EFO"),
+                _ref("parents", "diseases", multi=True),
+            ),
+        ),
+        Table(
+            "genes",
+            None,
+            (
+                _id("HGNC"),
+                _text("symbol", required=True),
+                _text("name", required=True),
+                _text("synonyms", multi=True),
+            ),
+        ),
+        Table(
+            "variants",
+            "variant",
+            (
+                _id("DBSNP"),
+                _text("label", required=True),
+                _ref("gene", "genes", required=True),
+                _text("change"),
+                _text("synonyms", multi=True),
+            ),
+        ),
+        Table(
+            "payload_classes",
+            "payload-class",
+            (
+                _id(),
+                _text("label", required=True),
+                _ref("parent", "payload_classes"),
+                _text("mechanism_of_action", required=True),
+                _text("synonyms", multi=True),
+                _xref("xrefs", "CHEBI", "NCIT", "MESH"),
+            ),
+        ),
+        Table(
+            "payloads",
+            "payload",
+            (
+                _id("CHEBI", "CHEMBL.COMPOUND", "PUBCHEM.COMPOUND", "NCIT"),
+                _text("label", required=True),
+                _ref("payload_class", "payload_classes", required=True),
+                _text("synonyms", multi=True),
+                _xref(
+                    "xrefs",
+                    "CHEBI",
+                    "CHEMBL.COMPOUND",
+                    "PUBCHEM.COMPOUND",
+                    "NCIT",
+                    "DRUGBANK",
+                    "MESH",
+                ),
+            ),
+        ),
+        Table(
+            "linkers",
+            "linker",
+            (
+                _id(),
+                _text("label", required=True),
+                Column("cleavable", Kind.BOOL, required=True),
+                _code("cleavage", "cleavage", required=True),
+                _text("chemistry"),
+                _text("synonyms", multi=True),
+            ),
+        ),
+        Table(
+            "antibodies",
+            "antibody",
+            (
+                _id(),
+                _text("label", required=True),
+                _ref("targets", "genes", required=True, multi=True),
+                _text("isotype"),
+                _text("synonyms", multi=True),
+            ),
+        ),
+        Table(
+            "adcs",
+            "adc",
+            (
+                _id(*DRUG_IDS),
+                _text("label", required=True),
+                _text("synonyms", multi=True),
+                _ref("targets", "genes", required=True, multi=True),
+                _ref("antibody", "antibodies", required=True),
+                _ref("payload", "payloads", required=True),
+                _ref("linker", "linkers", required=True),
+                Column("dar", Kind.DECIMAL),
+                DRUG_XREFS,
+                _code("development_status", "development_status", required=True),
+                CITATIONS,
+                STATUS,
+            ),
+        ),
+        Table(
+            "drugs",
+            "drug",
+            (
+                _id(*DRUG_IDS),
+                _text("label", required=True),
+                _code("drug_type", "drug_type", required=True),
+                _text("drug_class", required=True),
+                _ref("targets", "genes", multi=True),
+                _text("synonyms", multi=True),
+                DRUG_XREFS,
+            ),
+        ),
+        Table(
+            "trials",
+            None,
+            (
+                _id("NCT"),
+                _text("label", required=True),
+                _code("phase", "phase", required=True),
+                _ref("citations", "references", multi=True),
+            ),
+        ),
+        Table(
+            "mechanisms",
+            "mechanism",
+            (
+                _id(),
+                _text("label", required=True),
+                _code("category", "mechanism_category", required=True),
+                _ref("genes", "genes", multi=True),
+                _ref("variants", "variants", multi=True),
+                _text("definition", required=True),
+            ),
+        ),
+        Table(
+            "resistance_claims",
+            "claim",
+            (
+                _id(),
+                _ref("mechanism", "mechanisms", required=True),
+                _ref("affects", "adcs", "payload_classes", required=True),
+                _ref("disease", "diseases", required=True),
+                DISEASE_STATE,
+                EVIDENCE,
+                CITATIONS,
+                STATUS,
+                _text("finding", required=True),
+            ),
+        ),
+        Table(
+            "strategies",
+            "strategy",
+            (
+                _id(),
+                _text("label", required=True),
+                _code("strategy_type", "strategy_type", required=True),
+                _ref("adcs", "adcs", multi=True),
+                _ref("drugs", "drugs", multi=True),
+                _ref("addresses", "mechanisms", multi=True),
+                _ref("disease", "diseases", required=True),
+                DISEASE_STATE,
+                _ref("trials", "trials", multi=True),
+                _code("phase", "phase", required=True),
+                _text("result"),
+                EVIDENCE,
+                CITATIONS,
+                STATUS,
+            ),
+        ),
+        Table(
+            "indications",
+            "indication",
+            (
+                _id(),
+                _ref("adc", "adcs", required=True),
+                _ref("disease", "diseases", required=True),
+                DISEASE_STATE,
+                _code("status", "indication_status", required=True),
+                _text("agency"),
+                Column("year", Kind.YEAR),
+                _ref("trials", "trials", multi=True),
+                EVIDENCE,
+                CITATIONS,
+                STATUS,
+            ),
+        ),
     )
 }
 
@@ -338,11 +409,16 @@ def order_issues(curation: Curation) -> list[Issue]:
     """Rows that are not sorted by id (diff-friendliness; `adcgraph lint --fix-order` fixes)."""
     issues = []
     for records in curation.tables.values():
-        for previous, record in zip(records, records[1:], strict=False):
+        for previous, record in itertools.pairwise(records):
             if record.id < previous.id:
                 issues.append(
-                    Issue(record.path, record.line, "id", record.id,
-                          f"rows are not sorted by id (comes after {previous.id!r})")
+                    Issue(
+                        record.path,
+                        record.line,
+                        "id",
+                        record.id,
+                        f"rows are not sorted by id (comes after {previous.id!r})",
+                    )
                 )
                 break
     return issues
@@ -376,8 +452,15 @@ def _read_table(path: Path, table: Table, codes: Codes) -> tuple[list[Record], l
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(table.columns):
-            issues.append(Issue(path, line, "", "", f"expected {len(table.columns)} "
-                                f"tab-separated fields, found {len(row)}"))
+            issues.append(
+                Issue(
+                    path,
+                    line,
+                    "",
+                    "",
+                    f"expected {len(table.columns)} tab-separated fields, found {len(row)}",
+                )
+            )
             continue
         cells: dict[str, tuple[str, ...]] = {}
         for column, raw in zip(table.columns, row, strict=True):
@@ -388,16 +471,20 @@ def _read_table(path: Path, table: Table, codes: Codes) -> tuple[list[Record], l
             continue
         record = Record(table.name, path, line, cells)
         if record.id in seen:
-            issues.append(Issue(path, line, "id", record.id,
-                                f"duplicate id (first on line {seen[record.id]})"))
+            issues.append(
+                Issue(
+                    path, line, "id", record.id, f"duplicate id (first on line {seen[record.id]})"
+                )
+            )
             continue
         seen[record.id] = line
         records.append(record)
     return records, issues
 
 
-def _parse_cell(raw: str, column: Column, table: Table,
-                codes: Codes) -> tuple[tuple[str, ...], list[str]]:
+def _parse_cell(
+    raw: str, column: Column, table: Table, codes: Codes
+) -> tuple[tuple[str, ...], list[str]]:
     text = raw.strip()
     if not text:
         return (), (["a value is required"] if column.required else [])
@@ -490,6 +577,13 @@ def _dangling_references(curation: Curation) -> list[Issue]:
                 for value in record.many(column.name):
                     if not any(value in ids[name] for name in column.tables):
                         where = " or ".join(TABLES[name].filename for name in column.tables)
-                        issues.append(Issue(record.path, record.line, column.name, value,
-                                            f"dangling reference: no row with this id in {where}"))
+                        issues.append(
+                            Issue(
+                                record.path,
+                                record.line,
+                                column.name,
+                                value,
+                                f"dangling reference: no row with this id in {where}",
+                            )
+                        )
     return issues

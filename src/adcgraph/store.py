@@ -33,14 +33,6 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Bindings = Mapping[str, Term]
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
-
 
 def default_store_path() -> Path:
     """Where the embedded store lives: ``$ADCGRAPH_STORE``, else ``<repository>/var/store``.
@@ -67,8 +59,10 @@ def literal(value: str | int | float | bool, datatype: str | None = None) -> ox.
     """A literal, typed when ``datatype`` (an IRI) is given."""
     if datatype is None:
         return ox.Literal(value)
-    return ox.Literal(str(value).lower() if isinstance(value, bool) else str(value),
-                      datatype=ox.NamedNode(datatype))
+    return ox.Literal(
+        str(value).lower() if isinstance(value, bool) else str(value),
+        datatype=ox.NamedNode(datatype),
+    )
 
 
 def parse_rdf(path: Path, fmt: ox.RdfFormat | None = None) -> Iterator[ox.Quad]:
@@ -107,13 +101,17 @@ def select(store: ox.Store, query: str, bindings: Bindings | None = None) -> lis
     parameter must appear in the SELECT clause.
 
     >>> store = memory_store(parse_rdf(Path("ontology/adcgraph.ttl")))
-    >>> rows = select(store, "SELECT ?c ?l WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#label> ?l }",
+    >>> rows = select(store, "SELECT ?c ?l WHERE { ?c rdfs:label ?l }",
     ...               {"c": iri("adco:ADC")})
     >>> rows[0]["l"].value
     'antibody-drug conjugate'
     """
-    result = store.query(query, substitutions=_substitutions(bindings),
-                         use_default_graph_as_union=True)
+    result = store.query(
+        query,
+        substitutions=_substitutions(bindings),
+        prefixes=vocab.sparql_prefixes(),
+        use_default_graph_as_union=True,
+    )
     if not isinstance(result, ox.QuerySolutions):
         raise QueryError("expected a SELECT query")
     names = [variable.value for variable in result.variables]
@@ -147,8 +145,12 @@ class EmbeddedBackend:
     def query(self, text: str, bindings: Bindings | None = None) -> QueryResult:
         """Run a query in process; syntax errors become QueryError with the position."""
         try:
-            return self.store.query(text, substitutions=_substitutions(bindings),
-                                    use_default_graph_as_union=True)
+            return self.store.query(
+                text,
+                substitutions=_substitutions(bindings),
+                prefixes=vocab.sparql_prefixes(),
+                use_default_graph_as_union=True,
+            )
         except SyntaxError as error:
             raise QueryError(f"malformed SPARQL query: {error}") from None
         except OSError as error:
@@ -168,9 +170,13 @@ class EndpointBackend:
 
     def query(self, text: str, bindings: Bindings | None = None) -> QueryResult:
         """POST the query and parse the standard results (JSON) or RDF (N-Triples)."""
-        body = urllib.parse.urlencode({"query": text + _values_clause(bindings)}).encode()
+        declarations = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in vocab.sparql_prefixes().items())
+        full_text = declarations + text + _values_clause(bindings)
+        body = urllib.parse.urlencode({"query": full_text}).encode()
         request = urllib.request.Request(
-            self.location, data=body, method="POST",
+            self.location,
+            data=body,
+            method="POST",
             headers={
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
@@ -182,8 +188,9 @@ class EndpointBackend:
                 content_type = response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as error:
             detail = error.read().decode("utf-8", "replace").strip()[:500]
-            raise QueryError(f"endpoint {self.location} rejected the query "
-                             f"(HTTP {error.code}): {detail}") from None
+            raise QueryError(
+                f"endpoint {self.location} rejected the query (HTTP {error.code}): {detail}"
+            ) from None
         except (urllib.error.URLError, TimeoutError, OSError) as error:
             reason = getattr(error, "reason", error)
             raise StoreError(f"cannot reach SPARQL endpoint {self.location}: {reason}") from None
@@ -201,8 +208,10 @@ def _values_clause(bindings: Bindings | None) -> str:
 
 
 def _triples_result(payload: bytes) -> ox.QueryTriples:
-    store = memory_store(ox.Quad(t.subject, t.predicate, t.object)
-                         for t in ox.parse(payload, format=ox.RdfFormat.N_TRIPLES))
+    store = memory_store(
+        ox.Quad(t.subject, t.predicate, t.object)
+        for t in ox.parse(payload, format=ox.RdfFormat.N_TRIPLES)
+    )
     return store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
 
 
@@ -215,8 +224,10 @@ def open_backend(location: str | Path | None = None, *, read_only: bool = True) 
     text = str(location) if location is not None else ""
     if text.startswith(("http://", "https://")):
         return EndpointBackend(text)
-    return EmbeddedBackend(open_store(Path(text) if text else default_store_path(),
-                                      read_only=read_only), text or str(default_store_path()))
+    return EmbeddedBackend(
+        open_store(Path(text) if text else default_store_path(), read_only=read_only),
+        text or str(default_store_path()),
+    )
 
 
 def open_store(path: Path, *, read_only: bool = True) -> ox.Store:
@@ -237,8 +248,12 @@ def store_version(path: Path) -> dict[str, str]:
     return json.loads(version_path.read_text(encoding="utf-8"))
 
 
-def write_store(path: Path, graphs: Mapping[str, Iterable[ox.Triple]], version: dict[str, str],
-                extra_files: Iterable[Path] = ()) -> None:
+def write_store(
+    path: Path,
+    graphs: Mapping[str, Iterable[ox.Triple]],
+    version: dict[str, str],
+    extra_files: Iterable[Path] = (),
+) -> None:
     """Create a new on-disk store at ``path`` atomically: build beside it, then swap.
 
     If anything fails, the previous store at ``path`` is left as it was.
@@ -255,8 +270,9 @@ def write_store(path: Path, graphs: Mapping[str, Iterable[ox.Triple]], version: 
         del store
         for extra in extra_files:
             shutil.copy2(extra, staging / extra.name)
-        (staging / VERSION_FILE).write_text(json.dumps(version, indent=1, sort_keys=True),
-                                            encoding="utf-8")
+        (staging / VERSION_FILE).write_text(
+            json.dumps(version, indent=1, sort_keys=True), encoding="utf-8"
+        )
         swap_directory(staging, path)
     finally:
         if staging.exists():
@@ -283,13 +299,3 @@ def writable_store(path: Path) -> Iterator[ox.Store]:
         yield store
     finally:
         store.flush()
-
-
-def serialize_rdf(quads: Iterable[ox.Quad], fmt: str, prefixes: Mapping[str, str]) -> bytes:
-    """Serialise quads to bytes in one of :data:`RDF_FORMATS` (triples drop the graph name)."""
-    rdf_format = RDF_FORMATS[fmt]
-    if not rdf_format.supports_datasets:
-        quads = (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
-        if fmt == "turtle":
-            return ox.serialize(quads, format=rdf_format, prefixes=dict(prefixes)) or b""
-    return ox.serialize(quads, format=rdf_format) or b""

@@ -191,6 +191,16 @@ def patterns() -> dict[str, str]:
     }
 
 
+@cache
+def sparql_prefixes() -> dict[str, str]:
+    """Prefixes declared for every SPARQL query: the written prefix -> URI prefix.
+
+    >>> sparql_prefixes()["MONDO"]
+    'http://purl.obolibrary.org/obo/MONDO_'
+    """
+    return {str(item["prefix"]): str(item["uri_prefix"]) for item in prefix_records()}
+
+
 def expand(curie: str) -> str:
     """Expand a CURIE to an IRI, accepting any Bioregistry synonym of the prefix.
 

@@ -1,0 +1,255 @@
+"""The adcgraph command line: a thin layer over the Python API.
+
+Heavy libraries are imported inside commands so that `adcgraph --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from adcgraph.errors import AdcGraphError
+
+F = TypeVar("F", bound=Callable[..., Any])
+RESULT_FORMATS = ("table", "tsv", "csv", "json")
+
+
+class AdcGraphGroup(click.Group):
+    """A click group that turns AdcGraphError into a clean message and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AdcGraphError as error:
+            click.echo(f"Error: {error.message}", err=True)
+            ctx.exit(1)
+
+
+def store_option(function: F) -> F:
+    return click.option(
+        "--store",
+        "store_path",
+        type=click.Path(path_type=Path),
+        envvar="ADCGRAPH_STORE",
+        help="Directory of the embedded Oxigraph store [default: <repo>/var/store; "
+        "env ADCGRAPH_STORE].",
+    )(function)
+
+
+def endpoint_option(function: F) -> F:
+    return click.option(
+        "--endpoint",
+        metavar="URL",
+        help="Query this SPARQL 1.1 endpoint instead of the embedded store.",
+    )(function)
+
+
+def result_format_option(function: F) -> F:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(RESULT_FORMATS),
+        default="table",
+        show_default=True,
+        help="Output: a table, or standard SPARQL 1.1 results (tsv, csv, json).",
+    )(function)
+
+
+def open_query_backend(store_path: Path | None, endpoint: str | None) -> Any:
+    """The embedded store (built on first use) or a remote endpoint."""
+    from adcgraph import store
+    from adcgraph.build import ensure_store
+
+    if endpoint:
+        return store.open_backend(endpoint)
+    return store.open_backend(ensure_store(store_path))
+
+
+def read_query_argument(query: str) -> str:
+    """Query text, ``@file`` or ``-`` for standard input."""
+    if query == "-":
+        return sys.stdin.read()
+    if query.startswith("@"):
+        path = Path(query[1:])
+        if not path.exists():
+            raise AdcGraphError(f"query file {path} does not exist")
+        return path.read_text(encoding="utf-8")
+    return query
+
+
+@click.group(cls=AdcGraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="adcgraph")
+def cli() -> None:
+    """adcgraph: a knowledge graph of resistance to antibody-drug conjugates.
+
+    \b
+    Example:
+      adcgraph build
+      adcgraph sparql 'SELECT * WHERE { ?adc a adco:ADC } LIMIT 5'
+    """
+
+
+@cli.command()
+@store_option
+@click.option("--no-reason", is_flag=True, help="Skip the OWL reasoner (no Java needed).")
+def build(store_path: Path | None, no_reason: bool) -> None:
+    """Validate the curated sources and build the store and the Turtle release.
+
+    \b
+    Example:
+      adcgraph build
+      ADCGRAPH_STORE=/tmp/adc adcgraph build --no-reason
+    """
+    from adcgraph.build import BuildPaths
+    from adcgraph.build import build as run_build
+
+    report = run_build(BuildPaths(store=store_path), run_reasoner=not no_reason)
+    click.echo(
+        f"built {report.records} records into {report.curated_triples} curated, "
+        f"{report.inferred_triples} inferred and {report.ontology_triples} ontology triples\n"
+        f"store:   {report.store} (version {report.version})\n"
+        f"release: {report.release}"
+    )
+
+
+@cli.command()
+@click.option("--fix-order", is_flag=True, help="Sort every source file by id, in place.")
+def lint(fix_order: bool) -> None:
+    """Check the curated sources (fast; no store is written).
+
+    \b
+    Example:
+      adcgraph lint
+      adcgraph lint --fix-order
+    """
+    from adcgraph.build import SOURCES_DIR
+    from adcgraph.curation import TABLES, order_issues, read_sources, sort_table_file
+    from adcgraph.ontology import controlled_values
+
+    if fix_order:
+        for table in TABLES.values():
+            if sort_table_file(SOURCES_DIR / table.filename):
+                click.echo(f"sorted {table.filename}")
+    curation = read_sources(SOURCES_DIR, controlled_values())
+    unsorted = order_issues(curation)
+    for issue in unsorted:
+        click.echo(str(issue), err=True)
+    if unsorted:
+        raise AdcGraphError("rows are not sorted; run `adcgraph lint --fix-order`")
+    click.echo(f"{curation.count()} records in {len(curation.tables)} tables: ok")
+
+
+@cli.command()
+@store_option
+@endpoint_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def stats(store_path: Path | None, endpoint: str | None, fmt: str) -> None:
+    """Count nodes per class and triples per predicate and per named graph.
+
+    \b
+    Example:
+      adcgraph stats
+      adcgraph stats --format json
+    """
+    import dataclasses
+    import json
+
+    from adcgraph.stats import graph_stats
+
+    counts = graph_stats(open_query_backend(store_path, endpoint))
+    if fmt == "json":
+        click.echo(json.dumps(dataclasses.asdict(counts), indent=1))
+        return
+    for title, values in (
+        ("class", counts.classes),
+        ("predicate", counts.predicates),
+        ("graph", counts.graphs),
+    ):
+        click.echo(f"{title:<48} count")
+        for key, value in values.items():
+            click.echo(f"{key:<48} {value}")
+        click.echo()
+
+
+@cli.command()
+@click.argument("query")
+@store_option
+@endpoint_option
+@result_format_option
+def sparql(query: str, store_path: Path | None, endpoint: str | None, fmt: str) -> None:
+    """Run a SPARQL query: text, @file, or - for standard input.
+
+    The default graph is the union of all graphs; the prefixes of the project's prefix map
+    (adco:, MONDO:, HGNC: ...) must be declared as usual.
+
+    \b
+    Example:
+      adcgraph sparql 'PREFIX adco: <https://w3id.org/adcgraph/ontology#>
+        SELECT ?adc ?label WHERE { ?adc a adco:ADC ; rdfs:label ?label }' --format csv
+      adcgraph sparql @queries/adcs-by-payload-class.rq --format json
+    """
+    from adcgraph.results import render
+
+    backend = open_query_backend(store_path, endpoint)
+    click.echo(render(backend.query(read_query_argument(query)), fmt), nl=False)
+
+
+@cli.command("export")
+@store_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "ntriples", "nquads", "jsonld"]),
+    default="turtle",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="File to write (replaced atomically).",
+)
+@click.option(
+    "--include-ontology/--no-ontology",
+    default=False,
+    show_default=True,
+    help="Also export the ontology graph.",
+)
+def export_command(store_path: Path | None, fmt: str, output: Path, include_ontology: bool) -> None:
+    """Export the graph as Turtle, N-Triples, N-Quads (named graphs kept) or JSON-LD.
+
+    \b
+    Example:
+      adcgraph export --format turtle -o adcgraph.ttl
+      adcgraph export --format nquads -o adcgraph.nq
+    """
+    from adcgraph import store as store_module
+    from adcgraph import vocab
+    from adcgraph.build import ensure_store
+    from adcgraph.export import serialize_quads, write_atomically
+
+    graph_store = store_module.open_store(ensure_store(store_path))
+    quads = [
+        quad
+        for quad in graph_store.quads_for_pattern(None, None, None, None)
+        if include_ontology or str(quad.graph_name.value) != vocab.ONTOLOGY_GRAPH
+    ]
+    data = serialize_quads(quads, fmt)
+    write_atomically(output, data)
+    click.echo(f"wrote {len(quads)} statements to {output} ({fmt})")
+
+
+def main() -> None:
+    """Console entry point."""
+    cli(prog_name="adcgraph")
+
+
+if __name__ == "__main__":
+    main()

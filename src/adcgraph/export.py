@@ -1,0 +1,115 @@
+"""Write the graph for other tools: deterministic Turtle, N-Triples, N-Quads, JSON-LD."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from adcgraph import vocab
+
+EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "jsonld")
+SAFE_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+RDF_TYPE = vocab.RDF + "type"
+
+
+def release_prefixes() -> dict[str, str]:
+    """Prefixes offered to Turtle writers: the project's map (primary URI prefixes only)."""
+    return {str(r["prefix"]): str(r["uri_prefix"]) for r in vocab.prefix_records()}
+
+
+def deterministic_turtle(
+    triples: Iterable[ox.Triple], prefixes: Mapping[str, str], header: str = ""
+) -> str:
+    """Serialise triples as Turtle whose bytes depend only on the set of triples.
+
+    Subjects, predicates (``rdf:type`` first) and objects are sorted; only the prefixes used
+    are declared; IRIs whose local part is not a safe prefixed name are written in full.
+
+    >>> t = ox.Triple(ox.NamedNode("http://purl.obolibrary.org/obo/MONDO_0005494"),
+    ...               ox.NamedNode(vocab.RDFS + "label"), ox.Literal("TNBC"))
+    >>> print(deterministic_turtle([t], {"MONDO": "http://purl.obolibrary.org/obo/MONDO_",
+    ...                                  "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}))
+    @prefix MONDO: <http://purl.obolibrary.org/obo/MONDO_> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    <BLANKLINE>
+    MONDO:0005494 rdfs:label "TNBC" .
+    <BLANKLINE>
+    """
+    namespaces = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+    used: set[str] = set()
+
+    def name(node: ox.NamedNode) -> str:
+        for prefix, namespace in namespaces:
+            if node.value.startswith(namespace):
+                local = node.value[len(namespace) :]
+                if SAFE_LOCAL.match(local):
+                    used.add(prefix)
+                    return f"{prefix}:{local}"
+        return str(node)
+
+    def term(node: ox.NamedNode | ox.Literal | ox.BlankNode) -> str:
+        if isinstance(node, ox.NamedNode):
+            return name(node)
+        if isinstance(node, ox.Literal) and node.datatype.value not in (
+            vocab.XSD + "string",
+            vocab.RDF + "langString",
+        ):
+            return f"{ox.Literal(node.value)}^^{name(node.datatype)}"
+        return str(node)
+
+    by_subject: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for triple in triples:
+        predicate = "a" if triple.predicate.value == RDF_TYPE else name(triple.predicate)
+        by_subject[term(triple.subject)][predicate].add(term(triple.object))
+    blocks = []
+    for subject in sorted(by_subject):
+        predicates = by_subject[subject]
+        ordered = sorted(predicates, key=lambda p: (p != "a", p))
+        lines = [f"    {p} {' , '.join(sorted(predicates[p]))}" for p in ordered]
+        body = " ;\n".join(lines).lstrip()
+        blocks.append(f"{subject} {body} .\n" if len(lines) == 1 else f"{subject}\n    {body} .\n")
+    declarations = "".join(f"@prefix {p}: <{prefixes[p]}> .\n" for p in sorted(used))
+    return header + declarations + "\n" + "\n".join(blocks)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write bytes to ``path`` through a temporary file and a rename, never half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def serialize_quads(quads: Iterable[ox.Quad], fmt: str) -> bytes:
+    """Serialise the store's quads: Turtle (deterministic), N-Triples (sorted), N-Quads, JSON-LD.
+
+    >>> q = ox.Quad(ox.NamedNode("http://x/a"), ox.NamedNode("http://x/b"), ox.Literal("c"),
+    ...             ox.NamedNode("http://x/g"))
+    >>> serialize_quads([q], "nquads")
+    b'<http://x/a> <http://x/b> "c" <http://x/g> .\\n'
+    """
+    quads = list(quads)
+    if fmt == "turtle":
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
+        return deterministic_turtle(triples, release_prefixes()).encode("utf-8")
+    if fmt == "ntriples":
+        lines = sorted({f"{q.subject} {q.predicate} {q.object} .\n" for q in quads})
+        return "".join(lines).encode("utf-8")
+    if fmt == "nquads":
+        lines = sorted({f"{q} .\n" for q in quads})
+        return "".join(lines).encode("utf-8")
+    if fmt == "jsonld":
+        triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+        return ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b""
+    raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")

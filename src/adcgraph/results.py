@@ -1,0 +1,58 @@
+"""Render SPARQL results: standard SPARQL 1.1 JSON / CSV / TSV, or a readable table."""
+
+from __future__ import annotations
+
+import io
+
+import pyoxigraph as ox
+
+from adcgraph import vocab
+from adcgraph.store import QueryResult
+
+RESULT_FORMATS = ("table", "tsv", "csv", "json")
+_STANDARD = {
+    "json": ox.QueryResultsFormat.JSON,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+
+
+def render(result: QueryResult, fmt: str) -> str:
+    """Render a query result; SELECT/ASK in a standard format or a table, graphs as N-Triples.
+
+    >>> store = ox.Store()
+    >>> print(render(store.query("ASK { ?s ?p ?o }"), "json"))
+    {"head":{},"boolean":false}
+    """
+    if isinstance(result, ox.QueryTriples):
+        return (result.serialize(format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+    if fmt in _STANDARD:
+        return (result.serialize(format=_STANDARD[fmt]) or b"").decode("utf-8")
+    if isinstance(result, ox.QueryBoolean):
+        return "true" if bool(result) else "false"
+    return table(result)
+
+
+def short(term: object) -> str:
+    """A term as a person reads it: CURIEs for known IRIs, plain text for literals."""
+    if isinstance(term, ox.NamedNode):
+        return vocab.compress(term.value)
+    if isinstance(term, ox.Literal):
+        return term.value
+    return "" if term is None else str(term)
+
+
+def table(solutions: ox.QuerySolutions) -> str:
+    """A rich table of SELECT solutions (IRIs shortened to CURIEs)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    names = [variable.value for variable in solutions.variables]
+    grid = Table(*names, show_lines=False, header_style="bold")
+    count = 0
+    for solution in solutions:
+        grid.add_row(*(short(solution[name]) for name in names))
+        count += 1
+    buffer = io.StringIO()
+    Console(file=buffer, width=160, force_terminal=False, color_system=None).print(grid)
+    return buffer.getvalue() + f"{count} row{'s' if count != 1 else ''}\n"
