@@ -31,7 +31,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SYNTHETIC = "https://w3id.org/adcgraph/synthetic/"
 TRIPLES_PER_NODE = 2  # rdf:type and rdfs:label
-POPULARITY_SIGMA = 1.1  # lognormal sigma: gene degree p99 / median about 13, as in Hetionet
+POPULARITY_SIGMA = 1.1  # lognormal sigma: p99 / median degree about 13, as in the performance notes
 SOURCES_PER_BATCH = 2000
 RESAMPLING_ROUNDS = 3
 

@@ -44,6 +44,7 @@ import json
 import math
 import os
 import re
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,6 +212,11 @@ class HetMat:
     node_ids: dict[str, list[str]]
     adjacency: dict[Metaedge, sp.csr_matrix]
     node_index: dict[str, dict[str, int]] = field(init=False, repr=False)
+    # Degree-weighted step matrices, so repeated one-source queries skip the O(edges) work.
+    # A HetMat is treated as immutable once built: do not edit ``adjacency`` in place.
+    _weighted_steps: dict[tuple[Step, float, bool], sp.csr_matrix] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         self.node_index = {
@@ -246,9 +252,10 @@ class HetMat:
             type_and_index[node_id] = (node_type, len(ids))
             ids.append(node_id)
 
-        rows: dict[Metaedge, list[int]] = {}
-        cols: dict[Metaedge, list[int]] = {}
-        weights: dict[Metaedge, list[float]] = {}
+        # Typed arrays, not lists of ints: 24 bytes per edge instead of about 100.
+        rows: dict[Metaedge, array] = {}
+        cols: dict[Metaedge, array] = {}
+        weights: dict[Metaedge, array] = {}
         for source_id, predicate, target_id, weight in edges:
             source = type_and_index.get(source_id)
             target = type_and_index.get(target_id)
@@ -260,7 +267,8 @@ class HetMat:
                 )
             metaedge = Metaedge(source[0], predicate, target[0])
             if metaedge not in rows:
-                rows[metaedge], cols[metaedge], weights[metaedge] = [], [], []
+                rows[metaedge], cols[metaedge] = array("q"), array("q")
+                weights[metaedge] = array("d")
             rows[metaedge].append(source[1])
             cols[metaedge].append(target[1])
             weights[metaedge].append(weight)
@@ -329,6 +337,22 @@ class HetMat:
             f"({step.direction}); metaedges between these types: "
             f"{self._metaedges_between(step.source_type, step.target_type) or 'none'}"
         )
+
+    def weighted_step_matrix(self, step: Step, damping: float, weighted: bool) -> sp.csr_matrix:
+        """Degree-weighted step matrix (weights kept or set to 1), cached on this HetMat.
+
+        >>> graph = HetMat.from_edges([("d", "Drug"), ("g", "Gene")], [("d", "inhibits", "g", 2)])
+        >>> graph.weighted_step_matrix(Step("Drug", "inhibits", "Gene", "forward"), 0.5, False).data
+        array([1.])
+        """
+        key = (step, float(damping), weighted)
+        if key not in self._weighted_steps:
+            matrix = self.step_matrix(step)
+            if not weighted:
+                matrix = matrix.copy()
+                matrix.data = np.ones_like(matrix.data)
+            self._weighted_steps[key] = degree_weight(matrix, damping)
+        return self._weighted_steps[key]
 
     def _check_type(self, node_type: str) -> None:
         if node_type not in self.node_ids:
@@ -522,13 +546,7 @@ def _path_product(
             "apart, so duplicate-node walks cannot all be removed; pass "
             "allow_approximation=True to count those walks"
         )
-    matrices = []
-    for step in metapath.steps:
-        matrix = hetmat.step_matrix(step)
-        if not weighted:
-            matrix = matrix.copy()
-            matrix.data = np.ones_like(matrix.data)
-        matrices.append(degree_weight(matrix, damping))
+    matrices = [hetmat.weighted_step_matrix(step, damping, weighted) for step in metapath.steps]
     node_types = metapath.node_types
     result: sp.csr_matrix | None = None
     for start, end in _segment_cuts(node_types):
