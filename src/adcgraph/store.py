@@ -153,7 +153,7 @@ class EmbeddedBackend:
             )
         except SyntaxError as error:
             raise QueryError(f"malformed SPARQL query: {error}") from None
-        except OSError as error:
+        except (OSError, RuntimeError) as error:
             raise QueryError(f"query failed: {error}") from None
 
 

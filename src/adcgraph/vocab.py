@@ -205,7 +205,7 @@ def expand(curie: str) -> str:
     """Expand a CURIE to an IRI, accepting any Bioregistry synonym of the prefix.
 
     >>> expand("mesh:D064726")
-    'http://id.nlm.nih.gov/mesh/D064726'
+    'https://meshb.nlm.nih.gov/record/ui?ui=D064726'
     """
     standard = standardize_curie(curie)
     iri = converter().expand(standard, strict=False) if standard else None
