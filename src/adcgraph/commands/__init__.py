@@ -1,0 +1,1 @@
+"""Click command modules; `adcgraph.cli` registers each module's ``COMMANDS``."""

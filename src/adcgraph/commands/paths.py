@@ -1,0 +1,7 @@
+"""Path analysis commands: `paths`, `combos`, `cross-resistance`."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []
