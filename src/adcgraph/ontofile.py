@@ -4,8 +4,8 @@ Only what ontology matching and lookups need is kept: id, label, synonyms with t
 is_a parents, definition and the deprecated flag.
 
 OBO is read by a small hand parser rather than pronto: on the 10,037-class NCIt neoplasm
-subset pronto takes about 1.3 s, this parser about 0.15 s, and it can name the line of a
-malformed clause.
+subset (6 MB) pronto takes about 2.3 s to load and list names and synonyms, this parser
+about 0.4 s (2-core machine), and it can name the line of a malformed clause.
 
 >>> from pathlib import Path
 >>> terms = read_ontology(Path("tests/fixtures/tiny-a.obo"))  # doctest: +SKIP
@@ -252,6 +252,7 @@ _SCOPE_BY_PREDICATE: dict[str, SynonymScope] = {
     _OBO_IN_OWL + "hasRelatedSynonym": "RELATED",
 }
 _DEFINITION = OBO_PURL + "IAO_0000115"
+_OBO_PURL_CURIE = re.compile(re.escape(OBO_PURL) + r"([A-Za-z][A-Za-z0-9]*)_([^/#]+)$")
 
 
 def iri_to_curie(iri: str) -> str:
@@ -259,14 +260,12 @@ def iri_to_curie(iri: str) -> str:
 
     >>> iri_to_curie("http://purl.obolibrary.org/obo/NCIT_C4872")
     'NCIT:C4872'
-    >>> iri_to_curie("https://example.org/x")
-    'https://example.org/x'
+    >>> iri_to_curie("http://purl.obolibrary.org/obo/doid#part_of")
+    'http://purl.obolibrary.org/obo/doid#part_of'
     """
-    if iri.startswith(OBO_PURL):
-        local = iri[len(OBO_PURL) :]
-        prefix, separator, rest = local.partition("_")
-        if separator and prefix and rest and "/" not in local:
-            return f"{prefix}:{rest}"
+    match = _OBO_PURL_CURIE.match(iri)
+    if match:
+        return f"{match.group(1)}:{match.group(2)}"
     return iri
 
 
