@@ -44,6 +44,8 @@ UVEAL_MELANOMA = "SRC:0010"
 GIST = "SRC:0011"
 SMALL_INTESTINE_GIST = "SRC:0012"
 PENILE_BASAL_CELL_CARCINOMA = "SRC:0015"
+RECTAL_CARCINOMA = "SRC:0016"  # has the EXACT synonym "Cancer of Rectum"
+MALIGNANT_RECTAL_NEOPLASM = "SRC:0017"
 OBSOLETE_STOMACH_CANCER = "SRC:0099"
 
 # Target (DOID-style) classes
@@ -58,6 +60,7 @@ UVEAL_MELANOMA_UNDER_EYE = "TGT:0010"
 GASTROINTESTINAL_STROMAL_TUMOR = "TGT:0011"
 GIST_OF_THE_SMALL_INTESTINE = "TGT:0012"
 PENIS_BASAL_CELL_CARCINOMA = "TGT:0013"
+RECTUM_CANCER = "TGT:0014"
 SPLENIC_HISTIOCYTIC_SARCOMA = "TGT:0098"
 
 
@@ -140,6 +143,16 @@ def test_cancer_goes_to_the_malignant_class_not_to_the_unspecified_one(matched) 
     # the malignant class still wins because its label agrees on malignancy.
     assert matched[MALIGNANT_GASTRIC_NEOPLASM].object_id == STOMACH_CANCER
     assert matched[MALIGNANT_NEOPLASM].object_id == CANCER
+
+
+def test_cancer_prefers_malignant_neoplasm_over_a_carcinoma_with_a_cancer_synonym(
+    source, target, matched, monkeypatch
+) -> None:
+    assert matched[MALIGNANT_RECTAL_NEOPLASM].object_id == RECTUM_CANCER
+    assert RECTAL_CARCINOMA not in matched
+    monkeypatch.setattr(matcher, "CANCER_VS_CARCINOMA_FACTOR", 1.0)
+    found = {m.subject_id: m.object_id for m in match_ontologies(source, target)}
+    assert found[RECTAL_CARCINOMA] == RECTUM_CANCER  # the closer wording wins without it
 
 
 def test_one_to_one_keeps_the_label_match_and_drops_the_synonym_match(matched) -> None:

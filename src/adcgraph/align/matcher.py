@@ -10,9 +10,11 @@ How a pair gets its confidence:
    ``malignant neoplasm``, redundant ``malignant``); and a lexicon learned from the two
    ontologies themselves (abbreviations such as ``NET`` and word variants such as
    ``penile``/``penis`` that the same class uses in two of its own names).
-3. Candidates whose parents are also candidates of each other get a small bonus, so the
+3. Labels must agree on the kind of disease: "malignant" against unspecified (or benign)
+   lowers a pair, and so does "cancer" (any malignant neoplasm) against "carcinoma".
+4. Candidates whose parents are also candidates of each other get a small bonus, so the
    is_a structure breaks ties between equally named classes.
-4. A greedy best-first pass keeps at most one partner per class.
+5. A greedy best-first pass keeps at most one partner per class.
 """
 
 from __future__ import annotations
@@ -46,6 +48,10 @@ SUBSTITUTION_LEVEL = len(EXACT_LEVELS)
 # weaker match; against one that says "benign" it is almost certainly wrong.
 MALIGNANCY_UNSPECIFIED_FACTOR = 0.9
 MALIGNANCY_CONFLICT_FACTOR = 0.5
+# "cancer" (any malignant neoplasm) in one label and "carcinoma" (the epithelial kind) in
+# the other: a carcinoma class that lists "cancer" as a synonym should lose to the class
+# that is labelled "malignant neoplasm".
+CANCER_VS_CARCINOMA_FACTOR = 0.95
 
 PARENT_BONUS = 0.03
 DEFAULT_THRESHOLD = 0.5
@@ -409,10 +415,10 @@ def _lexical_candidates(
                 _keep_best(best, name, target_name, level)
     for name, target_name in _one_substitution_matches(source_keys, target_keys, lexicon):
         _keep_best(best, name, target_name, SUBSTITUTION_LEVEL)
-    malignancy = {term_id: label_malignancy(term) for term_id, term in source.items()}
-    malignancy |= {term_id: label_malignancy(term) for term_id, term in target.items()}
+    profiles = {term_id: _label_profile(term) for term_id, term in source.items()}
+    profiles |= {term_id: _label_profile(term) for term_id, term in target.items()}
     return {
-        pair: _scaled(candidate, _malignancy_factor(malignancy[pair[0]], malignancy[pair[1]]))
+        pair: _scaled(candidate, _label_agreement(profiles[pair[0]], profiles[pair[1]]))
         for pair, candidate in best.items()
     }
 
@@ -485,12 +491,36 @@ def label_malignancy(term: Term) -> str:
     return "unspecified"
 
 
-def _malignancy_factor(first: str, second: str) -> float:
-    if first == second:
-        return 1.0
-    if "unspecified" in (first, second):
-        return MALIGNANCY_UNSPECIFIED_FACTOR
-    return MALIGNANCY_CONFLICT_FACTOR
+def label_head(term: Term) -> str | None:
+    """``"cancer"`` if the label names any malignant neoplasm, ``"carcinoma"`` if it names
+    the epithelial kind, else None.
+
+    >>> label_head(Term("A:1", "Malignant Rectal Neoplasm", (), (), None, False))
+    'cancer'
+    >>> label_head(Term("A:2", "Rectal Adenocarcinoma", (), (), None, False))
+    'carcinoma'
+    """
+    words = word_bag(term.label or "")
+    if "cancer" in words or ("malignant" in words and NEOPLASM_WORDS & set(words)):
+        return "cancer"
+    if any(word.endswith("carcinoma") for word in words):
+        return "carcinoma"
+    return None
+
+
+def _label_profile(term: Term) -> tuple[str, str | None]:
+    return label_malignancy(term), label_head(term)
+
+
+def _label_agreement(first: tuple[str, str | None], second: tuple[str, str | None]) -> float:
+    """Factor for what two labels say about the kind of disease (1.0 when they agree)."""
+    factor = 1.0
+    if first[0] != second[0]:
+        unspecified = "unspecified" in (first[0], second[0])
+        factor *= MALIGNANCY_UNSPECIFIED_FACTOR if unspecified else MALIGNANCY_CONFLICT_FACTOR
+    if {first[1], second[1]} == {"cancer", "carcinoma"}:
+        factor *= CANCER_VS_CARCINOMA_FACTOR
+    return factor
 
 
 def _scaled(candidate: _Candidate, factor: float) -> _Candidate:
