@@ -1,0 +1,239 @@
+"""Read the store's typed nodes, edges and claim evidence into plain records (no graph library).
+
+Both the networkx projection (:mod:`adcgraph.paths`) and the sparse matrices
+(:mod:`adcgraph.combos`) are built from these records, which are cached on disk per store
+version so that a warm command does not re-read the store.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from adcgraph import store, vocab
+
+CACHE_FORMAT = 2
+
+#: Node types of the path analysis, from the ontology class of each node.
+NODE_TYPES: dict[str, str] = {
+    "ADC": "ADC",
+    "SmallMoleculeDrug": "Drug",
+    "AntibodyDrug": "Drug",
+    "Drug": "Drug",
+    "Gene": "Gene",
+    "Variant": "Variant",
+    "Disease": "Disease",
+    "PayloadClass": "PayloadClass",
+    "Payload": "Payload",
+    "Antibody": "Antibody",
+    "Linker": "Linker",
+    "ClinicalTrial": "ClinicalTrial",
+    "ResistanceMechanism": "Mechanism",
+    "AntigenLoss": "Mechanism",
+    "AntigenLowExpression": "Mechanism",
+    "AntigenMutation": "Mechanism",
+    "AntigenSplicing": "Mechanism",
+    "InternalisationTrafficking": "Mechanism",
+    "LysosomalProcessing": "Mechanism",
+    "PayloadEfflux": "Mechanism",
+    "PayloadTargetAlteration": "Mechanism",
+    "DnaDamageResponse": "Mechanism",
+    "ApoptosisEvasion": "Mechanism",
+    "SignallingRewiring": "Mechanism",
+    "MicroenvironmentStroma": "Mechanism",
+    "ImmuneEvasion": "Mechanism",
+    "Strategy": "Strategy",
+    "CombinationStrategy": "Strategy",
+    "SequencingStrategy": "Strategy",
+    "PayloadSwitchStrategy": "Strategy",
+    "NextGenerationAdcStrategy": "Strategy",
+    "BiomarkerSelectionStrategy": "Strategy",
+}
+
+#: Predicates of the path analysis, from the ontology property of each edge.
+EDGE_PREDICATES: tuple[str, ...] = (
+    "hasTarget",
+    "hasPayload",
+    "inPayloadClass",
+    "broaderPayloadClass",
+    "hasPayloadClass",
+    "hasAntibody",
+    "hasLinker",
+    "confersResistanceTo",
+    "involvesGene",
+    "involvesVariant",
+    "variantOf",
+    "addresses",
+    "usesDrug",
+    "usesAdc",
+    "inhibits",
+    "approvedFor",
+    "inDevelopmentFor",
+    "testedIn",
+    "interactsWith",
+    "associatedWith",
+    "treats",
+)
+
+_TYPES_QUERY = """
+SELECT ?graph ?node ?class WHERE { GRAPH ?graph { ?node a ?class } FILTER(isIRI(?node)) }
+"""
+_EDGES_QUERY = (
+    "SELECT ?s ?p ?o WHERE { VALUES ?p { "
+    + " ".join(f"<{vocab.ONTOLOGY}{name}>" for name in EDGE_PREDICATES)
+    + " } ?s ?p ?o FILTER(isIRI(?o)) }"
+)
+_CLAIMS_QUERY = """
+SELECT ?claim ?subject ?predicate ?object ?evidence ?status ?disease
+       (GROUP_CONCAT(DISTINCT STR(?source); separator=" ") AS ?sources)
+WHERE {
+  ?claim rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object ;
+         adco:curationStatus ?status .
+  OPTIONAL { ?claim adco:evidenceType ?evidence }
+  OPTIONAL { ?claim adco:inDiseaseContext ?disease }
+  OPTIONAL { ?claim dcterms:source ?source }
+} GROUP BY ?claim ?subject ?predicate ?object ?evidence ?status ?disease
+"""
+_STRATEGY_QUERY = """
+SELECT ?strategy ?evidence ?status ?disease ?phase
+       (GROUP_CONCAT(DISTINCT STR(?source); separator=" ") AS ?sources)
+       (GROUP_CONCAT(DISTINCT STR(?trial); separator=" ") AS ?trials)
+WHERE {
+  ?strategy a/rdfs:subClassOf adco:Strategy ; adco:curationStatus ?status ;
+            adco:evidenceType ?evidence ; adco:trialPhase ?phase .
+  OPTIONAL { ?strategy adco:inDiseaseContext ?disease }
+  OPTIONAL { ?strategy dcterms:source ?source }
+  OPTIONAL { ?strategy adco:testedIn ?trial }
+} GROUP BY ?strategy ?evidence ?status ?disease ?phase
+"""
+_LABELS_QUERY = """
+SELECT ?graph ?node ?label WHERE { GRAPH ?graph { ?node rdfs:label ?label } }
+"""
+_DISEASE_PARENTS_QUERY = """
+SELECT ?disease ?parent WHERE { ?disease a adco:Disease ; rdfs:subClassOf ?parent }
+"""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The provenance of one claim behind an edge."""
+
+    claim: str
+    evidence_type: str
+    status: str
+    disease: str | None
+    citations: tuple[str, ...]
+    trials: tuple[str, ...] = ()
+    phase: str | None = None
+
+
+@dataclass
+class GraphData:
+    """Typed nodes, typed edges, the evidence of claim edges, labels and disease parents."""
+
+    version: str
+    node_types: dict[str, str] = field(default_factory=dict)
+    edges: list[tuple[str, str, str]] = field(default_factory=list)
+    evidence: dict[tuple[str, str, str], list[Evidence]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    disease_parents: dict[str, set[str]] = field(default_factory=dict)
+
+    def label(self, node: str) -> str:
+        """A node's label, or its CURIE when it has none."""
+        return self.labels.get(node) or vocab.compress(node)
+
+
+def read_graph_data(location: Path | str, *, use_cache: bool = True) -> GraphData:
+    """The graph records of a store directory or SPARQL endpoint URL.
+
+    A store's records are cached beside it per store version; an endpoint is read afresh.
+
+    >>> data = read_graph_data(default_store_path())  # doctest: +SKIP
+    >>> data.node_types["https://go.drugbank.com/drugs/DB12893"]  # doctest: +SKIP
+    'ADC'
+    """
+    if str(location).startswith(("http://", "https://")):
+        return read_from_backend(store.open_backend(str(location)), "endpoint")
+    store_path = Path(location)
+    version = store.store_version(store_path)["version"]
+    cache_file = cache_directory(store_path, version) / "graphdata.pickle"
+    if use_cache and cache_file.exists():
+        with cache_file.open("rb") as stream:
+            cached = pickle.load(stream)
+        if isinstance(cached, GraphData) and cached.version == f"{CACHE_FORMAT}:{version}":
+            return cached
+    data = read_from_backend(store.open_backend(store_path), f"{CACHE_FORMAT}:{version}")
+    if use_cache:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache_file.with_suffix(".partial")
+        with partial.open("wb") as stream:
+            pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(cache_file)
+    return data
+
+
+def cache_directory(store_path: Path, version: str) -> Path:
+    """Where derived data of one store version is cached (beside the store)."""
+    return store_path.parent / f".{store_path.name}.cache" / version
+
+
+def read_from_backend(backend: store.Backend, version: str) -> GraphData:
+    """Read typed nodes, edges, evidence, labels and disease parents with SPARQL."""
+    data = GraphData(version)
+    ontology_graph = vocab.ONTOLOGY_GRAPH
+    for row in backend.query(_TYPES_QUERY):
+        if row["graph"].value == ontology_graph:
+            continue
+        node_type = NODE_TYPES.get(row["class"].value.removeprefix(vocab.ONTOLOGY))
+        if node_type and row["class"].value.startswith(vocab.ONTOLOGY):
+            data.node_types.setdefault(row["node"].value, node_type)
+    seen: set[tuple[str, str, str]] = set()
+    for row in backend.query(_EDGES_QUERY):
+        edge = (row["s"].value, row["p"].value.removeprefix(vocab.ONTOLOGY), row["o"].value)
+        if edge[0] in data.node_types and edge[2] in data.node_types and edge not in seen:
+            seen.add(edge)
+            data.edges.append(edge)
+    data.edges.sort()
+    for row in backend.query(_CLAIMS_QUERY):
+        predicate = row["predicate"].value.removeprefix(vocab.ONTOLOGY)
+        key = (row["subject"].value, predicate, row["object"].value)
+        data.evidence.setdefault(key, []).append(_evidence(row, "claim"))
+    strategy_edges: dict[str, list[tuple[str, str, str]]] = {}
+    for edge in data.edges:
+        if data.node_types[edge[0]] == "Strategy":
+            strategy_edges.setdefault(edge[0], []).append(edge)
+    for row in backend.query(_STRATEGY_QUERY):
+        evidence = _evidence(row, "strategy")
+        for edge in strategy_edges.get(row["strategy"].value, []):
+            data.evidence.setdefault(edge, []).append(evidence)
+    for row in backend.query(_LABELS_QUERY):
+        if row["graph"].value != ontology_graph:
+            data.labels.setdefault(row["node"].value, row["label"].value)
+    for row in backend.query(_DISEASE_PARENTS_QUERY):
+        data.disease_parents.setdefault(row["disease"].value, set()).add(row["parent"].value)
+    return data
+
+
+def _evidence(row: ox.QuerySolution, key: str) -> Evidence:
+    def text(name: str) -> str | None:
+        term = row[name]
+        return term.value if term is not None else None
+
+    def split(name: str) -> tuple[str, ...]:
+        value = text(name)
+        return tuple(sorted(vocab.compress(v) for v in value.split())) if value else ()
+
+    return Evidence(
+        claim=text(key) or "",
+        evidence_type=(text("evidence") or "").removeprefix(vocab.ONTOLOGY),
+        status=(text("status") or "").removeprefix(vocab.ONTOLOGY),
+        disease=text("disease"),
+        citations=split("sources"),
+        trials=split("trials") if key == "strategy" else (),
+        phase=(text("phase") or "").removeprefix(vocab.ONTOLOGY) or None
+        if key == "strategy"
+        else None,
+    )

@@ -1,0 +1,282 @@
+"""The only home of networkx: the typed claim multigraph, path search and path explanations.
+
+The projection holds the curated and inferred claims (not bulk imports, which the sparse
+matrices of :mod:`adcgraph.combos` score) as a ``MultiDiGraph``: nodes carry ``type`` and
+``label``; each edge is keyed by its predicate and carries the evidence of the claims behind
+it (evidence types, curation statuses, citations, diseases).
+"""
+
+from __future__ import annotations
+
+import itertools
+import pickle
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from adcgraph import vocab
+from adcgraph.errors import QueryError
+from adcgraph.graphdata import GraphData, cache_directory, read_graph_data
+from adcgraph.hetmat import Metapath, Step
+from adcgraph.store import store_version
+
+PROJECTION_FILE = "projection.pickle"
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """One edge of a path, in the direction the path walks it."""
+
+    source: str
+    predicate: str
+    target: str
+    forward: bool
+    citations: tuple[str, ...]
+    evidence_types: tuple[str, ...]
+    statuses: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FoundPath:
+    """A path: its nodes and the steps between them."""
+
+    nodes: tuple[str, ...]
+    steps: tuple[PathStep, ...]
+
+    @property
+    def citations(self) -> tuple[str, ...]:
+        return tuple(sorted({c for step in self.steps for c in step.citations}))
+
+    def as_dict(self, graph: nx.MultiDiGraph) -> dict[str, object]:
+        """The JSON form: nodes (CURIEs), labels, predicates (with direction), citations."""
+        return {
+            "nodes": [vocab.compress(node) for node in self.nodes],
+            "labels": [graph.nodes[node].get("label", "") for node in self.nodes],
+            "predicates": [s.predicate if s.forward else f"^{s.predicate}" for s in self.steps],
+            "citations": list(self.citations),
+            "steps": [
+                {
+                    "source": vocab.compress(s.source),
+                    "predicate": s.predicate,
+                    "target": vocab.compress(s.target),
+                    "citations": list(s.citations),
+                    "evidence_types": list(s.evidence_types),
+                    "curation_statuses": list(s.statuses),
+                }
+                for s in self.steps
+            ],
+        }
+
+
+@dataclass
+class PathSearch:
+    """Paths found, and whether a bound (count, length or time) cut the search short."""
+
+    paths: list[FoundPath] = field(default_factory=list)
+    truncated: bool = False
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class PathFilters:
+    """Which nodes and edges a path may use (None means any)."""
+
+    node_types: frozenset[str] | None = None
+    predicates: frozenset[str] | None = None
+    evidence_types: frozenset[str] | None = None
+    statuses: frozenset[str] | None = None
+
+    def allows_edge(self, attributes: dict[str, object]) -> bool:
+        if self.predicates is not None and attributes["predicate"] not in self.predicates:
+            return False
+        evidence_types = set(attributes["evidence_types"])  # type: ignore[arg-type]
+        statuses = set(attributes["statuses"])  # type: ignore[arg-type]
+        if (
+            self.evidence_types is not None
+            and evidence_types
+            and not (evidence_types & self.evidence_types)
+        ):
+            return False
+        return not (self.statuses is not None and statuses and not statuses & self.statuses)
+
+
+def build_projection(data: GraphData) -> nx.MultiDiGraph:
+    """The typed multigraph of the claims, with evidence attributes on every edge.
+
+    >>> from adcgraph.graphdata import GraphData
+    >>> data = GraphData("v", {"a": "ADC", "g": "Gene"}, [("a", "hasTarget", "g")])
+    >>> graph = build_projection(data)
+    >>> graph.edges["a", "g", "hasTarget"]["predicate"]
+    'hasTarget'
+    """
+    graph = nx.MultiDiGraph()
+    for node, node_type in data.node_types.items():
+        graph.add_node(node, type=node_type, label=data.label(node))
+    for source, predicate, target in data.edges:
+        evidence = data.evidence.get((source, predicate, target), [])
+        graph.add_edge(
+            source,
+            target,
+            key=predicate,
+            predicate=predicate,
+            citations=tuple(sorted({c for e in evidence for c in e.citations})),
+            evidence_types=tuple(sorted({e.evidence_type for e in evidence})),
+            statuses=tuple(sorted({e.status for e in evidence})),
+            diseases=tuple(sorted({e.disease for e in evidence if e.disease})),
+            claims=tuple(sorted({e.claim for e in evidence})),
+        )
+    return graph
+
+
+def load_projection(store_path: Path) -> nx.MultiDiGraph:
+    """The projection of a store, built once per store version and cached beside it."""
+    version = store_version(store_path)["version"]
+    cache_file = cache_directory(store_path, version) / PROJECTION_FILE
+    if cache_file.exists():
+        with cache_file.open("rb") as stream:
+            return pickle.load(stream)
+    graph = build_projection(read_graph_data(store_path))
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    partial = cache_file.with_suffix(".partial")
+    with partial.open("wb") as stream:
+        pickle.dump(graph, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(cache_file)
+    return graph
+
+
+def shortest_paths(
+    graph: nx.MultiDiGraph,
+    source: str,
+    target: str,
+    *,
+    k: int = 5,
+    max_length: int = 6,
+    filters: PathFilters = PathFilters(),
+    time_limit_s: float = 10.0,
+) -> PathSearch:
+    """The ``k`` shortest simple paths between two nodes, edges walked in either direction.
+
+    Bounded by count (``k``), length (``max_length`` edges) and time; ``truncated`` says
+    which bound stopped the search.
+    """
+    for node in (source, target):
+        if node not in graph:
+            raise QueryError(f"{vocab.compress(node)} is not a node of the path graph")
+    view = _undirected_view(graph, filters, keep={source, target})
+    search = PathSearch()
+    if source not in view or target not in view or not nx.has_path(view, source, target):
+        return search
+    deadline = time.monotonic() + time_limit_s
+    for nodes in nx.shortest_simple_paths(view, source, target):
+        if len(nodes) - 1 > max_length:
+            search.truncated, search.reason = True, f"longer paths exceed --max-length {max_length}"
+            break
+        search.paths.append(_explain(graph, nodes, filters))
+        if len(search.paths) >= k:
+            search.truncated, search.reason = True, f"stopped after {k} paths (--k)"
+            break
+        if time.monotonic() > deadline:
+            search.truncated, search.reason = True, f"stopped after {time_limit_s:g} s"
+            break
+    return search
+
+
+def _undirected_view(graph: nx.MultiDiGraph, filters: PathFilters, keep: set[str]) -> nx.Graph:
+    view = nx.Graph()
+    for node, attributes in graph.nodes(data=True):
+        if node in keep or filters.node_types is None or attributes["type"] in filters.node_types:
+            view.add_node(node)
+    for source, target, attributes in graph.edges(data=True):
+        if source in view and target in view and filters.allows_edge(attributes):
+            view.add_edge(source, target)
+    return view
+
+
+def _explain(graph: nx.MultiDiGraph, nodes: list[str], filters: PathFilters) -> FoundPath:
+    steps = []
+    for first, second in itertools.pairwise(nodes):
+        forward = graph.has_edge(first, second)
+        source, target = (first, second) if forward else (second, first)
+        candidates = [a for a in graph[source][target].values() if filters.allows_edge(a)]
+        steps.append(_step(first, second, candidates[0], forward))
+    return FoundPath(tuple(nodes), tuple(steps))
+
+
+def _step(source: str, target: str, attributes: dict[str, object], forward: bool) -> PathStep:
+    return PathStep(
+        source=source,
+        predicate=str(attributes["predicate"]),
+        target=target,
+        forward=forward,
+        citations=tuple(attributes["citations"]),  # type: ignore[arg-type]
+        evidence_types=tuple(attributes["evidence_types"]),  # type: ignore[arg-type]
+        statuses=tuple(attributes["statuses"]),  # type: ignore[arg-type]
+    )
+
+
+def metapath_paths(
+    graph: nx.MultiDiGraph,
+    source: str,
+    target: str,
+    metapath: Metapath,
+    *,
+    limit: int = 10,
+    deadline: float | None = None,
+) -> PathSearch:
+    """Enumerate the paths from ``source`` to ``target`` that follow a metapath.
+
+    >>> from adcgraph.graphdata import GraphData
+    >>> from adcgraph.hetmat import parse_metapath
+    >>> data = GraphData("v", {"a": "ADC", "g": "Gene", "d": "Drug"},
+    ...                  [("a", "hasTarget", "g"), ("d", "inhibits", "g")])
+    >>> found = metapath_paths(build_projection(data), "a", "d",
+    ...                        parse_metapath("ADC-hasTarget>Gene<inhibits-Drug"))
+    >>> found.paths[0].nodes
+    ('a', 'g', 'd')
+    """
+    search = PathSearch()
+    for nodes, steps in _walk(graph, source, metapath.steps, (source,), ()):
+        if nodes[-1] != target:
+            continue
+        search.paths.append(FoundPath(nodes, steps))
+        if len(search.paths) >= limit:
+            search.truncated, search.reason = True, f"stopped after {limit} paths"
+            break
+        if deadline is not None and time.monotonic() > deadline:
+            search.truncated, search.reason = True, "stopped at the time limit"
+            break
+    return search
+
+
+def _walk(
+    graph: nx.MultiDiGraph,
+    node: str,
+    steps: tuple[Step, ...],
+    nodes: tuple[str, ...],
+    walked: tuple[PathStep, ...],
+) -> Iterator[tuple[tuple[str, ...], tuple[PathStep, ...]]]:
+    if not steps:
+        yield nodes, walked
+        return
+    step, rest = steps[0], steps[1:]
+    for neighbour, attributes, forward in _neighbours(graph, node, step):
+        if neighbour in nodes or graph.nodes[neighbour]["type"] != step.target_type:
+            continue
+        path_step = _step(node, neighbour, attributes, forward)
+        yield from _walk(graph, neighbour, rest, (*nodes, neighbour), (*walked, path_step))
+
+
+def _neighbours(
+    graph: nx.MultiDiGraph, node: str, step: Step
+) -> Iterable[tuple[str, dict[str, object], bool]]:
+    if step.direction in ("forward", "both"):
+        for _, neighbour, key, attributes in graph.out_edges(node, keys=True, data=True):
+            if key == step.predicate:
+                yield neighbour, attributes, True
+    if step.direction in ("backward", "both"):
+        for neighbour, _, key, attributes in graph.in_edges(node, keys=True, data=True):
+            if key == step.predicate:
+                yield neighbour, attributes, False
