@@ -110,11 +110,12 @@ class Lexicon:
 
 
 @dataclass(frozen=True)
-class _Name:
+class TermName:
+    """One name of a class (label or synonym) with the weight its scope gives it."""
+
     term_id: str
     text: str
     weight: float
-    kind: str
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,6 @@ def match_ontologies(
 ) -> list[PredictedMapping]:
     """Align ``source`` to ``target``; return one-to-one mappings with confidence >= threshold.
 
-    >>> from adcgraph.ontofile import Synonym
     >>> a = {"A:1": Term("A:1", "Breast Tumour", (), (), None, False)}
     >>> b = {"B:1": Term("B:1", "tumor of the breast", (), (), None, False)}
     >>> [(m.subject_id, m.object_id) for m in match_ontologies(a, b)]
@@ -158,7 +158,7 @@ def _live_terms(terms: Mapping[str, Term]) -> dict[str, Term]:
 # --- names and normalisation ---------------------------------------------------------------
 
 
-def term_names(term: Term) -> list[_Name]:
+def term_names(term: Term) -> list[TermName]:
     """List a term's label and synonyms with their weights, best first.
 
     >>> from adcgraph.ontofile import Synonym
@@ -168,9 +168,9 @@ def term_names(term: Term) -> list[_Name]:
     """
     names = []
     if term.label:
-        names.append(_Name(term.id, term.label, NAME_WEIGHTS["LABEL"], "label"))
+        names.append(TermName(term.id, term.label, NAME_WEIGHTS["LABEL"]))
     for synonym in term.synonyms:
-        names.append(_Name(term.id, synonym.text, NAME_WEIGHTS[synonym.scope], synonym.scope))
+        names.append(TermName(term.id, synonym.text, NAME_WEIGHTS[synonym.scope]))
     return sorted(names, key=lambda name: -name.weight)
 
 
@@ -407,7 +407,7 @@ def _lexical_candidates(
     target_keys = _keyed_names(target, lexicon)
     best: dict[tuple[str, str], _Candidate] = {}
     for level in range(len(EXACT_LEVELS)):
-        index: dict[str, list[_Name]] = defaultdict(list)
+        index: dict[str, list[TermName]] = defaultdict(list)
         for name, keys in target_keys:
             index[keys[level]].append(name)
         for name, keys in source_keys:
@@ -425,7 +425,7 @@ def _lexical_candidates(
 
 def _keyed_names(
     terms: Mapping[str, Term], lexicon: Lexicon
-) -> list[tuple[_Name, tuple[str, ...]]]:
+) -> list[tuple[TermName, tuple[str, ...]]]:
     keys_by_text: dict[str, tuple[str, ...]] = {}
     keyed = []
     for term in terms.values():
@@ -437,7 +437,7 @@ def _keyed_names(
 
 
 def _keep_best(
-    best: dict[tuple[str, str], _Candidate], name: _Name, target_name: _Name, level: int
+    best: dict[tuple[str, str], _Candidate], name: TermName, target_name: TermName, level: int
 ) -> None:
     score = name.weight * target_name.weight * LEVEL_FACTORS[level]
     pair = (name.term_id, target_name.term_id)
@@ -446,16 +446,16 @@ def _keep_best(
 
 
 def _one_substitution_matches(
-    source_keys: list[tuple[_Name, tuple[str, ...]]],
-    target_keys: list[tuple[_Name, tuple[str, ...]]],
+    source_keys: list[tuple[TermName, tuple[str, ...]]],
+    target_keys: list[tuple[TermName, tuple[str, ...]]],
     lexicon: Lexicon,
-) -> Iterator[tuple[_Name, _Name]]:
+) -> Iterator[tuple[TermName, TermName]]:
     """Name pairs whose disease-pattern word bags differ by one learned word variant.
 
     Only one word may be swapped, so variants never chain (a~b and b~c do not make a~c).
     """
     pattern_level = EXACT_LEVELS.index("disease pattern")
-    index: dict[str, list[tuple[str, _Name]]] = defaultdict(list)
+    index: dict[str, list[tuple[str, TermName]]] = defaultdict(list)
     for name, keys in target_keys:
         for left_out, rest in _leave_one_out(keys[pattern_level]):
             index[rest].append((left_out, name))
