@@ -62,10 +62,10 @@ class EdgeKind:
 
 NODE_KINDS = (
     NodeKind(
-        "Gene", 0.45, 10, "https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/", 5, 3, 0
+        "Gene", 0.60, 10, "https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/", 5, 2, 0
     ),
-    NodeKind("Drug", 0.24, 6, "http://purl.obolibrary.org/obo/CHEBI_", 10000, 5, 0),
-    NodeKind("Disease", 0.24, 6, "http://purl.obolibrary.org/obo/MONDO_", 1, 7, 7),
+    NodeKind("Drug", 0.16, 6, "http://purl.obolibrary.org/obo/CHEBI_", 10000, 5, 0),
+    NodeKind("Disease", 0.14, 6, "http://purl.obolibrary.org/obo/MONDO_", 1, 7, 7),
     NodeKind("ADC", 0.01, 3, SYNTHETIC + "adc/", 1, 1, 3),
     NodeKind("ResistanceMechanism", 0.025, 3, SYNTHETIC + "mechanism/", 1, 1, 3),
     NodeKind("Strategy", 0.025, 3, SYNTHETIC + "strategy/", 1, 1, 3),

@@ -271,6 +271,15 @@ def test_path_counts_and_dwpc_equal_networkx_enumeration(metapath, seed):
         assert np.allclose(row, expected_scores[graph.index_of(parsed.source_type, source)])
 
 
+def test_one_source_query_that_reaches_a_dead_end_is_all_zero():
+    nodes = [("a", "A"), ("a2", "A"), ("b", "B"), ("b2", "B")]
+    edges = [("a", "t", "a2", 1.0), ("a", "r", "b", 1.0), ("b", "s", "b2", 1.0)]
+    graph = HetMat.from_edges(nodes, edges)
+    # a -t- a2 has no r edge, so the cut after two steps finds nothing to continue from.
+    assert dwpc_row(graph, "A-t-A-r>B-s-B-s-B", "a").tolist() == [0.0, 0.0]
+    assert dwpc_row(graph, "A-t-A-r>B-s-B-s-B", "a2").tolist() == [0.0, 0.0]
+
+
 def test_long_metapath_with_distant_repeat_needs_explicit_approximation():
     nodes, edges = random_typed_graph(3)
     graph = HetMat.from_edges(nodes, edges)

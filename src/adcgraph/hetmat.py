@@ -253,38 +253,34 @@ class HetMat:
             ids.append(node_id)
 
         # Typed arrays, not lists of ints: 24 bytes per edge instead of about 100.
-        rows: dict[Metaedge, array] = {}
-        cols: dict[Metaedge, array] = {}
-        weights: dict[Metaedge, array] = {}
+        buckets: dict[tuple[str, str, str], tuple[array, array, array]] = {}
+        find_node = type_and_index.get
         for source_id, predicate, target_id, weight in edges:
-            source = type_and_index.get(source_id)
-            target = type_and_index.get(target_id)
+            source = find_node(source_id)
+            target = find_node(target_id)
             if source is None or target is None:
                 missing = source_id if source is None else target_id
                 raise HetMatError(
                     f"edge ({source_id!r}, {predicate!r}, {target_id!r}) uses node "
                     f"{missing!r}, which is not in the node list"
                 )
-            metaedge = Metaedge(source[0], predicate, target[0])
-            if metaedge not in rows:
-                rows[metaedge], cols[metaedge] = array("q"), array("q")
-                weights[metaedge] = array("d")
-            rows[metaedge].append(source[1])
-            cols[metaedge].append(target[1])
-            weights[metaedge].append(weight)
+            key = (source[0], predicate, target[0])
+            bucket = buckets.get(key)
+            if bucket is None:
+                bucket = buckets[key] = (array("q"), array("q"), array("d"))
+            bucket[0].append(source[1])
+            bucket[1].append(target[1])
+            bucket[2].append(weight)
 
         adjacency = {
-            metaedge: _edge_lists_to_csr(
-                np.asarray(rows[metaedge], dtype=np.int64),
-                np.asarray(cols[metaedge], dtype=np.int64),
-                np.asarray(weights[metaedge], dtype=np.float64),
-                shape=(
-                    len(node_ids[metaedge.source_type]),
-                    len(node_ids[metaedge.target_type]),
-                ),
-                drop_diagonal=metaedge.source_type == metaedge.target_type,
+            Metaedge(*key): _edge_lists_to_csr(
+                np.asarray(rows, dtype=np.int64),
+                np.asarray(cols, dtype=np.int64),
+                np.asarray(weights, dtype=np.float64),
+                shape=(len(node_ids[key[0]]), len(node_ids[key[2]])),
+                drop_diagonal=key[0] == key[2],
             )
-            for metaedge in rows
+            for key, (rows, cols, weights) in buckets.items()
         }
         return cls(node_ids=node_ids, adjacency=adjacency)
 
@@ -422,6 +418,8 @@ def _inverse_power(degrees: np.ndarray, damping: float) -> np.ndarray:
 
 def _diagonal_entries(matrix: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:
     """``matrix[i, rows[i]]`` for each i: the diagonal of a row-subset product."""
+    if len(rows) == 0:
+        return np.zeros(0)
     return np.asarray(matrix[np.arange(len(rows)), rows]).ravel()
 
 
@@ -455,8 +453,11 @@ def _exact_segment(
             )
         return _pruned(walks)
     second, third = matrices[1], matrices[2]
-    first_second = (first_rows @ second).tocsr()
-    walks = (first_second @ third).tocsr()
+    if types[0] != types[2] and _right_first_is_cheaper(first_rows, second, third):
+        walks = (first_rows @ (second @ third).tocsr()).tocsr()
+    else:
+        first_second = (first_rows @ second).tocsr()
+        walks = (first_second @ third).tocsr()
     result = walks
     if types[0] == types[2]:
         returns_to_start = _diagonal_entries(first_second, selected)
@@ -471,6 +472,17 @@ def _exact_segment(
     if types[0] == types[2] and types[1] == types[3]:
         result = result + first_rows.multiply(second.T.tocsr()[selected]).multiply(third[selected])
     return walks if result is walks else _pruned(sp.csr_matrix(result))
+
+
+def _right_first_is_cheaper(
+    first: sp.csr_matrix, second: sp.csr_matrix, third: sp.csr_matrix
+) -> bool:
+    """Matrix-chain order by dimensions, as numpy.linalg.multi_dot and hetmatpy choose it."""
+    n0, n1 = first.shape
+    n2, n3 = second.shape[1], third.shape[1]
+    left_cost = n0 * n1 * n2 + n0 * n2 * n3
+    right_cost = n1 * n2 * n3 + n0 * n1 * n3
+    return right_cost < left_cost
 
 
 def _pruned(matrix: sp.csr_matrix) -> sp.csr_matrix:
@@ -555,6 +567,9 @@ def _path_product(
         elif rows is None:
             segment = _exact_segment(matrices[start:end], node_types[start : end + 1], None)
             result = (result @ segment).tocsr()
+        elif result.nnz == 0:
+            n_targets = len(hetmat.node_ids[node_types[end]])
+            result = sp.csr_matrix((result.shape[0], n_targets))
         else:
             # One-source mode: compute the later segment only from the nodes reached so far.
             reached = np.unique(result.indices)
