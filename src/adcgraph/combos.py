@@ -81,6 +81,12 @@ PARTNER_METAPATHS: tuple[NamedMetapath, ...] = (
         "a curated strategy combines the ADC with the drug",
     ),
     NamedMetapath(
+        "similar-to-partner",
+        "ADC<usesAdc-Strategy-usesDrug>Drug-inhibits>Gene<inhibits-Drug",
+        0.5,
+        "inhibits the same gene as a drug already combined with the ADC",
+    ),
+    NamedMetapath(
         "target-inhibitor",
         "ADC-hasTarget>Gene<inhibits-Drug",
         0.5,

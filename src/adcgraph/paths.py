@@ -55,6 +55,7 @@ class FoundPath:
         return {
             "nodes": [vocab.compress(node) for node in self.nodes],
             "labels": [graph.nodes[node].get("label", "") for node in self.nodes],
+            "types": [graph.nodes[node].get("type", "") for node in self.nodes],
             "predicates": [s.predicate if s.forward else f"^{s.predicate}" for s in self.steps],
             "citations": list(self.citations),
             "steps": [

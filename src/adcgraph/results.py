@@ -44,15 +44,19 @@ def short(term: object) -> str:
 
 def table(solutions: ox.QuerySolutions) -> str:
     """A rich table of SELECT solutions (IRIs shortened to CURIEs)."""
+    names = [variable.value for variable in solutions.variables]
+    rows = [[short(solution[name]) for name in names] for solution in solutions]
+    return rich_table(names, rows) + f"{len(rows)} row{'s' if len(rows) != 1 else ''}\n"
+
+
+def rich_table(headers: list[str], rows: list[list[str]]) -> str:
+    """Render rows as a plain-text table (no colour codes, 160 columns wide)."""
     from rich.console import Console
     from rich.table import Table
 
-    names = [variable.value for variable in solutions.variables]
-    grid = Table(*names, show_lines=False, header_style="bold")
-    count = 0
-    for solution in solutions:
-        grid.add_row(*(short(solution[name]) for name in names))
-        count += 1
+    grid = Table(*headers, header_style="bold")
+    for row in rows:
+        grid.add_row(*row)
     buffer = io.StringIO()
     Console(file=buffer, width=160, force_terminal=False, color_system=None).print(grid)
-    return buffer.getvalue() + f"{count} row{'s' if count != 1 else ''}\n"
+    return buffer.getvalue()

@@ -1,0 +1,146 @@
+"""Path analysis on the real graph: projection, k-shortest paths, combos, cross-resistance."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from adcgraph import vocab
+from adcgraph.combos import combos, cross_resistance, evidence_weight, make_scorer
+from adcgraph.graphdata import Evidence, read_graph_data
+from adcgraph.paths import PathFilters, load_projection, shortest_paths
+from adcgraph.report import ranking_html
+from adcgraph.validation import hold_one_out
+
+SACITUZUMAB_GOVITECAN = vocab.expand("DRUGBANK:DB12893")
+TRASTUZUMAB_EMTANSINE = vocab.expand("DRUGBANK:DB05773")
+TNBC = vocab.expand("MONDO:0005494")
+OLAPARIB = vocab.expand("DRUGBANK:DB09074")
+TOP1_INHIBITOR_ADCS = {
+    "trastuzumab deruxtecan",
+    "datopotamab deruxtecan",
+    "sacituzumab tirumotecan",
+    "patritumab deruxtecan",
+    "izalontamab brengitecan",
+}
+
+
+@pytest.fixture(scope="module")
+def store_path(built):
+    return built.paths.store
+
+
+@pytest.fixture(scope="module")
+def sg_in_tnbc(store_path):
+    return combos(store_path, SACITUZUMAB_GOVITECAN, TNBC, top=10, n_permutations=10)
+
+
+def test_projection_is_typed_and_carries_evidence(store_path):
+    graph = load_projection(store_path)
+    assert graph.nodes[SACITUZUMAB_GOVITECAN]["type"] == "ADC"
+    claims = [a for _, _, a in graph.edges(data=True) if a["predicate"] == "confersResistanceTo"]
+    assert claims and all(a["citations"] and a["evidence_types"] for a in claims)
+
+
+def test_projection_is_cached_per_store_version(store_path):
+    assert load_projection(store_path) is not load_projection(store_path)
+    cached = list(store_path.parent.glob(f".{store_path.name}.cache/*/projection.pickle"))
+    assert len(cached) == 1
+
+
+def test_k_shortest_paths_link_sg_to_olaparib_with_citations(store_path):
+    graph = load_projection(store_path)
+    search = shortest_paths(graph, SACITUZUMAB_GOVITECAN, OLAPARIB, k=3, max_length=4)
+    assert search.paths
+    assert len(search.paths[0].steps) == 2  # SG <- strategy -> olaparib
+    assert all(path.citations for path in search.paths)
+    lengths = [len(p.steps) for p in search.paths]
+    assert lengths == sorted(lengths)
+
+
+def test_path_search_says_when_a_bound_cuts_it_short(store_path):
+    graph = load_projection(store_path)
+    search = shortest_paths(graph, SACITUZUMAB_GOVITECAN, OLAPARIB, k=1, max_length=6)
+    assert search.truncated and "1 paths" in search.reason
+
+
+def test_path_filters_restrict_evidence(store_path):
+    graph = load_projection(store_path)
+    verified = PathFilters(statuses=frozenset({"Verified"}))
+    search = shortest_paths(
+        graph, SACITUZUMAB_GOVITECAN, OLAPARIB, k=5, max_length=5, filters=verified
+    )
+    for path in search.paths:
+        for step in path.steps:
+            assert not step.statuses or "Verified" in step.statuses
+
+
+def test_combos_for_sg_in_tnbc_ranks_parp_atr_and_checkpoint_partners(sg_in_tnbc):
+    top = {c.label: c for c in sg_in_tnbc.candidates}
+    assert {"talazoparib", "olaparib"} & set(top), "a PARP inhibitor"
+    assert {"berzosertib", "ceralasertib"} & set(top), "an ATR inhibitor"
+    assert "pembrolizumab" in top, "a checkpoint inhibitor"
+    for candidate in sg_in_tnbc.candidates:
+        assert candidate.paths and candidate.citations, candidate.label
+        assert all(c.startswith(("PMID:", "DOI:")) for c in candidate.citations)
+
+
+def test_combos_reports_trials_and_permutation_adjusted_scores(sg_in_tnbc):
+    top = {c.label: c for c in sg_in_tnbc.candidates}
+    trials = {t for entry in top["pembrolizumab"].trials for t in entry["trial_ids"]}
+    assert "NCT:NCT05382286" in trials
+    scores = [c.score for c in sg_in_tnbc.candidates]
+    assert scores == sorted(scores, reverse=True)
+    for candidate in sg_in_tnbc.candidates:
+        assert 0 < candidate.p_value <= 1
+        assert candidate.adjusted_score <= candidate.score
+
+
+def test_combos_json_schema(sg_in_tnbc):
+    document = json.loads(json.dumps(sg_in_tnbc.as_dict()))
+    candidate = document["candidates"][0]
+    for key in ("id", "label", "score", "adjusted_score", "paths", "citations", "trials"):
+        assert key in candidate
+    assert {"nodes", "predicates", "citations"} <= set(candidate["paths"][0])
+
+
+def test_cross_resistance_for_sg_puts_top1_inhibitor_adcs_first(store_path):
+    ranking = cross_resistance(store_path, SACITUZUMAB_GOVITECAN, n_permutations=5)
+    first = [c.label for c in ranking.candidates[: len(TOP1_INHIBITOR_ADCS)]]
+    assert set(first) == TOP1_INHIBITOR_ADCS
+    assert first[0] == "sacituzumab tirumotecan"  # same antibody and payload class
+
+
+def test_evidence_weights_discount_unverified_and_other_diseases():
+    clinical = Evidence("c", "Clinical", "Verified", TNBC, ("PMID:1",))
+    assert evidence_weight([clinical], {TNBC}) == 1.0
+    assert evidence_weight([clinical], {"other"}) == pytest.approx(0.3)
+    in_vitro = Evidence("c", "PreclinicalInVitro", "Unverified", None, ("PMID:1",))
+    assert evidence_weight([in_vitro], None) == pytest.approx(0.25)
+
+
+def test_scorer_cache_is_reused(store_path):
+    first = make_scorer(store_path, TNBC, n_permutations=3)
+    second = make_scorer(store_path, TNBC, n_permutations=3)
+    assert first.graph.edge_count() == second.graph.edge_count()
+    assert list(store_path.parent.glob(f".{store_path.name}.cache/*/hetmat/MONDO_0005494"))
+
+
+def test_hold_one_out_beats_the_degree_baseline(store_path):
+    summary = hold_one_out(store_path).summary()
+    assert summary["pairs"] >= 10
+    assert summary["auroc"] > summary["degree_auroc"]
+    assert summary["hit_at_10"] >= summary["degree_hit_at_10"]
+
+
+def test_html_report_pictures_the_paths(sg_in_tnbc):
+    page = ranking_html(sg_in_tnbc, "SG in TNBC")
+    assert page.count("<svg") == len(sg_in_tnbc.candidates)
+    assert "talazoparib" in page and "NCT:NCT04039230" in page
+
+
+def test_graph_data_has_evidence_for_every_claim_edge(store_path):
+    data = read_graph_data(store_path)
+    claim_edges = [e for e in data.edges if e[1] == "confersResistanceTo"]
+    assert claim_edges and all(data.evidence.get(e) for e in claim_edges)
