@@ -335,8 +335,8 @@ def curie(iri: str) -> str:
         (NODE_KINDS[0].iri_prefix, "HGNC:"),
         ("http://purl.obolibrary.org/obo/MONDO_", "MONDO:"),
         ("http://purl.obolibrary.org/obo/CHEBI_", "CHEBI:"),
-        (SYNTHETIC, "adcgraph.synthetic:"),
-        (ONTOLOGY, "adcgraph:"),
+        (SYNTHETIC, "adcgraph:synthetic/"),
+        (ONTOLOGY, "adco:"),
     ):
         if iri.startswith(prefix):
             return replacement + iri.removeprefix(prefix)
@@ -354,7 +354,7 @@ def _write_kgx(
     written = 0
     with open(f"{stem}_nodes.jsonl", "w", encoding="utf-8") as node_file:
         for node in nodes:
-            category = KGX_CATEGORIES.get(node.kind, f"adcgraph:{node.kind}")
+            category = KGX_CATEGORIES.get(node.kind, f"adco:{node.kind}")
             record = {"id": curie(node.iri), "category": [category], "name": node.label}
             node_file.write(json.dumps(record) + "\n")
             written += 1

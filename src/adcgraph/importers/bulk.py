@@ -1,0 +1,246 @@
+"""Bulk import of large RDF files (N-Triples, N-Quads, Turtle) and KGX node/edge files.
+
+Files go through Oxigraph's bulk loader into their own named graph ``.../graph/import/<name>``.
+The bulk loader is not transactional, so a failure part-way (a malformed line, a bad IRI)
+is undone by dropping the graph it was filling: the store is left as it was before.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from adcgraph import store, vocab
+from adcgraph.errors import InputFileError
+from adcgraph.importers import ImportOptions, ImportReport, graph_name
+from adcgraph.importers.loading import bump_store_version
+
+DEFAULT_OPTIONS = ImportOptions()
+RDF_FORMATS = {
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "turtle": ox.RdfFormat.TURTLE,
+}
+
+#: Biolink categories that join adcgraph's node types (others keep only their Biolink type).
+BIOLINK_CLASSES = {
+    "biolink:Gene": "Gene",
+    "biolink:Protein": "Gene",
+    "biolink:Disease": "Disease",
+    "biolink:Drug": "Drug",
+    "biolink:SmallMolecule": "SmallMoleculeDrug",
+    "biolink:ChemicalEntity": "Drug",
+    "biolink:SequenceVariant": "Variant",
+}
+#: Biolink predicates read as adcgraph predicates, so metapaths cross into imported graphs.
+BIOLINK_PREDICATES = {
+    "biolink:interacts_with": "interactsWith",
+    "biolink:physically_interacts_with": "interactsWith",
+    "biolink:gene_associated_with_condition": "associatedWith",
+    "biolink:associated_with": "associatedWith",
+    "biolink:treats": "treats",
+    "biolink:has_target": "hasTarget",
+}
+
+
+class ProgressReader(io.RawIOBase):
+    """A binary file wrapper that reports bytes read, for a progress bar."""
+
+    def __init__(self, path: Path, advance) -> None:  # type: ignore[no-untyped-def]
+        self._file = path.open("rb")
+        self._advance = advance
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        count = self._file.readinto(buffer)
+        self._advance(count or 0)
+        return count or 0
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def import_rdf(
+    fmt: str,
+    paths: Sequence[Path],
+    store_path: Path,
+    options: ImportOptions = DEFAULT_OPTIONS,
+    *,
+    progress: bool = False,
+) -> ImportReport:
+    """Bulk-load RDF files into the import graph named after the first file (or ``--name``).
+
+    N-Triples and Turtle go into that graph; N-Quads keep their own graph names.
+
+    >>> import_rdf("ntriples", [Path("hetnet.nt")], default_store_path())  # doctest: +SKIP
+    ImportReport(format='ntriples', graph='https://w3id.org/adcgraph/graph/import/hetnet', ...)
+    """
+    name = graph_name(options, paths[0])
+    graph = ox.NamedNode(vocab.IMPORT_GRAPH_PREFIX + name)
+    rdf_format = RDF_FORMATS[fmt]
+    graph_store = store.open_store(store_path, read_only=False)
+    if graph_store.contains_named_graph(graph):
+        raise InputFileError(
+            f"the store already has an import graph {name!r}; choose another --name"
+        )
+    graphs_before = set(graph_store.named_graphs())
+    loaded = 0
+    try:
+        for path in paths:
+            loaded += _bulk_load(graph_store, path, rdf_format, graph, progress)
+    except (SyntaxError, ValueError, OSError) as error:
+        for added in set(graph_store.named_graphs()) - graphs_before:
+            graph_store.clear_graph(added)
+            graph_store.remove_graph(added)
+        graph_store.flush()
+        raise InputFileError(
+            f"{_position(error, path)}: {_reason(error)}; "
+            "nothing was imported (the store is as it was)"
+        ) from None
+    graph_store.flush()
+    del graph_store
+    bump_store_version(store_path, f"{fmt}:{name}", loaded)
+    return ImportReport(
+        fmt, graph.value, tuple(str(p) for p in paths), loaded, f"bulk-loaded {loaded} statements"
+    )
+
+
+def _bulk_load(
+    graph_store: ox.Store, path: Path, rdf_format: ox.RdfFormat, graph: ox.NamedNode, progress: bool
+) -> int:
+    before = len(graph_store)
+    target = None if rdf_format is ox.RdfFormat.N_QUADS else graph
+    if not progress:
+        graph_store.bulk_load(path=str(path), format=rdf_format, to_graph=target)
+        return len(graph_store) - before
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task(f"loading {path.name}", total=path.stat().st_size)
+        reader = io.BufferedReader(
+            ProgressReader(path, lambda n: bar.advance(task, n)), buffer_size=1 << 20
+        )
+        with reader:
+            graph_store.bulk_load(reader, format=rdf_format, to_graph=target)
+    return len(graph_store) - before
+
+
+def _position(error: BaseException, path: Path) -> str:
+    line = getattr(error, "lineno", None)
+    return f"{path}:{line}" if line else str(path)
+
+
+def _reason(error: BaseException) -> str:
+    return str(getattr(error, "msg", None) or error)
+
+
+def import_kgx(
+    fmt: str,
+    paths: Sequence[Path],
+    store_path: Path,
+    options: ImportOptions = DEFAULT_OPTIONS,
+    *,
+    progress: bool = False,
+) -> ImportReport:
+    """Import KGX node and edge files (TSV or JSON Lines; Biolink categories and predicates).
+
+    Nodes are typed with their Biolink categories and, where one matches, the adcgraph class,
+    so imported genes, diseases and drugs meet the curated ones through shared identifiers.
+    """
+    nodes = [p for p in paths if "node" in p.name]
+    edges = [p for p in paths if "edge" in p.name]
+    if not nodes or not edges:
+        raise InputFileError(
+            "KGX import needs a nodes file and an edges file (names containing 'node' and 'edge')"
+        )
+    with tempfile.TemporaryDirectory(prefix="adcgraph-kgx-") as directory:
+        converted = Path(directory) / "kgx.nt"
+        with converted.open("w", encoding="utf-8") as out:
+            for path in nodes:
+                for line, record in _records(path):
+                    _write_node(out, record, path, line)
+            for path in edges:
+                for line, record in _records(path):
+                    _write_edge(out, record, path, line)
+        name = options.name or graph_name(options, nodes[0]).removesuffix("_nodes")
+        report = import_rdf(
+            "ntriples", [converted], store_path, ImportOptions(name=name), progress=progress
+        )
+    return ImportReport(
+        "kgx", report.graph, tuple(str(p) for p in paths), report.quads, report.summary
+    )
+
+
+def _records(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
+    with path.open(encoding="utf-8", newline="") as stream:
+        if path.suffix in (".jsonl", ".json"):
+            for line, text in enumerate(stream, start=1):
+                if text.strip():
+                    try:
+                        yield line, json.loads(text)
+                    except json.JSONDecodeError as error:
+                        raise InputFileError(f"{path}:{line}: not JSON: {error.msg}") from None
+            return
+        reader = csv.DictReader(stream, delimiter="\t", quoting=csv.QUOTE_NONE)
+        for line, row in enumerate(reader, start=2):
+            yield line, {k: v for k, v in row.items() if k is not None}
+
+
+def _iri(value: object, path: Path, line: int, column: str) -> str:
+    text = str(value or "").strip()
+    if not text:
+        raise InputFileError(f"{path}:{line}: column {column!r} is empty")
+    if text.startswith(("http://", "https://")):
+        return vocab.standardize_iri(text) or text
+    try:
+        return vocab.expand(text)
+    except Exception:
+        raise InputFileError(
+            f"{path}:{line}: column {column!r}: value {text!r} has an unknown CURIE prefix"
+        ) from None
+
+
+def _values(value: object) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [v for v in str(value or "").split("|") if v]
+
+
+def _write_node(out: io.TextIOBase, record: dict[str, object], path: Path, line: int) -> None:
+    node = ox.NamedNode(_iri(record.get("id"), path, line, "id"))
+    for category in _values(record.get("category")):
+        local = BIOLINK_CLASSES.get(category) or _local_class(category)
+        out.write(
+            f"{node} <{vocab.RDF}type> {ox.NamedNode(_iri(category, path, line, 'category'))} .\n"
+        )
+        if local:
+            out.write(f"{node} <{vocab.RDF}type> <{vocab.ONTOLOGY}{local}> .\n")
+    if record.get("name"):
+        out.write(f"{node} <{vocab.RDFS}label> {ox.Literal(str(record['name']))} .\n")
+
+
+def _local_class(category: str) -> str | None:
+    prefix, _, local = category.partition(":")
+    return local if prefix in ("adco", "adcgraph") and local else None
+
+
+def _write_edge(out: io.TextIOBase, record: dict[str, object], path: Path, line: int) -> None:
+    subject = ox.NamedNode(_iri(record.get("subject"), path, line, "subject"))
+    obj = ox.NamedNode(_iri(record.get("object"), path, line, "object"))
+    predicate_text = str(record.get("predicate") or "")
+    local = BIOLINK_PREDICATES.get(predicate_text) or _local_class(predicate_text)
+    predicate = (
+        ox.NamedNode(vocab.ONTOLOGY + local)
+        if local
+        else ox.NamedNode(_iri(predicate_text, path, line, "predicate"))
+    )
+    out.write(f"{subject} {predicate} {obj} .\n")

@@ -1,0 +1,199 @@
+"""Coverage and identifier checks of the curated content, so it cannot silently shrink.
+
+The identifier checks read the real MONDO mapping sets and gene tables in ../shared/data
+and skip when that folder is absent.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+
+import pytest
+
+from adcgraph.build import SOURCES_DIR
+from adcgraph.curation import read_sources
+from adcgraph.ontology import controlled_values
+
+TABLE_A_ADCS = (
+    "sacituzumab govitecan",
+    "trastuzumab deruxtecan",
+    "datopotamab deruxtecan",
+    "trastuzumab emtansine",
+    "enfortumab vedotin",
+    "gemtuzumab ozogamicin",
+    "inotuzumab ozogamicin",
+    "brentuximab vedotin",
+    "polatuzumab vedotin",
+    "tisotumab vedotin",
+    "mirvetuximab soravtansine",
+    "loncastuximab tesirine",
+    "belantamab mafodotin",
+    "telisotuzumab vedotin",
+    "patritumab deruxtecan",
+    "sacituzumab tirumotecan",
+    "izalontamab brengitecan",
+    "pivekimab sunirine",
+    "disitamab vedotin",
+    "trastuzumab duocarmazine",
+)
+REQUIRED_DISEASE_NAMES = (
+    "TNBC",
+    "HER2-positive breast",
+    "hormone receptor-positive breast",
+    "NSCLC",
+    "pancreatic",
+    "PDAC",
+    "AML",
+    "urothelial",
+    "gastric",
+    "ovarian",
+    "cervical",
+    "Hodgkin",
+    "large B-cell",
+    "B-ALL",
+    "multiple myeloma",
+)
+REQUIRED_DRUG_CLASSES = (
+    "PARP",
+    "ATR",
+    "CHK1",
+    "WEE1",
+    "EZH2",
+    "PD-1",
+    "PD-L1",
+    "CTLA-4",
+    "HER2",
+    "EGFR",
+    "P-gp",
+)
+SYNONYMS = ("Enhertu", "DS-8201a", "Trodelvy", "IMMU-132", "T-DM1", "Kadcyla", "Mylotarg")
+GENE_ALIASES = ("TROP2", "HER2", "P-gp", "MDR1", "BCRP")
+FIX = "extend graph/sources (see graph/README.md) and run `adcgraph lint`"
+
+
+@pytest.fixture(scope="module")
+def curation():
+    return read_sources(SOURCES_DIR, controlled_values())
+
+
+def _names(record) -> set[str]:
+    label = record.one("label" if "label" in record.cells else "symbol") or ""
+    return {label, *record.many("synonyms")}
+
+
+def _all_names(curation, table: str) -> str:
+    return "\n".join(n for r in curation.records(table) for n in _names(r))
+
+
+def test_at_least_twenty_adcs_including_every_adc_of_table_a(curation):
+    labels = {r.one("label") for r in curation.records("adcs")}
+    assert len(labels) >= 20, FIX
+    missing = [name for name in TABLE_A_ADCS if name not in labels]
+    assert not missing, f"missing ADCs {missing}; {FIX}"
+
+
+def test_every_adc_has_target_payload_class_linker_and_synonyms(curation):
+    payload_class = {r.id: r.one("payload_class") for r in curation.records("payloads")}
+    for adc in curation.records("adcs"):
+        assert adc.many("targets") and payload_class[adc.one("payload") or ""], adc.id
+        assert adc.one("linker"), adc.id
+    approved = [a for a in curation.records("adcs") if a.one("development_status") == "approved"]
+    with_external_id = [a for a in approved if not a.id.startswith("adcgraph:") or a.many("xrefs")]
+    assert len(with_external_id) >= 11, "approved ADCs need DrugBank/ChEMBL/NCIT identifiers"
+
+
+def test_brand_names_codes_and_aliases_are_curated(curation):
+    adc_names, gene_names = _all_names(curation, "adcs"), _all_names(curation, "genes")
+    assert all(s in adc_names for s in SYNONYMS)
+    assert all(a in gene_names for a in GENE_ALIASES)
+
+
+def test_every_mechanism_category_has_claims(curation):
+    categories = {r.id: r.one("category") for r in curation.records("mechanisms")}
+    claimed = {categories[r.one("mechanism") or ""] for r in curation.records("resistance_claims")}
+    assert claimed == set(controlled_values()["mechanism_category"]), FIX
+
+
+def test_at_least_forty_resistance_claims_linking_genes_or_variants(curation):
+    claims = curation.records("resistance_claims")
+    assert len(claims) >= 40, FIX
+    mechanisms = {r.id: r for r in curation.records("mechanisms")}
+    with_genes = [
+        c
+        for c in claims
+        if mechanisms[c.one("mechanism") or ""].many("genes")
+        or mechanisms[c.one("mechanism") or ""].many("variants")
+    ]
+    assert len(with_genes) >= 40
+    variant_labels = _all_names(curation, "variants")
+    for variant in ("T256R", "E418K", "rs12459419"):
+        assert (
+            variant in variant_labels
+            or variant in {v.id for v in curation.records("variants")}
+            or any(variant in v.id for v in curation.records("variants"))
+        )
+
+
+def test_at_least_twenty_five_strategies_of_every_type(curation):
+    strategies = curation.records("strategies")
+    assert len(strategies) >= 25, FIX
+    assert {s.one("strategy_type") for s in strategies} == set(controlled_values()["strategy_type"])
+    clinical = [s for s in strategies if s.one("evidence_type") == "clinical"]
+    assert sum(1 for s in clinical if s.many("trials")) >= 10
+    assert all(s.one("result") for s in clinical), "clinical strategies report a result"
+
+
+def test_required_diseases_genes_and_drug_classes(curation):
+    disease_names = _all_names(curation, "diseases")
+    missing = [n for n in REQUIRED_DISEASE_NAMES if n.lower() not in disease_names.lower()]
+    assert not missing, f"missing diseases {missing}; {FIX}"
+    assert len(curation.records("genes")) >= 40, FIX
+    classes = " ".join(r.one("drug_class") or "" for r in curation.records("drugs"))
+    assert all(c in classes for c in REQUIRED_DRUG_CLASSES), FIX
+    assert "cyclosporine" in _all_names(curation, "drugs")
+
+
+def test_unverified_facts_are_marked_not_dropped(curation):
+    statuses = {r.one("curation_status") for r in curation.records("resistance_claims")}
+    assert statuses == {"verified", "unverified"}
+    assert any(r.one("verified") == "false" for r in curation.records("references"))
+
+
+def _mondo_mappings(shared_data) -> set[tuple[str, str]]:
+    pairs = set()
+    for target in ("mesh", "doid", "ncit", "efo"):
+        path = shared_data / "mondo" / "mappings" / f"mondo_exactmatch_{target}.sssom.tsv"
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("MONDO:"):
+                cells = line.split("\t")
+                pairs.add((cells[0], cells[3].upper()))
+    return pairs
+
+
+def test_disease_mappings_agree_with_mondo_release(curation, shared_data):
+    mappings = _mondo_mappings(shared_data)
+    for disease in curation.records("diseases"):
+        for column in ("mesh", "doid", "ncit", "efo"):
+            for xref in disease.many(column):
+                assert (disease.id, xref.upper()) in mappings, (
+                    f"{disease.path}:{disease.line}: {disease.id} has no exactMatch {xref} in MONDO"
+                )
+
+
+def test_gene_identifiers_and_symbols_agree_with_gene_tables(curation, shared_data):
+    symbols: dict[str, set[str]] = {}
+    obo = (shared_data / "genes" / "hgnc_import.obo").read_text(encoding="utf-8")
+    for number, name in re.findall(r"id: http://identifiers.org/hgnc/(\d+)\nname: (\S+)", obo):
+        symbols.setdefault(f"HGNC:{number}", set()).add(name)
+    with gzip.open(shared_data / "genes" / "Homo_sapiens.gene_info.gz", "rt") as stream:
+        for line in stream:
+            cells = line.split("\t")
+            if len(cells) > 5:
+                for xref in re.findall(r"HGNC:HGNC:(\d+)", cells[5]):
+                    symbols.setdefault(f"HGNC:{xref}", set()).add(cells[2])
+    for gene in curation.records("genes"):
+        assert gene.id in symbols, f"{gene.path}:{gene.line}: {gene.id} not in the gene tables"
+        assert gene.one("symbol") in symbols[gene.id] or gene.one("symbol") in _names(gene), (
+            f"{gene.path}:{gene.line}: {gene.id} is {symbols[gene.id]}, not {gene.one('symbol')}"
+        )
