@@ -48,6 +48,9 @@ PARAMETER_KEYS = frozenset(
 )
 _PARAMETER_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _QUERY_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+#: Names resolved by ``adcgraph.align.resolve`` below this score are fuzzy guesses (it scores
+#: those at most 0.6, and label or synonym matches at least 0.73): suggestions, not answers.
+MIN_NAME_SCORE = 0.7
 _PROJECTION = re.compile(r"\bSELECT\b(?P<projection>.*?)\bWHERE\b", re.IGNORECASE | re.DOTALL)
 
 EnumTerm = str | bool | int
@@ -361,7 +364,8 @@ def bind_parameters(
 def _missing_message(query: NamedQuery, parameter: Parameter) -> str:
     example = query.example.get(parameter.name)
     hint = f" (for example -p {parameter.name}={example!r})" if example else ""
-    return f"query {query.name!r} needs parameter {parameter.name!r}, a {parameter.type}{hint}"
+    kind = _with_article(parameter.type)
+    return f"query {query.name!r} needs parameter {parameter.name!r}, {kind}{hint}"
 
 
 def parameter_term(backend: Backend | None, parameter: Parameter, value: object) -> Term:
@@ -497,10 +501,18 @@ def resolve_entity(backend: Backend, text: str, entity_class: str | None = None)
     if not matches:
         raise ResolutionError(
             f"no {_kind_phrase(backend, class_node, article=False)} is named {text!r}"
+            + _unknown_prefix_note(text)
             + _suggestion(text, _names(backend, class_node))
         )
     listed = "; ".join(f"{vocab.compress(m.iri)} ({m.label})" for m in matches)
     raise ResolutionError(f"{text!r} is ambiguous: {listed}; give a CURIE instead")
+
+
+def _unknown_prefix_note(text: str) -> str:
+    prefix, colon, local = text.partition(":")
+    if colon and local and re.fullmatch(r"[A-Za-z][\w.]*", prefix) and " " not in text:
+        return f" (and {prefix!r} is not a known CURIE prefix)"
+    return ""
 
 
 def _name_matches(backend: Backend, text: str, class_node: ox.NamedNode | None) -> list[Match]:
@@ -529,7 +541,8 @@ def _best_external(
     typed = [
         (candidate, node)
         for candidate in candidates
-        if _exists(backend, node := ox.NamedNode(_candidate_iri(candidate)), class_node)
+        if float(getattr(candidate, "score", 0.0)) >= MIN_NAME_SCORE
+        and _exists(backend, node := ox.NamedNode(_candidate_iri(candidate)), class_node)
     ]
     if not typed:
         return []
@@ -577,9 +590,11 @@ def _kind_phrase(backend: Backend, class_node: ox.NamedNode | None, article: boo
         return "an entity" if article else "entity"
     found = _select(backend, _CLASS_LABEL, {"class": class_node})
     label = found[0]["label"].value if found else vocab.compress(class_node.value)
-    if not article:
-        return label
-    return f"{'an' if label[:1].lower() in 'aeiou' else 'a'} {label}"
+    return _with_article(label) if article else label
+
+
+def _with_article(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
 def _select(backend: Backend, query: str, bindings: Mapping[str, Term]) -> list[dict[str, Term]]:

@@ -2,6 +2,205 @@
 
 from __future__ import annotations
 
+import json
+import shlex
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
 
-COMMANDS: list[click.Command] = []
+from adcgraph.commands.common import (
+    endpoint_option,
+    open_query_backend,
+    result_format_option,
+    store_option,
+)
+from adcgraph.errors import QueryError
+
+if TYPE_CHECKING:
+    from adcgraph.queries import NamedQuery
+
+
+@click.command("queries")
+@click.argument("name", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="A readable listing, or JSON (objects with name, summary, parameters, example).",
+)
+def queries_command(name: str | None, fmt: str) -> None:
+    """List the named queries with their parameters, or describe one query.
+
+    Parameters marked * are required. Each query lives in queries/NAME.rq.
+
+    \b
+    Example:
+      adcgraph queries
+      adcgraph queries cross-resistance-candidates
+      adcgraph queries --format json
+    """
+    from adcgraph.queries import load_queries, load_query
+
+    if name is not None:
+        query = load_query(name)
+        click.echo(json.dumps(query.as_dict(), indent=1) if fmt == "json" else describe(query))
+        return
+    found = load_queries()
+    if fmt == "json":
+        click.echo(json.dumps([query.as_dict() for query in found], indent=1))
+        return
+    for query in found:
+        click.echo(f"{query.name}  {parameter_synopsis(query)}".rstrip())
+        click.echo(textwrap.indent(textwrap.fill(query.summary, 92), "    "))
+
+
+def parameter_synopsis(query: NamedQuery) -> str:
+    """Parameters as ``name*=<type>`` words (``*`` marks the required ones)."""
+    return " ".join(
+        parameter.usage().replace("=", "*=", 1) if parameter.required else parameter.usage()
+        for parameter in query.parameters
+    )
+
+
+def describe(query: NamedQuery) -> str:
+    """A query's header as text: summary, description, parameters and the example command."""
+    lines = [query.name, textwrap.fill(query.summary, 96), ""]
+    if query.description:
+        lines += [textwrap.fill(query.description, 96), ""]
+    lines.append("Parameters:" if query.parameters else "Parameters: none")
+    for parameter in query.parameters:
+        facts = [parameter.type]
+        if parameter.entity_class:
+            facts.append(f"class {parameter.entity_class}")
+        facts.append("required" if parameter.required else "optional")
+        if parameter.default is not None:
+            facts.append(f"default {parameter.default}")
+        if parameter.values:
+            facts.append("one of " + "|".join(parameter.values))
+        lines.append(f"  {parameter.name} ({', '.join(facts)})")
+        if parameter.description:
+            lines.append(textwrap.indent(textwrap.fill(parameter.description, 90), "      "))
+    lines += ["", "Example:", f"  {example_command(query)}"]
+    return "\n".join(lines)
+
+
+def example_command(query: NamedQuery) -> str:
+    """The command line that runs the query's example.
+
+    >>> from adcgraph.queries import load_query
+    >>> example_command(load_query("adcs-by-target"))
+    'adcgraph query adcs-by-target -p target=HER2'
+    """
+    options = [f"-p {shlex.quote(f'{name}={value}')}" for name, value in query.example.items()]
+    return " ".join(["adcgraph query", query.name, *options])
+
+
+@click.command("query")
+@click.argument("name")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter value (repeatable). Entities take a name, CURIE or IRI.",
+)
+@store_option
+@endpoint_option
+@result_format_option
+def query_command(
+    name: str, params: tuple[str, ...], store_path: Path | None, endpoint: str | None, fmt: str
+) -> None:
+    """Run a named query from queries/ with typed parameters.
+
+    Values are bound as RDF terms, never pasted into the query text. `adcgraph queries NAME`
+    shows a query's parameters and example.
+
+    \b
+    Example:
+      adcgraph query cross-resistance-candidates -p adc="sacituzumab govitecan"
+      adcgraph query resistance-mechanisms-of-adc -p adc=T-DXd -p disease="breast cancer" \\
+        -p evidence_type=clinical --format csv
+      adcgraph query external-id-mappings -p xref=DOID:0060081 --format json
+      adcgraph query adcs-by-target -p target=HER2 --endpoint http://127.0.0.1:7878/query
+    """
+    from adcgraph.queries import load_query, parse_assignments, run_named_query
+
+    query = load_query(name)
+    values = parse_assignments(params)
+    backend = open_query_backend(store_path, endpoint)
+    result = run_named_query(backend, query, values)
+    click.echo(render_result(result, fmt, backend.location), nl=False)
+
+
+def render_result(result: object, fmt: str, location: str) -> str:
+    """Render results; a malformed result stream (e.g. cut by a server timeout) is a QueryError."""
+    from adcgraph.results import render
+
+    try:
+        return render(result, fmt)  # type: ignore[arg-type]
+    except SyntaxError as error:
+        raise QueryError(
+            f"{location} returned malformed results ({error.msg}); a query cut short by the "
+            "server's timeout arrives this way"
+        ) from None
+
+
+@click.command("serve")
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=7878, show_default=True, help="TCP port."
+)
+@click.option(
+    "--timeout-s",
+    type=click.IntRange(min=1),
+    default=30,
+    show_default=True,
+    help="Cancel a query after this many seconds. Oxigraph streams results, so a cancelled "
+    "query can reach the client as a truncated response instead of an error status.",
+)
+@click.option(
+    "--writable",
+    is_flag=True,
+    help="Accept SPARQL updates (oxigraph serve); they change the store in place.",
+)
+def serve_command(
+    store_path: Path | None, host: str, port: int, timeout_s: int, writable: bool
+) -> None:
+    """Serve the store as a SPARQL 1.1 Protocol endpoint with the Oxigraph server.
+
+    Read-only by default (updates get HTTP 403). The default graph is the union of all
+    graphs, as for `adcgraph sparql`. Any SPARQL client works: YASGUI (open the root URL),
+    SPARQLWrapper, rdflib's SPARQLStore, Jena, or `adcgraph query ... --endpoint URL`.
+    Stop it with Ctrl-C (or SIGTERM).
+
+    \b
+    Example:
+      adcgraph serve
+      adcgraph serve --port 8080 --timeout-s 10
+      adcgraph query adcs-by-target -p target=HER2 --endpoint http://127.0.0.1:7878/query
+    """
+    from adcgraph.build import ensure_store
+    from adcgraph.server import ServerSettings, run_until_stopped, start_server
+
+    settings = ServerSettings(ensure_store(store_path), host, port, timeout_s, writable)
+    server = start_server(settings)
+    mode = "read-write" if writable else "read-only"
+    click.echo(
+        f"serving {settings.store} ({mode}, query timeout {timeout_s} s, pid {server.pid})\n"
+        f"SPARQL endpoint: {settings.query_url}\n"
+        f"YASGUI:          {settings.base_url}/\n"
+        "stop with Ctrl-C"
+    )
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}, reachable from other machines", err=True)
+    run_until_stopped(server)
+    click.echo("stopped")
+
+
+COMMANDS: list[click.Command] = [queries_command, query_command, serve_command]
