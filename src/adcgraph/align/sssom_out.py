@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from adcgraph import __version__
@@ -45,11 +45,13 @@ def write_sssom(
     license: str,
     subject_source: str | None = None,
     object_source: str | None = None,
+    prefix_map: Mapping[str, str] | None = None,
 ) -> Path:
     """Write ``mappings`` to ``path`` as SSSOM TSV, atomically; return the path.
 
     The ``curie_map`` lists every prefix used by identifiers, predicates, justifications
-    and sources; prefixes it does not know are taken to be OBO Foundry ones.
+    and sources; ``prefix_map`` (CURIE prefix -> URI prefix) takes precedence, and prefixes
+    neither knows are taken to be OBO Foundry ones.
 
     >>> write_sssom(
     ...     mappings, Path("ncit-doid.sssom.tsv"),
@@ -62,7 +64,7 @@ def write_sssom(
     path = Path(path)
     rows = [_row(mapping) for mapping in mappings]
     metadata: dict[str, object] = {
-        "curie_map": _curie_map(rows, (subject_source, object_source)),
+        "curie_map": _curie_map(rows, (subject_source, object_source), prefix_map or {}),
         "mapping_set_id": mapping_set_id,
         "license": license,
         "mapping_tool": "adcgraph",
@@ -111,7 +113,11 @@ def _cell(value: str | None) -> str:
     return " ".join((value or "").split())
 
 
-def _curie_map(rows: list[dict[str, str]], sources: tuple[str | None, ...]) -> dict[str, str]:
+def _curie_map(
+    rows: list[dict[str, str]],
+    sources: tuple[str | None, ...],
+    prefix_map: Mapping[str, str],
+) -> dict[str, str]:
     identifiers = [
         row[column]
         for row in rows
@@ -120,9 +126,8 @@ def _curie_map(rows: list[dict[str, str]], sources: tuple[str | None, ...]) -> d
     identifiers += [source for source in sources if source and _is_curie(source)]
     identifiers += ["semapv:LexicalMatching", "skos:exactMatch"]
     prefixes = {identifier.partition(":")[0] for identifier in identifiers}
-    return {
-        prefix: KNOWN_PREFIXES.get(prefix, f"{OBO_PURL}{prefix}_") for prefix in sorted(prefixes)
-    }
+    known = {**KNOWN_PREFIXES, **prefix_map}
+    return {prefix: known.get(prefix, f"{OBO_PURL}{prefix}_") for prefix in sorted(prefixes)}
 
 
 def _yaml_comment_lines(metadata: dict[str, object]) -> list[str]:

@@ -1,7 +1,258 @@
-"""Alignment commands: `xref`, `resolve`, `align match`, `align evaluate`."""
+"""Alignment commands: `xref`, `resolve`, `align match`, `align evaluate`.
+
+Only click is imported at load time; `adcgraph resolve` reads its cached name index
+without loading pyoxigraph or the prefix map.
+"""
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
+from pathlib import Path
+
 import click
 
-COMMANDS: list[click.Command] = []
+from adcgraph.commands.common import endpoint_option, open_query_backend, store_option
+
+ENTITY_TYPES = (
+    "disease",
+    "drug",
+    "adc",
+    "antibody",
+    "payload",
+    "payload_class",
+    "linker",
+    "gene",
+    "variant",
+    "mechanism",
+    "strategy",
+    "trial",
+    "indication",
+    "claim",
+    "publication",
+)
+
+
+def _format_option(function):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "json"]),
+        default="table",
+        show_default=True,
+        help="A table, or a JSON list.",
+    )(function)
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in [header, *rows]
+    ]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+@click.command("xref")
+@click.argument("identifier")
+@click.option(
+    "--to",
+    "to_prefix",
+    metavar="PREFIX",
+    help="Only identifiers with this prefix (MESH, DOID ...).",
+)
+@click.option(
+    "--no-chain", is_flag=True, help="Leave out identifiers reached through two exactMatch steps."
+)
+@store_option
+@endpoint_option
+@_format_option
+def xref_command(
+    identifier: str,
+    to_prefix: str | None,
+    no_chain: bool,
+    store_path: Path | None,
+    endpoint: str | None,
+    fmt: str,
+) -> None:
+    """Cross-references of an identifier: curated exactMatch links and loaded mapping sets.
+
+    Each row gives the predicate (read from IDENTIFIER's side), the mapping justification
+    and the source: `curated`, a mapping set, or `via X` for a two-step exactMatch chain.
+    Load mapping sets with `adcgraph import --format sssom`.
+
+    \b
+    Example:
+      adcgraph xref MONDO:0005494
+      adcgraph xref MESH:D064726 --to MONDO
+      adcgraph xref DOID:0060081 --format json
+    """
+    from adcgraph.align.crosswalk import xref
+
+    found = xref(
+        open_query_backend(store_path, endpoint), identifier, to_prefix, chain=not no_chain
+    )
+    if fmt == "json":
+        click.echo(json.dumps([asdict(item) for item in found], indent=1))
+        return
+    if not found:
+        click.echo(
+            f"no cross-references of {identifier}" + (f" to {to_prefix}" if to_prefix else "")
+        )
+        return
+    rows = [
+        [
+            item.id,
+            item.predicate,
+            item.justification,
+            item.source.rsplit("/", 1)[-1],
+            item.label or "",
+        ]
+        for item in found
+    ]
+    click.echo(_table(rows, ["id", "predicate", "justification", "source", "label"]))
+
+
+@click.command("resolve")
+@click.argument("text")
+@click.option("--type", "kind", type=click.Choice(ENTITY_TYPES), help="Only entities of this type.")
+@click.option("--limit", type=click.IntRange(1), default=10, show_default=True)
+@store_option
+@endpoint_option
+@_format_option
+def resolve_command(
+    text: str, kind: str | None, limit: int, store_path: Path | None, endpoint: str | None, fmt: str
+) -> None:
+    """Find the entities a name, synonym, abbreviation, code, CURIE or IRI refers to.
+
+    Candidates come best first with a score (0..1) and what matched (exact label,
+    synonym, case-insensitive, normalised, word order, fuzzy). Unknown text exits 1 and
+    suggests the nearest names.
+
+    \b
+    Example:
+      adcgraph resolve TNBC
+      adcgraph resolve Enhertu --format json
+      adcgraph resolve trastuzumab --type drug
+      adcgraph resolve HER2 --type gene
+    """
+    from adcgraph.align.resolve import LEVELS, build_index, index_for_store, search, unknown_message
+    from adcgraph.errors import ResolutionError
+
+    if endpoint:
+        index = build_index(open_query_backend(None, endpoint))
+    else:
+        index = index_for_store(store_path)
+    found = search(index, text, kind)
+    if not found or found[0][0] == len(LEVELS) - 1:
+        raise ResolutionError(unknown_message(index, text, kind))
+    candidates = [candidate for _, candidate in found][:limit]
+    if fmt == "json":
+        click.echo(json.dumps([asdict(candidate) for candidate in candidates], indent=1))
+        return
+    rows = [[c.id, c.kind, f"{c.score:.2f}", c.label, c.matched] for c in candidates]
+    click.echo(_table(rows, ["id", "type", "score", "label", "matched"]))
+
+
+@click.group("align")
+def align_group() -> None:
+    """Align two ontologies and score an alignment against reference mappings.
+
+    \b
+    Example:
+      adcgraph align match ncit-neoplasm-2018.obo doid-cancer-2018.obo -o ncit-doid.sssom.tsv
+      adcgraph align evaluate ncit-doid.sssom.tsv ncit-doid-dev.sssom.tsv
+    """
+
+
+@align_group.command("match")
+@click.argument("source", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.argument("target", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="SSSOM TSV file to write.",
+)
+@click.option(
+    "--threshold", type=click.FloatRange(0, 1), default=None, help="Lowest confidence kept."
+)
+@click.option(
+    "--license",
+    "license_iri",
+    default="https://creativecommons.org/publicdomain/zero/1.0/",
+    show_default=True,
+    help="Licence IRI of the written mapping set.",
+)
+def match_command(
+    source: Path, target: Path, output: Path, threshold: float | None, license_iri: str
+) -> None:
+    """Align two ontologies (OBO, OWL as RDF/XML or Turtle, OBO Graphs JSON) by their names.
+
+    Writes one-to-one skos:exactMatch mappings as SSSOM TSV, each with a confidence and
+    semapv:LexicalMatching as its justification. Only the two files are read.
+
+    \b
+    Example:
+      adcgraph align match ncit-neoplasm-2018.obo doid-cancer-2018.obo -o ncit-doid.sssom.tsv
+    """
+    from adcgraph.align.matcher import DEFAULT_THRESHOLD, match_ontologies
+    from adcgraph.align.sssom_out import write_sssom
+    from adcgraph.ontofile import read_ontology
+
+    source_terms = read_ontology(source)
+    target_terms = read_ontology(target)
+    mappings = match_ontologies(
+        source_terms, target_terms, threshold=DEFAULT_THRESHOLD if threshold is None else threshold
+    )
+    write_sssom(
+        mappings,
+        output,
+        mapping_set_id=f"https://w3id.org/adcgraph/mappings/{output.name}",
+        license=license_iri,
+        subject_source=_source_curie(source_terms),
+        object_source=_source_curie(target_terms),
+    )
+    click.echo(
+        f"wrote {len(mappings)} mappings ({len(source_terms)} source, {len(target_terms)} "
+        f"target classes) to {output}"
+    )
+
+
+def _source_curie(terms: dict) -> str | None:  # type: ignore[type-arg]
+    prefixes = sorted(
+        {term_id.split(":", 1)[0] for term_id in terms if ":" in term_id and "//" not in term_id}
+    )
+    return f"obo:{prefixes[0].lower()}" if len(prefixes) == 1 else None
+
+
+@align_group.command("evaluate")
+@click.argument("predicted", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.argument("gold", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@_format_option
+def evaluate_command(predicted: Path, gold: Path, fmt: str) -> None:
+    """Precision, recall and F1 of predicted SSSOM mappings against reference mappings.
+
+    The references are incomplete, so precision counts only predicted pairs whose subject
+    or object appears in them.
+
+    \b
+    Example:
+      adcgraph align evaluate ncit-doid.sssom.tsv ncit-doid-dev.sssom.tsv
+      adcgraph align evaluate ncit-doid.sssom.tsv ncit-doid-dev.sssom.tsv --format json
+    """
+    from adcgraph.align.evaluate import evaluate, read_sssom_pairs
+
+    scores = evaluate(read_sssom_pairs(predicted), read_sssom_pairs(gold))
+    if fmt == "json":
+        click.echo(json.dumps(scores.as_dict(), indent=1))
+        return
+    click.echo(
+        f"precision {scores.precision:.3f}  recall {scores.recall:.3f}  F1 {scores.f1:.3f}\n"
+        f"({scores.true_positives} correct of {scores.judged_predictions} judged predictions; "
+        f"{scores.predictions} predicted, {scores.gold_pairs} reference pairs)"
+    )
+
+
+COMMANDS: list[click.Command] = [xref_command, resolve_command, align_group]

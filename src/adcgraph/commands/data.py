@@ -1,7 +1,95 @@
-"""Data movement commands: `import` and the extra export formats."""
+"""Data movement commands: `import` and `export-mappings` (SSSOM).
+
+Formats come from the importer registry (:data:`adcgraph.importers.IMPORTERS`); it is
+repeated here as a literal so that `adcgraph --help` does not import the importers.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-COMMANDS: list[click.Command] = []
+from adcgraph.commands.common import store_option
+
+IMPORT_FORMATS = ("obo", "owl", "sssom", "civic")
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--format", "fmt", type=click.Choice(IMPORT_FORMATS), required=True, help="Format of FILES."
+)
+@click.option("--name", help="Name of the import graph (default: the file's stem; civic: civic).")
+@click.option(
+    "--all-mappings",
+    is_flag=True,
+    help="sssom: load every mapping, not only those touching an entity of the graph.",
+)
+@click.option(
+    "--on-conflict",
+    type=click.Choice(["skip", "keep", "error"]),
+    default="skip",
+    show_default=True,
+    help="sssom: what to do with mappings contradicting a curated exactMatch (always reported).",
+)
+@click.option("--quiet", is_flag=True, help="Print the summary only, not each warning.")
+@store_option
+def import_command(
+    files: tuple[Path, ...],
+    fmt: str,
+    name: str | None,
+    all_mappings: bool,
+    on_conflict: str,
+    quiet: bool,
+    store_path: Path | None,
+) -> None:
+    """Import ontologies, SSSOM mapping sets or CIViC evidence into the store.
+
+    obo/owl: labels, synonyms and is_a links into graph/import/NAME. sssom: mappings into
+    the mappings graph, with conflicts against curated identifiers reported. civic: the
+    ClinicalEvidenceSummaries rows about the graph's ADCs, diseases mapped DOID -> MONDO
+    (load MONDO's mappings first). Everything is checked before anything is written.
+
+    \b
+    Example:
+      adcgraph import ../shared/data/mondo/mappings/*.sssom.tsv --format sssom
+      adcgraph import doid-cancer-2018.obo --format obo --name doid
+      adcgraph import 01-Aug-2024-ClinicalEvidenceSummaries.tsv --format civic
+    """
+    from adcgraph.build import ensure_store
+    from adcgraph.importers import ImportOptions, run_import
+
+    options = ImportOptions(
+        name=name,
+        restrict_to_graph=not all_mappings,
+        on_conflict=on_conflict,  # type: ignore[arg-type]
+    )
+    report = run_import(fmt, list(files), ensure_store(store_path), options)
+    if report.warnings and not quiet:
+        for warning in report.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    click.echo(f"{report.summary}; {report.quads} quads written")
+
+
+@click.command("export-mappings")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), required=True, help="SSSOM TSV file."
+)
+@store_option
+def export_mappings_command(output: Path, store_path: Path | None) -> None:
+    """Write the graph's mappings (curated exactMatch and loaded sets) as SSSOM TSV.
+
+    \b
+    Example:
+      adcgraph export-mappings -o adcgraph.sssom.tsv
+    """
+    from adcgraph import store
+    from adcgraph.align.crosswalk import export_sssom
+    from adcgraph.build import ensure_store
+
+    count = export_sssom(store.open_backend(ensure_store(store_path)), output)
+    click.echo(f"wrote {count} mappings to {output} (SSSOM TSV)")
+
+
+COMMANDS: list[click.Command] = [import_command, export_mappings_command]

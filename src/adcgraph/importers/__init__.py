@@ -67,7 +67,9 @@ def run_import(
     1204
     """
     if fmt not in IMPORTERS:
-        raise InputFileError(f"unknown import format {fmt!r}; expected one of {', '.join(IMPORTERS)}")
+        raise InputFileError(
+            f"unknown import format {fmt!r}; expected one of {', '.join(IMPORTERS)}"
+        )
     for path in paths:
         if not Path(path).is_file():
             raise InputFileError(f"{path}: file not found")
