@@ -1,7 +1,7 @@
 """Data movement commands: `import` and `export-mappings` (SSSOM).
 
-Formats come from the importer registry (:data:`adcgraph.importers.IMPORTERS`); it is
-repeated here as a literal so that `adcgraph --help` does not import the importers.
+Formats come from the importer registry (:data:`adcgraph.importers.IMPORTERS`), whose
+module imports only the standard library, so `adcgraph --help` stays fast.
 """
 
 from __future__ import annotations
@@ -11,14 +11,13 @@ from pathlib import Path
 import click
 
 from adcgraph.commands.common import store_option
-
-IMPORT_FORMATS = ("obo", "owl", "sssom", "civic")
+from adcgraph.importers import IMPORTERS
 
 
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
-    "--format", "fmt", type=click.Choice(IMPORT_FORMATS), required=True, help="Format of FILES."
+    "--format", "fmt", type=click.Choice(sorted(IMPORTERS)), required=True, help="Format of FILES."
 )
 @click.option("--name", help="Name of the import graph (default: the file's stem; civic: civic).")
 @click.option(
