@@ -116,3 +116,21 @@ def test_the_registry_names_every_format_and_refuses_others(store_copy):
     assert {"obo", "owl", "sssom", "civic"} <= set(IMPORTERS)
     with pytest.raises(InputFileError, match="unknown import format"):
         run_import("csv", [FIXTURES / "import_malformed.obo"], store_copy)
+
+
+def test_owl_rdf_xml_imports_labels_and_subclass_links(store_copy):
+    report = run_import("owl", [FIXTURES / "import_tiny.owl"], store_copy)
+    rows = store.select(
+        store.open_store(store_copy),
+        f"SELECT ?child ?label WHERE {{ GRAPH <{report.graph}> {{ ?child rdfs:subClassOf DOID:162 ;"
+        " rdfs:label ?label } }",
+    )
+    assert [(vocab.compress(r["child"].value), r["label"].value) for r in rows] == [
+        (BREAST_CANCER_DOID, "breast cancer")
+    ]
+
+
+def test_malformed_owl_names_the_line_and_loads_nothing(store_copy):
+    with pytest.raises(OntologyFileError, match=r"import_malformed.owl:11: invalid xml RDF"):
+        run_import("owl", [FIXTURES / "import_malformed.owl"], store_copy)
+    assert graph_size(store_copy, vocab.IMPORT_GRAPH_PREFIX + "import_malformed") == 0
