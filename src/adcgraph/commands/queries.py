@@ -6,7 +6,7 @@ import json
 import shlex
 import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -128,25 +128,26 @@ def query_command(
       adcgraph query external-id-mappings -p xref=DOID:0060081 --format json
       adcgraph query adcs-by-target -p target=HER2 --endpoint http://127.0.0.1:7878/query
     """
-    from adcgraph.queries import load_query, parse_assignments, run_named_query
+    from adcgraph.queries import load_query, parse_assignments
 
     query = load_query(name)
     values = parse_assignments(params)
     backend = open_query_backend(store_path, endpoint)
-    result = run_named_query(backend, query, values)
-    click.echo(render_result(result, fmt, backend.location), nl=False)
+    click.echo(run_and_render(backend, query, values, fmt), nl=False)
 
 
-def render_result(result: object, fmt: str, location: str) -> str:
-    """Render results; a malformed result stream (e.g. cut by a server timeout) is a QueryError."""
+def run_and_render(backend: Any, query: NamedQuery, values: dict[str, str], fmt: str) -> str:
+    """Run a named query and render it; malformed results (a stream cut short by an
+    endpoint's timeout) become a QueryError instead of a traceback."""
+    from adcgraph.queries import run_named_query
     from adcgraph.results import render
 
     try:
-        return render(result, fmt)  # type: ignore[arg-type]
+        return render(run_named_query(backend, query, values), fmt)
     except SyntaxError as error:
         raise QueryError(
-            f"{location} returned malformed results ({error.msg}); a query cut short by the "
-            "server's timeout arrives this way"
+            f"{backend.location} returned malformed results ({error.msg}); a query cut short "
+            "by the server's timeout arrives this way"
         ) from None
 
 
@@ -161,8 +162,9 @@ def render_result(result: object, fmt: str, location: str) -> str:
     type=click.IntRange(min=1),
     default=30,
     show_default=True,
-    help="Cancel a query after this many seconds. Oxigraph streams results, so a cancelled "
-    "query can reach the client as a truncated response instead of an error status.",
+    help="Ask Oxigraph to cancel a query after this many seconds. It checks the deadline as "
+    "results are produced: a cancelled query reaches the client as a truncated response "
+    "(HTTP 200), and a query that computes long before its first result may overrun it.",
 )
 @click.option(
     "--writable",
