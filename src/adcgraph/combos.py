@@ -15,14 +15,17 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
+import pyoxigraph as ox
 
 from adcgraph import hetmat, vocab
 from adcgraph.errors import QueryError
 from adcgraph.graphdata import Evidence, GraphData, cache_directory, read_graph_data
-from adcgraph.paths import load_projection, metapath_paths
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: Weight of an edge by the best evidence behind it (structural edges weigh 1).
 EVIDENCE_WEIGHTS = {
@@ -35,6 +38,8 @@ EVIDENCE_WEIGHTS = {
 UNVERIFIED_FACTOR = 0.5
 OTHER_DISEASE_FACTOR = 0.3
 DAMPING = 0.4
+#: Above this many edges, fewer and shorter permutations keep the first run bounded.
+LARGE_GRAPH_EDGES = 500_000
 
 
 @dataclass(frozen=True)
@@ -198,7 +203,7 @@ class Scorer:
     data: GraphData
     graph: hetmat.HetMat
     permuted: list[hetmat.HetMat]
-    projection: nx.MultiDiGraph | None
+    projection: nx.MultiDiGraph | None  # type: ignore[name-defined]
 
     def scores(
         self, source: str, metapaths: Sequence[NamedMetapath], target_type: str
@@ -292,50 +297,82 @@ def make_scorer(
     store_path: Path,
     disease: str | None,
     *,
-    n_permutations: int = 20,
+    n_permutations: int | None = None,
     hidden: set[tuple[str, str, str]] = frozenset(),  # type: ignore[assignment]
     data: GraphData | None = None,
     seed: int = 0,
 ) -> Scorer:
-    """Build (or load from the per-version cache) the weighted matrices and permutations."""
-    data = data or read_graph_data(store_path)
-    lineage = disease_lineage(data, disease) if disease else None
+    """Build (or load from the per-version cache) the weighted matrices and permutations.
+
+    The matrices cover every graph of the store (imports included); the claim records kept
+    on the scorer cover the curated graph only. Only the metaedges the scoring metapaths
+    read are permuted, and only those are cached per permutation.
+    """
+    curated = data or read_graph_data(store_path)
     cache = None
     if not hidden:
-        key = f"{data.version}|{disease}|{n_permutations}|{seed}"
+        key = f"{curated.version}|{disease}|{n_permutations}|{seed}"
         cache = (
-            cache_directory(store_path, data.version.split(":")[-1])
+            cache_directory(store_path, curated.version.split(":")[-1])
             / "hetmat"
             / (vocab.compress(disease).replace(":", "_") if disease else "any")
         )
         loaded = _load_cached(cache, key, n_permutations)
         if loaded is not None:
-            graph, permuted = loaded
-            return Scorer(data, graph, permuted, None)
-    graph = hetmat.HetMat.from_edges(data.node_types.items(), weighted_edges(data, lineage, hidden))
-    permuted = hetmat.permutations(graph, n_permutations, seed=seed)
+            return Scorer(curated, loaded[0], loaded[1], None)
+    full = data or read_graph_data(store_path, scope="all")
+    lineage = disease_lineage(curated, disease) if disease else None
+    edges = weighted_edges(full, lineage, hidden)
+    graph = hetmat.HetMat.from_edges(full.node_types.items(), edges)
+    chosen = _scored_metaedges(graph)
+    large = len(edges) >= LARGE_GRAPH_EDGES
+    multiplier = 3 if large else 10
+    if n_permutations is None:
+        n_permutations = 5 if large else 20
+    permuted = hetmat.permutations(
+        graph, n_permutations, seed=seed, n_swaps_multiplier=multiplier, metaedges=chosen
+    )
     if cache is not None:
-        _save_cached(cache, key, graph, permuted)
-    return Scorer(data, graph, permuted, None)
+        _save_cached(cache, key, graph, permuted, chosen)
+    return Scorer(curated, graph, permuted, None)
+
+
+def _scored_metaedges(graph: hetmat.HetMat) -> set[hetmat.Metaedge]:
+    chosen: set[hetmat.Metaedge] = set()
+    for named in PARTNER_METAPATHS + SWITCH_METAPATHS + CROSS_RESISTANCE_METAPATHS:
+        if _metapath_available(graph, named.path):
+            chosen |= hetmat.metaedges_of(graph, named.path)
+    return chosen
 
 
 def _load_cached(
-    directory: Path, key: str, n_permutations: int
+    directory: Path, key: str, n_permutations: int | None
 ) -> tuple[hetmat.HetMat, list[hetmat.HetMat]] | None:
     graph = hetmat.load(directory / "observed", key)
     if graph is None:
         return None
-    permuted = [hetmat.load(directory / f"permuted-{i}", key) for i in range(n_permutations)]
-    if any(p is None for p in permuted):
+    permuted = []
+    while n_permutations is None or len(permuted) < n_permutations:
+        changed = hetmat.load(directory / f"permuted-{len(permuted)}", key)
+        if changed is None:
+            break
+        permuted.append(graph.with_adjacency({**graph.adjacency, **changed.adjacency}))
+    if n_permutations is not None and len(permuted) < n_permutations:
         return None
-    return graph, permuted  # type: ignore[return-value]
+    return graph, permuted
 
 
 def _save_cached(
-    directory: Path, key: str, graph: hetmat.HetMat, permuted: list[hetmat.HetMat]
+    directory: Path,
+    key: str,
+    graph: hetmat.HetMat,
+    permuted: list[hetmat.HetMat],
+    chosen: set[hetmat.Metaedge],
 ) -> None:
     for i, permuted_graph in enumerate(permuted):
-        hetmat.save(permuted_graph, directory / f"permuted-{i}", key)
+        changed = {m: a for m, a in permuted_graph.adjacency.items() if m in chosen}
+        # Node lists live with the observed graph only; a permutation stores its matrices.
+        hetmat.save(hetmat.HetMat({}, changed), directory / f"permuted-{i}", key)
     hetmat.save(graph, directory / "observed", key)
 
 
@@ -379,12 +416,14 @@ def explain(
     candidates: list[Candidate],
     source: str,
     metapaths: Sequence[NamedMetapath],
-    projection: nx.MultiDiGraph,
+    projection: nx.MultiDiGraph,  # type: ignore[name-defined]
     *,
     paths_per_candidate: int = 5,
     time_limit_s: float = 5.0,
 ) -> list[str]:
     """Attach cited paths to each candidate (bounded); return notices of cut-short searches."""
+    from adcgraph.paths import metapath_paths
+
     deadline = time.monotonic() + time_limit_s
     notices = []
     by_name = {m.name: m for m in metapaths}
@@ -452,7 +491,7 @@ def combos(
     disease: str,
     *,
     top: int = 10,
-    n_permutations: int = 20,
+    n_permutations: int | None = None,
     explain_paths: bool = True,
     include_adcs: bool = True,
 ) -> Ranking:
@@ -476,10 +515,15 @@ def combos(
             )
     candidates = sorted(drugs + adcs, key=lambda c: (-c.score, -c.adjusted_score, c.id))[:top]
     ranking = Ranking(
-        {"adc": vocab.compress(adc), "disease": vocab.compress(disease)}, candidates, n_permutations
+        {"adc": vocab.compress(adc), "disease": vocab.compress(disease)},
+        candidates,
+        len(scorer.permuted),
     )
     attach_trials(candidates, adc, scorer.data)
+    _fill_labels(store_path, candidates)
     if explain_paths:
+        from adcgraph.paths import load_projection
+
         ranking.truncated = explain(
             candidates, adc, PARTNER_METAPATHS + SWITCH_METAPATHS, load_projection(store_path)
         )
@@ -491,18 +535,39 @@ def cross_resistance(
     adc: str,
     *,
     top: int = 10,
-    n_permutations: int = 20,
+    n_permutations: int | None = None,
     explain_paths: bool = True,
 ) -> Ranking:
     """Rank other ADCs by vulnerabilities shared with ``adc`` (payload, target, mechanisms)."""
     scorer = make_scorer(store_path, None, n_permutations=n_permutations)
     candidates = rank(scorer, adc, CROSS_RESISTANCE_METAPATHS, "ADC")[:top]
-    ranking = Ranking({"adc": vocab.compress(adc)}, candidates, n_permutations)
+    ranking = Ranking({"adc": vocab.compress(adc)}, candidates, len(scorer.permuted))
     if explain_paths:
+        from adcgraph.paths import load_projection
+
         ranking.truncated = explain(
             candidates, adc, CROSS_RESISTANCE_METAPATHS, load_projection(store_path)
         )
     return ranking
+
+
+def _fill_labels(location: Path, candidates: list[Candidate]) -> None:
+    """Labels of candidates from imported graphs, which the curated records do not hold."""
+    from adcgraph.store import open_backend
+
+    unlabelled = [c for c in candidates if c.label == c.id]
+    if not unlabelled:
+        return
+    backend = open_backend(location)
+    for candidate in unlabelled:
+        rows = list(
+            backend.query(
+                "SELECT ?node ?label WHERE { ?node rdfs:label ?label } LIMIT 1",
+                {"node": ox.NamedNode(candidate.iri)},
+            )
+        )
+        if rows:
+            candidate.label = rows[0]["label"].value
 
 
 def _payload_classes_of(data: GraphData, adc: str) -> set[str]:

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from adcgraph import store, vocab
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 #: Node types of the path analysis, from the ontology class of each node.
 NODE_TYPES: dict[str, str] = {
@@ -82,9 +82,9 @@ _TYPES_QUERY = """
 SELECT ?graph ?node ?class WHERE { GRAPH ?graph { ?node a ?class } FILTER(isIRI(?node)) }
 """
 _EDGES_QUERY = (
-    "SELECT ?s ?p ?o WHERE { VALUES ?p { "
+    "SELECT ?graph ?s ?p ?o WHERE { VALUES ?p { "
     + " ".join(f"<{vocab.ONTOLOGY}{name}>" for name in EDGE_PREDICATES)
-    + " } ?s ?p ?o FILTER(isIRI(?o)) }"
+    + " } GRAPH ?graph { ?s ?p ?o } FILTER(isIRI(?o)) }"
 )
 _CLAIMS_QUERY = """
 SELECT ?claim ?subject ?predicate ?object ?evidence ?status ?disease
@@ -146,26 +146,30 @@ class GraphData:
         return self.labels.get(node) or vocab.compress(node)
 
 
-def read_graph_data(location: Path | str, *, use_cache: bool = True) -> GraphData:
+def read_graph_data(
+    location: Path | str, *, use_cache: bool = True, scope: str = "curated"
+) -> GraphData:
     """The graph records of a store directory or SPARQL endpoint URL.
 
-    A store's records are cached beside it per store version; an endpoint is read afresh.
+    ``scope="curated"`` reads the curated and inferred graphs (the claims, small);
+    ``scope="all"`` adds every imported graph (for the sparse matrices). A store's records
+    are cached beside it per store version; an endpoint is read afresh.
 
     >>> data = read_graph_data(default_store_path())  # doctest: +SKIP
     >>> data.node_types["https://go.drugbank.com/drugs/DB12893"]  # doctest: +SKIP
     'ADC'
     """
     if str(location).startswith(("http://", "https://")):
-        return read_from_backend(store.open_backend(str(location)), "endpoint")
+        return read_from_backend(store.open_backend(str(location)), "endpoint", scope)
     store_path = Path(location)
     version = store.store_version(store_path)["version"]
-    cache_file = cache_directory(store_path, version) / "graphdata.pickle"
+    cache_file = cache_directory(store_path, version) / f"graphdata-{scope}.pickle"
     if use_cache and cache_file.exists():
         with cache_file.open("rb") as stream:
             cached = pickle.load(stream)
         if isinstance(cached, GraphData) and cached.version == f"{CACHE_FORMAT}:{version}":
             return cached
-    data = read_from_backend(store.open_backend(store_path), f"{CACHE_FORMAT}:{version}")
+    data = read_from_backend(store.open_backend(store_path), f"{CACHE_FORMAT}:{version}", scope)
     if use_cache:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         partial = cache_file.with_suffix(".partial")
@@ -180,18 +184,21 @@ def cache_directory(store_path: Path, version: str) -> Path:
     return store_path.parent / f".{store_path.name}.cache" / version
 
 
-def read_from_backend(backend: store.Backend, version: str) -> GraphData:
+def read_from_backend(backend: store.Backend, version: str, scope: str = "curated") -> GraphData:
     """Read typed nodes, edges, evidence, labels and disease parents with SPARQL."""
     data = GraphData(version)
     ontology_graph = vocab.ONTOLOGY_GRAPH
+    wanted = {vocab.CURATED_GRAPH, vocab.INFERRED_GRAPH} if scope == "curated" else None
     for row in backend.query(_TYPES_QUERY):
-        if row["graph"].value == ontology_graph:
+        if row["graph"].value == ontology_graph or (wanted and row["graph"].value not in wanted):
             continue
         node_type = NODE_TYPES.get(row["class"].value.removeprefix(vocab.ONTOLOGY))
         if node_type and row["class"].value.startswith(vocab.ONTOLOGY):
             data.node_types.setdefault(row["node"].value, node_type)
     seen: set[tuple[str, str, str]] = set()
     for row in backend.query(_EDGES_QUERY):
+        if wanted and row["graph"].value not in wanted:
+            continue
         edge = (row["s"].value, row["p"].value.removeprefix(vocab.ONTOLOGY), row["o"].value)
         if edge[0] in data.node_types and edge[2] in data.node_types and edge not in seen:
             seen.add(edge)
@@ -210,7 +217,7 @@ def read_from_backend(backend: store.Backend, version: str) -> GraphData:
         for edge in strategy_edges.get(row["strategy"].value, []):
             data.evidence.setdefault(edge, []).append(evidence)
     for row in backend.query(_LABELS_QUERY):
-        if row["graph"].value != ontology_graph:
+        if row["graph"].value != ontology_graph and (not wanted or row["graph"].value in wanted):
             data.labels.setdefault(row["node"].value, row["label"].value)
     for row in backend.query(_DISEASE_PARENTS_QUERY):
         data.disease_parents.setdefault(row["disease"].value, set()).add(row["parent"].value)

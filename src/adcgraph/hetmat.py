@@ -39,6 +39,7 @@ Definitions
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import math
@@ -286,6 +287,18 @@ class HetMat:
 
     def __repr__(self) -> str:
         return f"HetMat(node_ids={self.node_ids!r}, adjacency={{...}})"
+
+    def with_adjacency(self, adjacency: dict[Metaedge, sp.csr_matrix]) -> HetMat:
+        """A HetMat with the same nodes (index shared, not rebuilt) and other matrices.
+
+        >>> graph = HetMat.from_edges([("g", "Gene")], [])
+        >>> graph.with_adjacency({}).node_index is graph.node_index
+        True
+        """
+        other = copy.copy(self)
+        other.adjacency = adjacency
+        other._weighted_steps = {}
+        return other
 
     def node_count(self) -> int:
         """Number of nodes over all types."""

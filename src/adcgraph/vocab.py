@@ -11,10 +11,12 @@ import json
 import sys
 from functools import cache
 from pathlib import Path
-
-import curies
+from typing import TYPE_CHECKING
 
 from adcgraph.errors import AdcGraphError
+
+if TYPE_CHECKING:
+    import curies
 
 PREFIX_FILE = Path(__file__).with_name("prefixes.json")
 
@@ -162,6 +164,8 @@ def converter() -> curies.Converter:
     >>> converter().compress("http://purl.obolibrary.org/obo/MONDO_0005494")
     'MONDO:0005494'
     """
+    import curies
+
     records = [
         curies.Record(
             prefix=str(item["prefix"]),

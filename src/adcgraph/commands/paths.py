@@ -88,9 +88,10 @@ def _print_ranking(ranking: Any, fmt: str) -> None:
 @click.option(
     "--permutations",
     "n_permutations",
-    default=20,
-    show_default=True,
-    help="Degree-preserving permutations for the adjusted score.",
+    default=None,
+    type=int,
+    help="Degree-preserving permutations for the adjusted score [default: 20, or 5 for "
+    "graphs over 500k edges].",
 )
 @click.option("--no-explain", is_flag=True, help="Skip path explanations (faster).")
 @click.option(
@@ -144,7 +145,13 @@ def combos_command(
 @click.command("cross-resistance")
 @click.argument("adc")
 @click.option("--top", default=10, show_default=True)
-@click.option("--permutations", "n_permutations", default=20, show_default=True)
+@click.option(
+    "--permutations",
+    "n_permutations",
+    default=None,
+    type=int,
+    help="[default: 20, or 5 for graphs over 500k edges]",
+)
 @click.option(
     "--format", "fmt", type=click.Choice(RANKING_FORMATS), default="table", show_default=True
 )

@@ -96,7 +96,7 @@ def import_rdf(
     loaded = 0
     try:
         for path in paths:
-            loaded += _bulk_load(graph_store, path, rdf_format, graph, progress)
+            loaded = _bulk_load(graph_store, path, rdf_format, graph, progress)
     except (SyntaxError, ValueError, OSError) as error:
         for added in set(graph_store.named_graphs()) - graphs_before:
             graph_store.clear_graph(added)
@@ -117,11 +117,10 @@ def import_rdf(
 def _bulk_load(
     graph_store: ox.Store, path: Path, rdf_format: ox.RdfFormat, graph: ox.NamedNode, progress: bool
 ) -> int:
-    before = len(graph_store)
     target = None if rdf_format is ox.RdfFormat.N_QUADS else graph
     if not progress:
         graph_store.bulk_load(path=str(path), format=rdf_format, to_graph=target)
-        return len(graph_store) - before
+        return _count(graph_store, graph)
     from rich.progress import Progress
 
     with Progress(transient=True) as bar:
@@ -131,7 +130,17 @@ def _bulk_load(
         )
         with reader:
             graph_store.bulk_load(reader, format=rdf_format, to_graph=target)
-    return len(graph_store) - before
+    return _count(graph_store, graph)
+
+
+def _count(graph_store: ox.Store, graph: ox.NamedNode) -> int:
+    # Counting in SPARQL stays in Rust and reads only this graph's index range.
+    result = graph_store.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+        substitutions={ox.Variable("g"): graph},
+    )
+    rows = list(result)
+    return int(rows[0]["n"].value) if rows else 0
 
 
 def _position(error: BaseException, path: Path) -> str:
