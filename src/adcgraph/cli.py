@@ -153,7 +153,7 @@ def sparql(query: str, store_path: Path | None, endpoint: str | None, fmt: str) 
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "ntriples", "nquads", "jsonld"]),
+    type=click.Choice(["turtle", "ntriples", "nquads", "jsonld", "sssom", "kgx", "graphml"]),
     default="turtle",
     show_default=True,
 )
@@ -162,7 +162,7 @@ def sparql(query: str, store_path: Path | None, endpoint: str | None, fmt: str) 
     "--output",
     type=click.Path(path_type=Path),
     required=True,
-    help="File to write (replaced atomically).",
+    help="File to write, replaced atomically (kgx: a prefix for _nodes.tsv and _edges.tsv).",
 )
 @click.option(
     "--include-ontology/--no-ontology",
@@ -171,19 +171,53 @@ def sparql(query: str, store_path: Path | None, endpoint: str | None, fmt: str) 
     help="Also export the ontology graph.",
 )
 def export_command(store_path: Path | None, fmt: str, output: Path, include_ontology: bool) -> None:
-    """Export the graph as Turtle, N-Triples, N-Quads (named graphs kept) or JSON-LD.
+    """Export the graph for other tools: RDF, SSSOM mappings, KGX TSV or GraphML.
+
+    Turtle, N-Triples and JSON-LD hold every triple (claims keep their qualifiers); N-Quads
+    keeps the named graphs; SSSOM holds the mappings; KGX and GraphML hold the typed graph
+    with each edge's citations, evidence type, curation status and disease context.
 
     \b
     Example:
       adcgraph export --format turtle -o adcgraph.ttl
       adcgraph export --format nquads -o adcgraph.nq
+      adcgraph export --format sssom -o adcgraph.sssom.tsv
+      adcgraph export --format kgx -o adcgraph     # adcgraph_nodes.tsv, adcgraph_edges.tsv
+      adcgraph export --format graphml -o adcgraph.graphml
     """
     from adcgraph import store as store_module
     from adcgraph import vocab
     from adcgraph.build import ensure_store
-    from adcgraph.export import serialize_quads, write_atomically
+    from adcgraph.export import serialize_quads, write_atomically, write_kgx
 
-    graph_store = store_module.open_store(ensure_store(store_path))
+    location = ensure_store(store_path)
+    if fmt == "sssom":
+        from adcgraph.align.crosswalk import export_sssom
+
+        count = export_sssom(store_module.open_backend(location), output)
+        click.echo(f"wrote {count} mappings to {output} (sssom)")
+        return
+    if fmt in ("kgx", "graphml"):
+        from adcgraph.graphdata import read_graph_data
+
+        if fmt == "kgx":
+            data = read_graph_data(location, scope="all")
+            nodes, edges = write_kgx(data, store_module.open_backend(location), output)
+            click.echo(
+                f"wrote {len(data.node_types)} nodes to {nodes} and "
+                f"{len(data.edges)} edges to {edges} (kgx)"
+            )
+            return
+        from adcgraph.paths import graphml_bytes, load_projection
+
+        graph = load_projection(location)
+        write_atomically(output, graphml_bytes(graph))
+        click.echo(
+            f"wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} "
+            f"edges to {output} (graphml)"
+        )
+        return
+    graph_store = store_module.open_store(location)
     quads = [
         quad
         for quad in graph_store.quads_for_pattern(None, None, None, None)

@@ -1,0 +1,119 @@
+"""Bulk import (N-Triples, KGX) and exports for other ecosystems (KGX TSV, GraphML)."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from adcgraph import store, vocab
+from adcgraph.cli import cli
+from adcgraph.errors import InputFileError
+from adcgraph.importers import run_import
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+import generate_hetnet
+
+TOP1 = vocab.expand("HGNC:11986")
+
+
+@pytest.fixture
+def store_copy(built, tmp_path) -> Path:
+    target = tmp_path / "store"
+    shutil.copytree(built.paths.store, target)
+    return target
+
+
+def _count(path: Path, graph: str) -> int:
+    rows = store.open_backend(path).query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+        {"g": store.iri(graph)},
+    )
+    return sum(int(row["n"].value) for row in rows)
+
+
+def test_bulk_import_of_ntriples_goes_into_its_own_graph_and_changes_the_version(
+    store_copy, tmp_path
+):
+    hetnet = tmp_path / "hetnet.nt"
+    written = generate_hetnet.write_hetnet(hetnet, 5000, seed=1, fmt="nt")
+    version_before = store.store_version(store_copy)["version"]
+    report = run_import("ntriples", [hetnet], store_copy)
+    assert report.quads == written
+    assert _count(store_copy, vocab.IMPORT_GRAPH_PREFIX + "hetnet") == written
+    assert store.store_version(store_copy)["version"] != version_before
+
+
+def test_a_malformed_line_mid_import_leaves_the_store_as_it_was(store_copy, tmp_path):
+    broken = tmp_path / "broken.nt"
+    good = "<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n"
+    broken.write_text(good * 1000 + "<http://example.org/a> <oops\n" + good, encoding="utf-8")
+    before = _count(store_copy, vocab.CURATED_GRAPH)
+    version = store.store_version(store_copy)
+    with pytest.raises(InputFileError) as error:
+        run_import("ntriples", [broken], store_copy)
+    assert "broken.nt" in str(error.value) and "nothing was imported" in str(error.value)
+    assert _count(store_copy, vocab.IMPORT_GRAPH_PREFIX + "broken") == 0
+    assert _count(store_copy, vocab.CURATED_GRAPH) == before
+    assert store.store_version(store_copy) == version
+
+
+def test_kgx_import_joins_curated_nodes_through_shared_identifiers(store_copy, tmp_path):
+    nodes = tmp_path / "extra_nodes.tsv"
+    edges = tmp_path / "extra_edges.tsv"
+    nodes.write_text(
+        "id\tcategory\tname\nHGNC:11986\tbiolink:Gene\tTOP1\n"
+        "CHEBI:46345\tbiolink:SmallMolecule\tsome inhibitor\n",
+        encoding="utf-8",
+    )
+    edges.write_text(
+        "subject\tpredicate\tobject\nCHEBI:46345\tadco:inhibits\tHGNC:11986\n", encoding="utf-8"
+    )
+    report = run_import("kgx", [nodes, edges], store_copy)
+    assert report.quads > 0
+    ask = store.open_backend(store_copy).query(
+        "ASK { ?drug adco:inhibits ?gene . ?gene a adco:Gene ; rdfs:label 'TOP1' }",
+        {"gene": store.iri(TOP1)},
+    )
+    assert bool(ask)
+
+
+def test_kgx_import_reports_file_and_line_of_a_bad_identifier(store_copy, tmp_path):
+    nodes = tmp_path / "bad_nodes.tsv"
+    edges = tmp_path / "bad_edges.tsv"
+    nodes.write_text("id\tcategory\tname\nFOO:1\tbiolink:Gene\tx\n", encoding="utf-8")
+    edges.write_text("subject\tpredicate\tobject\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"bad_nodes.tsv:2: column 'id'"):
+        run_import("kgx", [nodes, edges], store_copy)
+
+
+def test_kgx_export_keeps_biolink_predicates_and_claim_provenance(built, tmp_path):
+    result = CliRunner().invoke(
+        cli,
+        ["export", "--format", "kgx", "-o", str(tmp_path / "g"), "--store", str(built.paths.store)],
+    )
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "g_edges.tsv").open(encoding="utf-8") as stream:
+        edges = list(csv.DictReader(stream, delimiter="\t"))
+    claims = [e for e in edges if e["adcgraph_predicate"] == "adco:confersResistanceTo"]
+    assert claims and all(e["predicate"].startswith("biolink:") for e in edges)
+    assert all(e["publications"] and e["evidence_type"] and e["curation_status"] for e in claims)
+    with (tmp_path / "g_nodes.tsv").open(encoding="utf-8") as stream:
+        node_ids = {row["id"] for row in csv.DictReader(stream, delimiter="\t")}
+    assert {e["subject"] for e in edges} <= node_ids
+
+
+def test_graphml_export_opens_in_networkx(built, tmp_path):
+    output = tmp_path / "g.graphml"
+    result = CliRunner().invoke(
+        cli, ["export", "--format", "graphml", "-o", str(output), "--store", str(built.paths.store)]
+    )
+    assert result.exit_code == 0, result.output
+    graph = nx.read_graphml(output)
+    assert graph.nodes["DRUGBANK:DB12893"]["type"] == "ADC"
+    assert graph.number_of_edges() > 300
