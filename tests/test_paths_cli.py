@@ -1,0 +1,63 @@
+"""The path commands through click's CliRunner, with names resolved to entities."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from adcgraph.cli import cli
+
+
+@pytest.fixture
+def run(built):
+    def invoke(*args: str):
+        return CliRunner().invoke(cli, [*args, "--store", str(built.paths.store)])
+
+    return invoke
+
+
+def test_combos_by_brand_name_and_abbreviation_as_json(run, tmp_path):
+    page = tmp_path / "sg.html"
+    result = run(
+        "combos", "Trodelvy", "TNBC", "--format", "json", "--permutations", "5", "--html", str(page)
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["query"] == {"adc": "DRUGBANK:DB12893", "disease": "MONDO:0005494"}
+    labels = [c["label"] for c in document["candidates"]]
+    assert "talazoparib" in labels and "pembrolizumab" in labels
+    assert "<svg" in page.read_text(encoding="utf-8")
+
+
+def test_combos_table_and_tsv(run):
+    table = run("combos", "sacituzumab govitecan", "MONDO:0005494", "--permutations", "3")
+    assert table.exit_code == 0 and "talazoparib" in table.output
+    tsv = run(
+        "combos", "IMMU-132", "TNBC", "--format", "tsv", "--no-explain", "--permutations", "3"
+    )
+    assert tsv.output.splitlines()[0].startswith("rank\tid\tlabel")
+
+
+def test_cross_resistance_command(run):
+    result = run("cross-resistance", "SG", "--format", "json", "--permutations", "3")
+    assert result.exit_code == 0, result.output
+    first = json.loads(result.stdout)["candidates"][0]
+    assert first["label"] == "sacituzumab tirumotecan"
+
+
+def test_paths_command_prints_citations_for_each_edge(run):
+    result = run("paths", "T-DM1", "tucatinib", "-k", "2")
+    assert result.exit_code == 0, result.output
+    assert "path 1" in result.output and "NCT" not in result.output.split("path 1")[0]
+    assert "PMID:" in result.output or "DOI:" in result.output
+    as_json = json.loads(run("paths", "T-DM1", "tucatinib", "--format", "json").stdout)
+    assert as_json["paths"] and as_json["paths"][0]["nodes"][0] == "DRUGBANK:DB05773"
+
+
+def test_unknown_entity_gives_nearest_names_and_no_traceback(run):
+    result = run("combos", "sacituzumab govitecn", "TNBC")
+    assert result.exit_code == 1
+    assert "sacituzumab govitecan" in result.output
+    assert "Traceback" not in result.output
