@@ -36,6 +36,9 @@ EVIDENCE_WEIGHTS = {
     "Review": 0.4,
 }
 UNVERIFIED_FACTOR = 0.5
+#: Mechanisms whose genes are no partner targets: inhibiting a mutated payload target adds
+#: a drug that shares the payload's resistance (e.g. irinotecan after TOP1 E418K).
+NO_PARTNER_TARGET_MECHANISMS = frozenset({"PayloadTargetAlteration"})
 OTHER_DISEASE_FACTOR = 0.3
 DAMPING = 0.4
 #: Above this many edges, fewer and shorter permutations keep the first run bounded.
@@ -286,6 +289,8 @@ def weighted_edges(
     edges = []
     for edge in data.edges:
         if edge in hidden:
+            continue
+        if edge[1] == "involvesGene" and data.classes.get(edge[0]) in NO_PARTNER_TARGET_MECHANISMS:
             continue
         evidence = data.evidence.get(edge)
         weight = evidence_weight(evidence, lineage) if evidence else 1.0

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from adcgraph import store, vocab
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 #: Node types of the path analysis, from the ontology class of each node.
 NODE_TYPES: dict[str, str] = {
@@ -139,6 +139,8 @@ class GraphData:
     edges: list[tuple[str, str, str]] = field(default_factory=list)
     evidence: dict[tuple[str, str, str], list[Evidence]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    #: The most specific ontology class of typed nodes (e.g. a mechanism's category).
+    classes: dict[str, str] = field(default_factory=dict)
     disease_parents: dict[str, set[str]] = field(default_factory=dict)
 
     def label(self, node: str) -> str:
@@ -192,9 +194,12 @@ def read_from_backend(backend: store.Backend, version: str, scope: str = "curate
     for row in backend.query(_TYPES_QUERY):
         if row["graph"].value == ontology_graph or (wanted and row["graph"].value not in wanted):
             continue
-        node_type = NODE_TYPES.get(row["class"].value.removeprefix(vocab.ONTOLOGY))
+        class_name = row["class"].value.removeprefix(vocab.ONTOLOGY)
+        node_type = NODE_TYPES.get(class_name)
         if node_type and row["class"].value.startswith(vocab.ONTOLOGY):
             data.node_types.setdefault(row["node"].value, node_type)
+            if class_name != node_type:
+                data.classes[row["node"].value] = class_name
     seen: set[tuple[str, str, str]] = set()
     for row in backend.query(_EDGES_QUERY):
         if wanted and row["graph"].value not in wanted:

@@ -54,9 +54,7 @@ def _print_ranking(ranking: Any, fmt: str) -> None:
 
     rows = []
     for number, c in enumerate(ranking.candidates, start=1):
-        why = "; ".join(sorted({str(p["reading"]) for p in c.paths})) or ", ".join(
-            c.metapath_scores
-        )
+        why = ", ".join(c.metapath_scores)
         trials = ", ".join(f"{t['phase']} {' '.join(t['trial_ids'])}".strip() for t in c.trials)
         rows.append(
             [
