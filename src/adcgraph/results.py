@@ -50,7 +50,7 @@ def table(solutions: ox.QuerySolutions) -> str:
 
 
 def rich_table(headers: list[str], rows: list[list[str]]) -> str:
-    """Render rows as a plain-text table (no colour codes, 160 columns wide)."""
+    """Render rows as a plain-text table (no colour codes), as wide as its content."""
     from rich.console import Console
     from rich.table import Table
 
@@ -58,5 +58,8 @@ def rich_table(headers: list[str], rows: list[list[str]]) -> str:
     for row in rows:
         grid.add_row(*row)
     buffer = io.StringIO()
-    Console(file=buffer, width=160, force_terminal=False, color_system=None).print(grid)
+    # Wide enough for the content (a pager or redirect copes better than wrapped cells).
+    natural = sum(max([len(h), *(len(r[i]) for r in rows)]) + 3 for i, h in enumerate(headers))
+    width = min(max(natural + 1, 80), 400)
+    Console(file=buffer, width=width, force_terminal=False, color_system=None).print(grid)
     return buffer.getvalue()
