@@ -1,0 +1,365 @@
+"""adcgraph benchmarks: every figure printed beside a baseline measured in the same run.
+
+    python bench/run.py            # 10M-triple import, 2M-edge merged graph (~10 min, ~3 GB)
+    python bench/run.py --quick    # small sizes, under a minute
+    python bench/run.py --json     # one JSON object with every figure
+
+Steps run in fresh processes (so start-up and peak memory are real); generated graphs and
+stores live in a temporary directory that is removed afterwards. The synthetic hetnet comes
+from bench/generate_hetnet.py (seeded), so nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+ADCGRAPH = str(Path(PYTHON).with_name("adcgraph"))
+SIZES = {
+    "quick": {"import_triples": 200_000, "merge_triples": 100_000, "repeats": 3},
+    "full": {"import_triples": 10_000_000, "merge_triples": 2_100_000, "repeats": 5},
+}
+
+
+def run_python(code: str, *args: str) -> dict[str, object]:
+    """Run a snippet in a fresh interpreter; it prints one JSON object; add its peak RSS."""
+    wrapper = textwrap.dedent(code) + textwrap.dedent("""
+        import resource as _r, json as _j
+        RESULT["peak_rss_mb"] = _r.getrusage(_r.RUSAGE_SELF).ru_maxrss / 1024
+        print(_j.dumps(RESULT))
+    """)
+    completed = subprocess.run(
+        [PYTHON, "-c", wrapper, *args], capture_output=True, text=True, cwd=REPO, check=False
+    )
+    if completed.returncode != 0:
+        raise SystemExit(f"benchmark step failed:\n{completed.stderr[-3000:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def timed_command(command: list[str], repeats: int) -> float:
+    """Median wall time of a command run in fresh processes."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True, cwd=REPO)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def generate(path: Path, triples: int) -> None:
+    subprocess.run(
+        [
+            PYTHON,
+            str(REPO / "bench" / "generate_hetnet.py"),
+            "--triples",
+            str(triples),
+            "--out",
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+
+def bench_import(work: Path, curated_store: Path, triples: int) -> dict[str, object]:
+    """adcgraph's import against a bare Store(path).bulk_load of the same file."""
+    data = work / "hetnet.nt"
+    generate(data, triples)
+    bare = run_python(
+        """
+        import sys, time, pyoxigraph as ox
+        store = ox.Store(sys.argv[1])
+        start = time.perf_counter()
+        store.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_TRIPLES)
+        seconds = time.perf_counter() - start
+        RESULT = {"seconds": seconds, "triples": len(store)}
+    """,
+        str(work / "bare-store"),
+        str(data),
+    )
+    target = work / "import-store"
+    shutil.copytree(curated_store, target)
+    ours = run_python(
+        """
+        import sys, time
+        from pathlib import Path
+        from adcgraph.importers import run_import
+        start = time.perf_counter()
+        report = run_import("ntriples", [Path(sys.argv[2])], Path(sys.argv[1]))
+        RESULT = {"seconds": time.perf_counter() - start, "triples": report.quads}
+    """,
+        str(target),
+        str(data),
+    )
+    shutil.rmtree(work / "bare-store")
+    data.unlink()
+    return {"bare": bare, "adcgraph": ours, "store": str(target)}
+
+
+def bench_combos(work: Path, curated_store: Path, triples: int, repeats: int) -> dict[str, object]:
+    """combos on the curated graph merged with a synthetic hetnet: cold, warm, vs networkx."""
+    data = work / "merge.nt"
+    generate(data, triples)
+    store = work / "merged-store"
+    shutil.copytree(curated_store, store)
+    run_python(
+        """
+        import sys
+        from pathlib import Path
+        from adcgraph.importers import run_import
+        run_import("ntriples", [Path(sys.argv[2])], Path(sys.argv[1]))
+        RESULT = {}
+    """,
+        str(store),
+        str(data),
+    )
+    command = [
+        ADCGRAPH,
+        "combos",
+        "DRUGBANK:DB12893",
+        "MONDO:0005494",
+        "--format",
+        "json",
+        "--store",
+        str(store),
+    ]
+    start = time.perf_counter()
+    subprocess.run(command, capture_output=True, check=True, cwd=REPO)
+    cold = time.perf_counter() - start
+    warm = timed_command(command, repeats)
+    versus = run_python(
+        """
+        import sys, time
+        from pathlib import Path
+        import numpy as np
+        from adcgraph import hetmat
+        from adcgraph.combos import PARTNER_METAPATHS, make_scorer, _metapath_available
+        from adcgraph.graphdata import read_graph_data
+        from adcgraph.paths import _walk, build_projection
+        store = Path(sys.argv[1])
+        source = "https://go.drugbank.com/drugs/DB12893"
+        scorer = make_scorer(store, "http://purl.obolibrary.org/obo/MONDO_0005494",
+                             n_permutations=0)
+        graph_matrices = scorer.graph
+        paths = [hetmat.parse_metapath(m.path) for m in PARTNER_METAPATHS
+                 if _metapath_available(graph_matrices, m.path)]
+        exact = [m for m in paths if hetmat.is_exact(m)]
+        start = time.perf_counter()
+        rows = [hetmat.dwpc_row(graph_matrices, m, source, 0.0) for m in exact]
+        scipy_s = time.perf_counter() - start
+        start = time.perf_counter()
+        graph = build_projection(read_graph_data(store, scope="all"))
+        build_s = time.perf_counter() - start
+        start = time.perf_counter()
+        worst = 0.0
+        for metapath, row in zip(exact, rows):
+            totals = {}
+            for nodes, steps in _walk(graph, source, metapath.steps, (source,), ()):
+                weight = 1.0
+                for step, walked in zip(metapath.steps, steps):
+                    edge = step.metaedge
+                    first, second = ((walked.source, walked.target) if walked.forward
+                                     else (walked.target, walked.source))
+                    weight *= graph_matrices.adjacency[edge][
+                        graph_matrices.index_of(edge.source_type, first),
+                        graph_matrices.index_of(edge.target_type, second)]
+                totals[nodes[-1]] = totals.get(nodes[-1], 0.0) + weight
+            targets = graph_matrices.node_ids[metapath.target_type]
+            expected = np.array([totals.get(t, 0.0) for t in targets])
+            worst = max(worst, float(np.abs(expected - row).max()) if len(row) else 0.0)
+        networkx_s = time.perf_counter() - start
+        RESULT = {"scipy_s": scipy_s, "networkx_s": networkx_s, "networkx_build_s": build_s,
+                  "max_abs_difference": worst, "metapaths": len(exact)}
+    """,
+        str(store),
+    )
+    data.unlink()
+    return {"cold_s": cold, "warm_s": warm, "versus": versus, "store": str(store)}
+
+
+def bench_queries(store: Path, label: str, repeats: int) -> dict[str, object]:
+    """Median time of every named query's example, beside an IRI lookup in the same store."""
+    return run_python(
+        """
+        import sys, time, statistics
+        from pathlib import Path
+        from adcgraph import store as s
+        from adcgraph.queries import bind_parameters, load_queries
+        backend = s.open_backend(Path(sys.argv[1]))
+        repeats = int(sys.argv[2])
+        medians = {}
+        for query in load_queries():
+            bindings = bind_parameters(backend, query, dict(query.example))
+            times = []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                list(backend.query(query.text, bindings))
+                times.append((time.perf_counter() - start) * 1000)
+            medians[query.name] = statistics.median(times)
+        lookup = []
+        for _ in range(repeats * 5):
+            start = time.perf_counter()
+            list(backend.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 1000"))
+            lookup.append((time.perf_counter() - start) * 1000)
+        RESULT = {"median_ms": statistics.median(medians.values()),
+                  "max_ms": max(medians.values()), "per_query_ms": medians,
+                  "baseline_scan_1000_ms": statistics.median(lookup)}
+    """,
+        str(store),
+        str(repeats),
+    )
+
+
+def bench_holdout(store: Path) -> dict[str, object]:
+    return run_python(
+        """
+        import sys
+        from pathlib import Path
+        from adcgraph.validation import hold_one_out
+        RESULT = hold_one_out(Path(sys.argv[1])).summary()
+    """,
+        str(store),
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, under a minute")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    sizes = SIZES["quick" if args.quick else "full"]
+    work = Path(tempfile.mkdtemp(prefix="adcgraph-bench-"))
+    figures: dict[str, object] = {
+        "machine": "2 vCPU, 24 GiB (see /work/.library/env)",
+        "mode": "quick" if args.quick else "full",
+    }
+    try:
+        curated = work / "curated-store"
+        built = run_python(
+            """
+            import sys, time
+            from pathlib import Path
+            from adcgraph.build import BuildPaths, build
+            start = time.perf_counter()
+            build(BuildPaths(store=Path(sys.argv[1]), release=None, inferred_release=None))
+            RESULT = {"seconds": time.perf_counter() - start}
+        """,
+            str(curated),
+        )
+        startup = {
+            "python": timed_command([PYTHON, "-c", "pass"], sizes["repeats"]),
+            "help": timed_command([ADCGRAPH, "--help"], sizes["repeats"]),
+            "resolve": timed_command(
+                [ADCGRAPH, "resolve", "TNBC", "--store", str(curated)], sizes["repeats"]
+            ),
+        }
+        imported = bench_import(work, curated, sizes["import_triples"])
+        combos = bench_combos(work, curated, sizes["merge_triples"], sizes["repeats"])
+        queries_curated = bench_queries(curated, "curated", sizes["repeats"])
+        queries_large = bench_queries(Path(str(imported["store"])), "large", sizes["repeats"])
+        holdout = bench_holdout(curated)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    bare, ours = imported["bare"], imported["adcgraph"]
+    versus = combos["versus"]
+    figures.update(
+        {
+            "build_s": built["seconds"],
+            "import_triples": ours["triples"],
+            "import_triples_per_s": ours["triples"] / ours["seconds"],
+            "bulk_load_triples_per_s": bare["triples"] / bare["seconds"],
+            "import_ratio_vs_bulk_load": (ours["triples"] / ours["seconds"])
+            / (bare["triples"] / bare["seconds"]),
+            "combos_cold_s": combos["cold_s"],
+            "combos_warm_s": combos["warm_s"],
+            "combos_scipy_s": versus["scipy_s"],
+            "combos_networkx_s": versus["networkx_s"],
+            "combos_speedup_vs_networkx": versus["networkx_s"] / max(versus["scipy_s"], 1e-9),
+            "combos_networkx_build_s": versus["networkx_build_s"],
+            "combos_max_abs_difference_vs_networkx": versus["max_abs_difference"],
+            "query_median_ms_curated": queries_curated["median_ms"],
+            "query_median_ms_large": queries_large["median_ms"],
+            "query_max_ms_large": queries_large["max_ms"],
+            "query_baseline_scan_ms_large": queries_large["baseline_scan_1000_ms"],
+            "startup_s": {
+                "adcgraph --help": startup["help"],
+                "adcgraph resolve": startup["resolve"],
+                "python -c pass": startup["python"],
+            },
+            "holdout": holdout,
+            "peak_rss_mb": {
+                "build": built["peak_rss_mb"],
+                "bulk_load_baseline": bare["peak_rss_mb"],
+                "import": ours["peak_rss_mb"],
+                "combos_vs_networkx": versus["peak_rss_mb"],
+                "queries_curated": queries_curated["peak_rss_mb"],
+                "queries_large": queries_large["peak_rss_mb"],
+                "holdout": holdout["peak_rss_mb"],
+            },
+        }
+    )
+    if args.json:
+        print(json.dumps(figures, indent=1, default=float))
+        return
+    print_table(figures)
+
+
+def print_table(f: dict) -> None:  # type: ignore[type-arg]
+    """Each figure beside its baseline from the same run (and the goal where one is set)."""
+    rows = [
+        (
+            "import",
+            f"{f['import_triples_per_s']:,.0f} triples/s ({f['import_triples']:,})",
+            f"bare bulk_load {f['bulk_load_triples_per_s']:,.0f}/s; ratio "
+            f"{f['import_ratio_vs_bulk_load']:.2f} (goal >= 0.8)",
+        ),
+        (
+            "combos warm (fresh CLI)",
+            f"{f['combos_warm_s']:.2f} s",
+            f"goal < 2 s; cold {f['combos_cold_s']:.1f} s",
+        ),
+        (
+            "combos scoring",
+            f"scipy {f['combos_scipy_s'] * 1000:.1f} ms",
+            f"networkx paths {f['combos_networkx_s']:.2f} s (+{f['combos_networkx_build_s']:.1f} s "
+            f"build); speed-up {f['combos_speedup_vs_networkx']:.0f}x; max diff "
+            f"{f['combos_max_abs_difference_vs_networkx']:.1e}",
+        ),
+        ("named queries, curated", f"median {f['query_median_ms_curated']:.2f} ms", "goal < 10 ms"),
+        (
+            "named queries, large",
+            f"median {f['query_median_ms_large']:.2f} ms (max {f['query_max_ms_large']:.1f})",
+            f"scan of 1000 triples {f['query_baseline_scan_ms_large']:.2f} ms; goal < 100 ms",
+        ),
+        (
+            "start-up",
+            f"--help {f['startup_s']['adcgraph --help']:.2f} s, resolve "
+            f"{f['startup_s']['adcgraph resolve']:.2f} s",
+            f"python -c pass {f['startup_s']['python -c pass']:.2f} s; goal < 0.3 s",
+        ),
+        (
+            "hold-one-out",
+            f"hit@5 {f['holdout']['hit_at_5']:.2f} hit@10 "
+            f"{f['holdout']['hit_at_10']:.2f} AUROC {f['holdout']['auroc']:.2f}",
+            f"degree: hit@5 {f['holdout']['degree_hit_at_5']:.2f} hit@10 "
+            f"{f['holdout']['degree_hit_at_10']:.2f} AUROC {f['holdout']['degree_auroc']:.2f}",
+        ),
+    ]
+    print(f"adcgraph benchmarks ({f['mode']}; {f['machine']})")
+    for name, value, baseline in rows:
+        print(f"  {name:<26} {value:<44} | {baseline}")
+    print("  peak RSS (MB): " + ", ".join(f"{k} {v:.0f}" for k, v in f["peak_rss_mb"].items()))
+
+
+if __name__ == "__main__":
+    main()
