@@ -11,6 +11,7 @@ citations, in the claim graph (:mod:`adcgraph.paths`).
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyoxigraph as ox
+import scipy.sparse as sp
 
 from adcgraph import hetmat, vocab
 from adcgraph.errors import QueryError
@@ -333,7 +335,7 @@ def make_scorer(
     large = len(edges) >= LARGE_GRAPH_EDGES
     multiplier = 3 if large else 10
     if n_permutations is None:
-        n_permutations = 5 if large else 20
+        n_permutations = 5 if large else 10
     permuted = hetmat.permutations(
         graph, n_permutations, seed=seed, n_swaps_multiplier=multiplier, metaedges=chosen
     )
@@ -354,16 +356,24 @@ def _load_cached(
     directory: Path, key: str, n_permutations: int | None
 ) -> tuple[hetmat.HetMat, list[hetmat.HetMat]] | None:
     graph = hetmat.load(directory / "observed", key)
-    if graph is None:
+    index_file = directory / "permutations.json"
+    if graph is None or not index_file.exists():
         return None
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    if index["key"] != key or (n_permutations is not None and index["count"] != n_permutations):
+        return None
+    metaedges = [hetmat.Metaedge(*m) for m in index["metaedges"]]
     permuted = []
-    while n_permutations is None or len(permuted) < n_permutations:
-        changed = hetmat.load(directory / f"permuted-{len(permuted)}", key)
-        if changed is None:
-            break
-        permuted.append(graph.with_adjacency({**graph.adjacency, **changed.adjacency}))
-    if n_permutations is not None and len(permuted) < n_permutations:
-        return None
+    for number in range(index["count"]):
+        with np.load(directory / f"permuted-{number}.npz") as arrays:
+            changed = {
+                metaedge: sp.csr_matrix(
+                    (arrays[f"{i}_data"], arrays[f"{i}_indices"], arrays[f"{i}_indptr"]),
+                    shape=tuple(arrays[f"{i}_shape"]),
+                )
+                for i, metaedge in enumerate(metaedges)
+            }
+        permuted.append(graph.with_adjacency({**graph.adjacency, **changed}))
     return graph, permuted
 
 
@@ -374,11 +384,28 @@ def _save_cached(
     permuted: list[hetmat.HetMat],
     chosen: set[hetmat.Metaedge],
 ) -> None:
-    for i, permuted_graph in enumerate(permuted):
-        changed = {m: a for m, a in permuted_graph.adjacency.items() if m in chosen}
-        # Node lists live with the observed graph only; a permutation stores its matrices.
-        hetmat.save(hetmat.HetMat({}, changed), directory / f"permuted-{i}", key)
+    # One uncompressed file per permutation holding only the rewired matrices: a warm
+    # command opens a handful of files instead of one per matrix.
+    directory.mkdir(parents=True, exist_ok=True)
+    metaedges = sorted(chosen)
+    for number, permuted_graph in enumerate(permuted):
+        arrays = {}
+        for i, metaedge in enumerate(metaedges):
+            matrix = permuted_graph.adjacency[metaedge].tocsr()
+            arrays.update(
+                {
+                    f"{i}_data": matrix.data,
+                    f"{i}_indices": matrix.indices,
+                    f"{i}_indptr": matrix.indptr,
+                    f"{i}_shape": np.array(matrix.shape),
+                }
+            )
+        np.savez(directory / f"permuted-{number}.npz", **arrays)
     hetmat.save(graph, directory / "observed", key)
+    index = {"key": key, "count": len(permuted), "metaedges": [list(m) for m in metaedges]}
+    partial = directory / "permutations.json.partial"
+    partial.write_text(json.dumps(index), encoding="utf-8")
+    partial.replace(directory / "permutations.json")
 
 
 def rank(

@@ -88,7 +88,7 @@ def _print_ranking(ranking: Any, fmt: str) -> None:
     "n_permutations",
     default=None,
     type=int,
-    help="Degree-preserving permutations for the adjusted score [default: 20, or 5 for "
+    help="Degree-preserving permutations for the adjusted score [default: 10, or 5 for "
     "graphs over 500k edges].",
 )
 @click.option("--no-explain", is_flag=True, help="Skip path explanations (faster).")
@@ -148,7 +148,7 @@ def combos_command(
     "n_permutations",
     default=None,
     type=int,
-    help="[default: 20, or 5 for graphs over 500k edges]",
+    help="[default: 10, or 5 for graphs over 500k edges]",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(RANKING_FORMATS), default="table", show_default=True
