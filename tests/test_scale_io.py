@@ -117,3 +117,15 @@ def test_graphml_export_opens_in_networkx(built, tmp_path):
     graph = nx.read_graphml(output)
     assert graph.nodes["DRUGBANK:DB12893"]["type"] == "ADC"
     assert graph.number_of_edges() > 300
+
+
+def test_a_graph_too_large_for_memory_is_refused_before_reading(store_copy, tmp_path, monkeypatch):
+    from adcgraph import graphdata
+    from adcgraph.errors import StoreError
+
+    hetnet = tmp_path / "big.nt"
+    generate_hetnet.write_hetnet(hetnet, 2000, seed=2, fmt="nt")
+    run_import("ntriples", [hetnet], store_copy)
+    monkeypatch.setattr(graphdata, "available_memory", lambda: 1024)
+    with pytest.raises(StoreError, match="GiB is available"):
+        graphdata.read_graph_data(store_copy, scope="all")

@@ -196,6 +196,13 @@ class EndpointBackend:
             raise StoreError(f"cannot reach SPARQL endpoint {self.location}: {reason}") from None
         if "n-triples" in content_type:
             return _triples_result(payload)
+        try:
+            json.loads(payload)
+        except ValueError:
+            raise QueryError(
+                f"endpoint {self.location} sent an incomplete or malformed "
+                "result (a server timeout cuts results short)"
+            ) from None
         return ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
 
 

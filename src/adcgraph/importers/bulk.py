@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -75,7 +76,7 @@ def import_rdf(
     store_path: Path,
     options: ImportOptions = DEFAULT_OPTIONS,
     *,
-    progress: bool = False,
+    progress: bool | None = None,
 ) -> ImportReport:
     """Bulk-load RDF files into the import graph named after the first file (or ``--name``).
 
@@ -84,6 +85,8 @@ def import_rdf(
     >>> import_rdf("ntriples", [Path("hetnet.nt")], default_store_path())  # doctest: +SKIP
     ImportReport(format='ntriples', graph='https://w3id.org/adcgraph/graph/import/hetnet', ...)
     """
+    if progress is None:
+        progress = sys.stderr.isatty()
     name = graph_name(options, paths[0])
     graph = ox.NamedNode(vocab.IMPORT_GRAPH_PREFIX + name)
     rdf_format = RDF_FORMATS[fmt]
