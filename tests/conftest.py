@@ -10,8 +10,9 @@ import pytest
 
 from adcgraph import store
 from adcgraph.build import SOURCES_DIR, BuildPaths, BuildReport, build
+from adcgraph.locations import PROJECT_ROOT
 
-REPO = store.PROJECT_ROOT
+REPO = PROJECT_ROOT
 SHARED = REPO.parent / "shared"
 SHARED_DATA = SHARED / "data"
 

@@ -320,19 +320,6 @@ def test_names_resolve_by_label_synonym_curie_and_iri(built):
         assert queries.resolve_entity(built.backend, text, "adco:ADC").value == expected
 
 
-def test_the_fallback_resolver_matches_labels_and_synonyms_case_insensitively(built, monkeypatch):
-    # Without adcgraph.align.resolve, names are matched exactly (case-insensitively) in SPARQL.
-    monkeypatch.setattr(queries, "_external_resolver", lambda: None)
-    assert queries.resolve_entity(built.backend, "enhertu", "adco:ADC").value == vocab.expand(
-        "DRUGBANK:DB14962"
-    )
-    assert queries.resolve_entity(built.backend, "TNBC", "adco:Disease").value == vocab.expand(
-        "MONDO:0005494"
-    )
-    with pytest.raises(ResolutionError, match="did you mean: HER2"):
-        queries.resolve_entity(built.backend, "HER2X", "adco:Gene")
-
-
 def test_resolution_errors_name_the_class_and_the_nearest_names(built):
     with pytest.raises(ResolutionError, match="did you mean: trastuzumab emtansine"):
         queries.resolve_entity(built.backend, "trastuzumab emtansin", "adco:ADC")

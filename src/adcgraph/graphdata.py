@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import pickle
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -18,6 +20,7 @@ from adcgraph import store, vocab
 from adcgraph.errors import StoreError
 
 CACHE_FORMAT = 4
+T = TypeVar("T")
 
 #: Node types of the path analysis, from the ontology class of each node.
 NODE_TYPES: dict[str, str] = {
@@ -168,21 +171,34 @@ def read_graph_data(
     store_path = Path(location)
     version = store.store_version(store_path)["version"]
     cache_file = cache_directory(store_path, version) / f"graphdata-{scope}.pickle"
-    if use_cache and cache_file.exists():
+    tag = f"{CACHE_FORMAT}:{version}"
+
+    def read() -> GraphData:
+        if scope == "all":
+            check_memory(store_path)
+        return read_from_backend(store.open_backend(store_path), tag, scope)
+
+    if not use_cache:
+        return read()
+    data = cached_pickle(cache_file, read)
+    return data if isinstance(data, GraphData) and data.version == tag else read()
+
+
+def cached_pickle(cache_file: Path, make: Callable[[], T]) -> T:
+    """Load ``cache_file``, or make the value and write it there atomically.
+
+    Cache files sit in a directory named after the store version, so they are never stale.
+    """
+    if cache_file.exists():
         with cache_file.open("rb") as stream:
-            cached = pickle.load(stream)
-        if isinstance(cached, GraphData) and cached.version == f"{CACHE_FORMAT}:{version}":
-            return cached
-    if scope == "all":
-        check_memory(store_path)
-    data = read_from_backend(store.open_backend(store_path), f"{CACHE_FORMAT}:{version}", scope)
-    if use_cache:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache_file.with_suffix(".partial")
-        with partial.open("wb") as stream:
-            pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        partial.replace(cache_file)
-    return data
+            return pickle.load(stream)
+    value = make()
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    partial = cache_file.with_suffix(".partial")
+    with partial.open("wb") as stream:
+        pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(cache_file)
+    return value
 
 
 #: Peak bytes per imported statement when records and matrices are built (measured: 1.3 GB

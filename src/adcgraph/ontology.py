@@ -7,8 +7,9 @@ from pathlib import Path
 
 from adcgraph import store, vocab
 from adcgraph.errors import ValidationError
+from adcgraph.locations import PROJECT_ROOT
 
-ONTOLOGY_DIR = store.PROJECT_ROOT / "ontology"
+ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "adcgraph.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 

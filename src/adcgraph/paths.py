@@ -9,7 +9,6 @@ it (evidence types, curation statuses, citations, diseases).
 from __future__ import annotations
 
 import itertools
-import pickle
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ import networkx as nx
 
 from adcgraph import vocab
 from adcgraph.errors import QueryError
-from adcgraph.graphdata import GraphData, cache_directory, read_graph_data
+from adcgraph.graphdata import GraphData, cache_directory, cached_pickle, read_graph_data
 from adcgraph.hetmat import Metapath, Step
 from adcgraph.store import store_version
 
@@ -136,16 +135,7 @@ def load_projection(store_path: Path) -> nx.MultiDiGraph:
     """The projection of a store, built once per store version and cached beside it."""
     version = store_version(store_path)["version"]
     cache_file = cache_directory(store_path, version) / PROJECTION_FILE
-    if cache_file.exists():
-        with cache_file.open("rb") as stream:
-            return pickle.load(stream)
-    graph = build_projection(read_graph_data(store_path))
-    cache_file.parent.mkdir(parents=True, exist_ok=True)
-    partial = cache_file.with_suffix(".partial")
-    with partial.open("wb") as stream:
-        pickle.dump(graph, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    partial.replace(cache_file)
-    return graph
+    return cached_pickle(cache_file, lambda: build_projection(read_graph_data(store_path)))
 
 
 def shortest_paths(

@@ -23,18 +23,21 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 import yaml
 
 from adcgraph import results, vocab
 from adcgraph.errors import AdcGraphError, QueryError, ResolutionError
-from adcgraph.store import PROJECT_ROOT, Backend, QueryResult, Term, iri
+from adcgraph.locations import PROJECT_ROOT
+from adcgraph.store import Backend, QueryResult, Term, iri
+
+if TYPE_CHECKING:
+    from adcgraph.align.resolve import Candidate
 
 QUERIES_DIR = PROJECT_ROOT / "queries"
 QUERY_SUFFIX = ".rq"
@@ -438,19 +441,6 @@ def is_identifier(text: str) -> bool:
 
 # ---------------------------------------------------------------- entity resolution
 
-_TYPED_NAMES = """
-SELECT DISTINCT ?entity ?label ?key ?class WHERE {
-  ?entity a ?type . ?type rdfs:subClassOf* ?class .
-  ?entity rdfs:label ?label .
-  { ?entity rdfs:label ?name } UNION { ?entity skos:altLabel ?name }
-  BIND(LCASE(STR(?name)) AS ?key)
-}"""
-_ANY_NAMES = """
-SELECT DISTINCT ?entity ?label ?key WHERE {
-  ?entity rdfs:label ?label .
-  { ?entity rdfs:label ?name } UNION { ?entity skos:altLabel ?name }
-  BIND(LCASE(STR(?name)) AS ?key)
-}"""
 _TYPED_NAME_LIST = """
 SELECT DISTINCT ?name ?class WHERE {
   ?entity a ?type . ?type rdfs:subClassOf* ?class .
@@ -477,9 +467,9 @@ class Match:
 def resolve_entity(backend: Backend, text: str, entity_class: str | None = None) -> ox.NamedNode:
     """The entity that a name, CURIE or IRI denotes, optionally of a class (a CURIE).
 
-    Names go through ``adcgraph.align.resolve`` when that module provides it, else through
-    an exact, case-insensitive match on ``rdfs:label`` and ``skos:altLabel``. Raises
-    ResolutionError, with the nearest names, when nothing (or more than one entity) matches.
+    Names go through :func:`adcgraph.align.resolve.resolve` (labels, synonyms, brand names,
+    codes, aliases). Raises ResolutionError, with the nearest names, when nothing (or more
+    than one entity) matches.
 
     >>> from adcgraph import store
     >>> resolve_entity(store.open_backend(), "Trodelvy", "adco:ADC").value  # doctest: +SKIP
@@ -516,59 +506,26 @@ def _unknown_prefix_note(text: str) -> str:
 
 
 def _name_matches(backend: Backend, text: str, class_node: ox.NamedNode | None) -> list[Match]:
-    external = _external_resolver()
-    if external is not None:
-        matches = _best_external(backend, external(backend, text), class_node)
-        if matches:
-            return matches
-    return _exact_name_matches(backend, text, class_node)
+    from adcgraph.align.resolve import resolve
+
+    return _best_matches(backend, resolve(backend, text), class_node)
 
 
-def _external_resolver() -> Callable[..., list[Any]] | None:
-    # The alignment work provides `adcgraph.align.resolve` (a function or a module holding
-    # one); until it exists, names are matched exactly by this module.
-    try:
-        found: Any = import_module("adcgraph.align.resolve")
-    except ImportError:
-        found = getattr(import_module("adcgraph.align"), "resolve", None)
-    found = getattr(found, "resolve", found)
-    return found if callable(found) else None
-
-
-def _best_external(
-    backend: Backend, candidates: Iterable[Any], class_node: ox.NamedNode | None
+def _best_matches(
+    backend: Backend, candidates: Iterable[Candidate], class_node: ox.NamedNode | None
 ) -> list[Match]:
+    # Only confident candidates of the requested class; a tie at the top is ambiguity.
     typed = [
-        (candidate, node)
+        candidate
         for candidate in candidates
-        if float(getattr(candidate, "score", 0.0)) >= MIN_NAME_SCORE
-        and _exists(backend, node := ox.NamedNode(_candidate_iri(candidate)), class_node)
+        if candidate.score >= MIN_NAME_SCORE
+        and _exists(backend, ox.NamedNode(candidate.iri), class_node)
     ]
     if not typed:
         return []
-    best = max(float(getattr(candidate, "score", 0.0)) for candidate, _ in typed)
-    top = {
-        node.value: Match(node.value, str(getattr(candidate, "label", "")))
-        for candidate, node in typed
-        if float(getattr(candidate, "score", 0.0)) == best
-    }
+    best = max(candidate.score for candidate in typed)
+    top = {c.iri: Match(c.iri, c.label) for c in typed if c.score == best}
     return list(top.values())
-
-
-def _candidate_iri(candidate: Any) -> str:
-    value = getattr(candidate, "iri", None) or vocab.expand(str(candidate.id))
-    return value.value if isinstance(value, ox.NamedNode) else str(value)
-
-
-def _exact_name_matches(
-    backend: Backend, text: str, class_node: ox.NamedNode | None
-) -> list[Match]:
-    bindings: dict[str, Term] = {"key": ox.Literal(text.lower())}
-    if class_node is not None:
-        bindings["class"] = class_node
-    found = _select(backend, _TYPED_NAMES if class_node else _ANY_NAMES, bindings)
-    unique = {row["entity"].value: Match(row["entity"].value, row["label"].value) for row in found}
-    return sorted(unique.values(), key=lambda match: match.iri)
 
 
 def _exists(backend: Backend, node: ox.NamedNode, class_node: ox.NamedNode | None) -> bool:

@@ -8,7 +8,6 @@ a location string, the way oaklib picks an adapter: a URL is an endpoint, anythi
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 import urllib.error
@@ -24,24 +23,11 @@ import pyoxigraph as ox
 
 from adcgraph import vocab
 from adcgraph.errors import InputFileError, QueryError, StoreError
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-STORE_ENV = "ADCGRAPH_STORE"
-VERSION_FILE = "adcgraph-version.json"
+from adcgraph.locations import VERSION_FILE, default_store_path
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Bindings = Mapping[str, Term]
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
-
-
-def default_store_path() -> Path:
-    """Where the embedded store lives: ``$ADCGRAPH_STORE``, else ``<repository>/var/store``.
-
-    >>> default_store_path().name
-    'store'
-    """
-    configured = os.environ.get(STORE_ENV)
-    return Path(configured) if configured else PROJECT_ROOT / "var" / "store"
 
 
 def iri(value: str) -> ox.NamedNode:

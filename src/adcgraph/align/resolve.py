@@ -39,12 +39,10 @@ from types import MappingProxyType
 from typing import Any
 
 from adcgraph.errors import ResolutionError
+from adcgraph.locations import VERSION_FILE, default_store_path
 
 INDEX_FORMAT = 1
 CACHE_FILE = "resolve-index.json"
-VERSION_FILE = "adcgraph-version.json"  # written by adcgraph.store beside every store
-STORE_ENV = "ADCGRAPH_STORE"
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
 #: The kind of an entity, from the local name of its ontology class.
 KIND_BY_CLASS: Mapping[str, str] = MappingProxyType(
@@ -296,19 +294,6 @@ def build_index(backend: Any, version: str = "") -> NameIndex:
     return NameIndex(version=version, entities=tuple(entities), names=tuple(names))
 
 
-def default_store_location() -> Path:
-    """``$ADCGRAPH_STORE`` or ``<repository>/var/store``, as in ``store.default_store_path``.
-
-    Repeated here because importing :mod:`adcgraph.store` loads pyoxigraph and the prefix
-    map (about 0.4 s), which a cached ``adcgraph resolve`` never needs.
-
-    >>> default_store_location().name
-    'store'
-    """
-    configured = os.environ.get(STORE_ENV)
-    return Path(configured) if configured else PROJECT_ROOT / "var" / "store"
-
-
 def store_version_of(store_path: Path) -> str | None:
     """The version of the store at ``store_path``, or None if there is no store."""
     try:
@@ -333,7 +318,7 @@ def index_for_store(store_path: Path | None = None, *, use_cache: bool = True) -
     >>> index_for_store().entities[0].kind  # doctest: +SKIP
     'adc'
     """
-    path = Path(store_path) if store_path else default_store_location()
+    path = Path(store_path) if store_path else default_store_path()
     version = store_version_of(path)
     if version is None:
         from adcgraph.build import ensure_store

@@ -12,25 +12,11 @@ from pathlib import Path
 
 import click
 
+from adcgraph.align.resolve import KIND_ORDER
 from adcgraph.commands.common import endpoint_option, open_query_backend, store_option
 
-ENTITY_TYPES = (
-    "disease",
-    "drug",
-    "adc",
-    "antibody",
-    "payload",
-    "payload_class",
-    "linker",
-    "gene",
-    "variant",
-    "mechanism",
-    "strategy",
-    "trial",
-    "indication",
-    "claim",
-    "publication",
-)
+# The resolver's kinds are the registry of entity types (import is light: stdlib only).
+ENTITY_TYPES = tuple(sorted(KIND_ORDER))
 
 
 def _format_option(function):  # type: ignore[no-untyped-def]

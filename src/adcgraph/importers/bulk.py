@@ -123,7 +123,7 @@ def _bulk_load(
     target = None if rdf_format is ox.RdfFormat.N_QUADS else graph
     if not progress:
         graph_store.bulk_load(path=str(path), format=rdf_format, to_graph=target)
-        return _count(graph_store, graph)
+        return _statements(graph_store, graph, path, rdf_format)
     from rich.progress import Progress
 
     with Progress(transient=True) as bar:
@@ -133,7 +133,27 @@ def _bulk_load(
         )
         with reader:
             graph_store.bulk_load(reader, format=rdf_format, to_graph=target)
+    return _statements(graph_store, graph, path, rdf_format)
+
+
+def _statements(
+    graph_store: ox.Store, graph: ox.NamedNode, path: Path, rdf_format: ox.RdfFormat
+) -> int:
+    # Line-based formats hold one statement per line: counting lines reads the file at disk
+    # speed, where a SPARQL COUNT would walk a whole index.
+    if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+        return _statement_lines(path)
     return _count(graph_store, graph)
+
+
+def _statement_lines(path: Path) -> int:
+    count = 0
+    with path.open("rb") as stream:
+        for line in stream:
+            stripped = line.strip()
+            if stripped and not stripped.startswith(b"#"):
+                count += 1
+    return count
 
 
 def _count(graph_store: ox.Store, graph: ox.NamedNode) -> int:
