@@ -140,3 +140,11 @@ def test_store_is_not_found_gives_a_clear_error(tmp_path: Path):
 
     with pytest.raises(StoreError, match="run `adcgraph build` first"):
         open_backend(tmp_path / "nowhere")
+
+
+def test_a_missing_java_runtime_gives_a_clear_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    paths = BuildPaths(store=tmp_path / "store", release=None, inferred_release=None)
+    with pytest.raises(ValidationError, match="needs a Java runtime"):
+        build(paths)
+    assert not (tmp_path / "store").exists()

@@ -78,6 +78,11 @@ def infer(ontology: Iterable[ox.Triple], curated: Iterable[ox.Triple]) -> list[o
             raise ValidationError(
                 "the ontology and the curated data are inconsistent (owlready2 / HermiT)"
             ) from None
+        except FileNotFoundError:
+            raise ValidationError(
+                "the OWL reasoner needs a Java runtime (`java` on PATH); install one, or "
+                "run `adcgraph build --no-reason` to skip reasoning"
+            ) from None
         except owlready2.OwlReadyJavaError as error:
             raise ValidationError(f"the OWL reasoner failed: {str(error)[:500]}") from None
         inferred = []
