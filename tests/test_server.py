@@ -234,3 +234,34 @@ def test_server_command_is_read_only_unless_writable(tmp_path):
     assert read_only[-2:] == ["--timeout-s", "7"]
     assert "--union-default-graph" in read_only
     assert server.server_command(server.ServerSettings(tmp_path, writable=True))[1] == "serve"
+
+
+def test_path_commands_run_against_the_endpoint(served):
+    runner = CliRunner()
+    url = served.settings.query_url
+    combos = runner.invoke(
+        cli,
+        [
+            "combos",
+            "Trodelvy",
+            "TNBC",
+            "--endpoint",
+            url,
+            "--format",
+            "json",
+            "--permutations",
+            "2",
+        ],
+    )
+    assert combos.exit_code == 0, combos.output
+    labels = [c["label"] for c in json.loads(combos.stdout)["candidates"]]
+    assert "talazoparib" in labels and "pembrolizumab" in labels
+    crossed = runner.invoke(
+        cli,
+        ["cross-resistance", "SG", "--endpoint", url, "--format", "json", "--permutations", "2"],
+    )
+    assert json.loads(crossed.stdout)["candidates"][0]["label"] == "sacituzumab tirumotecan"
+    paths = runner.invoke(
+        cli, ["paths", "T-DM1", "tucatinib", "--endpoint", url, "--format", "json"]
+    )
+    assert json.loads(paths.stdout)["paths"][0]["nodes"][-1] == "DRUGBANK:DB11652"

@@ -25,6 +25,7 @@ import scipy.sparse as sp
 from adcgraph import hetmat, vocab
 from adcgraph.errors import QueryError
 from adcgraph.graphdata import Evidence, GraphData, cache_directory, read_graph_data
+from adcgraph.store import is_endpoint
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -317,7 +318,7 @@ def make_scorer(
     """
     curated = data or read_graph_data(store_path)
     cache = None
-    if not hidden:
+    if not hidden and not is_endpoint(store_path):
         key = f"{curated.version}|{disease}|{n_permutations}|{seed}"
         cache = (
             cache_directory(store_path, curated.version.split(":")[-1])

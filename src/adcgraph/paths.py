@@ -20,7 +20,7 @@ from adcgraph import vocab
 from adcgraph.errors import QueryError
 from adcgraph.graphdata import GraphData, cache_directory, cached_pickle, read_graph_data
 from adcgraph.hetmat import Metapath, Step
-from adcgraph.store import store_version
+from adcgraph.store import is_endpoint, store_version
 
 PROJECTION_FILE = "projection.pickle"
 
@@ -131,8 +131,14 @@ def build_projection(data: GraphData) -> nx.MultiDiGraph:
     return graph
 
 
-def load_projection(store_path: Path) -> nx.MultiDiGraph:
-    """The projection of a store, built once per store version and cached beside it."""
+def load_projection(store_path: Path | str) -> nx.MultiDiGraph:
+    """The projection of a store, built once per store version and cached beside it.
+
+    For a SPARQL endpoint (a URL) the projection is built afresh: there is nowhere to cache.
+    """
+    if is_endpoint(store_path):
+        return build_projection(read_graph_data(store_path))
+    store_path = Path(store_path)
     version = store_version(store_path)["version"]
     cache_file = cache_directory(store_path, version) / PROJECTION_FILE
     return cached_pickle(cache_file, lambda: build_projection(read_graph_data(store_path)))

@@ -208,6 +208,15 @@ def _triples_result(payload: bytes) -> ox.QueryTriples:
     return store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
 
 
+def is_endpoint(location: str | Path | None) -> bool:
+    """True when a location names a SPARQL endpoint (an http(s) URL), not a store directory.
+
+    >>> is_endpoint("http://localhost:7878/query"), is_endpoint(Path("var/store"))
+    (True, False)
+    """
+    return str(location or "").startswith(("http://", "https://"))
+
+
 def open_backend(location: str | Path | None = None, *, read_only: bool = True) -> Backend:
     """Open the store at ``location``: an ``http(s)://`` SPARQL endpoint or a store directory.
 

@@ -235,15 +235,10 @@ def paths_command(
       adcgraph paths "sacituzumab govitecan" olaparib
       adcgraph paths T-DM1 tucatinib --status verified --format json
     """
-    from adcgraph.graphdata import read_graph_data
-    from adcgraph.paths import PathFilters, build_projection, load_projection, shortest_paths
+    from adcgraph.paths import PathFilters, load_projection, shortest_paths
 
     location = _location(store_path, endpoint)
-    graph = (
-        load_projection(location)
-        if isinstance(location, Path)
-        else build_projection(read_graph_data(location))
-    )
+    graph = load_projection(location)
     filters = PathFilters(
         node_types=frozenset(node_types) if node_types else None,
         predicates=frozenset(predicates) if predicates else None,
