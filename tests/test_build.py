@@ -11,7 +11,7 @@ import rdflib
 from rdflib.compare import to_isomorphic
 
 from adcgraph import vocab
-from adcgraph.build import RELEASE_FILE, BuildPaths, build
+from adcgraph.build import INFERRED_RELEASE_FILE, RELEASE_FILE, BuildPaths, build
 from adcgraph.errors import InputFileError, ValidationError
 from adcgraph.export import serialize_quads
 from adcgraph.ontology import SHAPES_FILE
@@ -24,6 +24,8 @@ REGENERATE = "run `adcgraph build` and commit graph/adcgraph.ttl"
 
 def test_committed_release_is_in_step_with_the_sources(built):
     assert built.paths.release.read_bytes() == RELEASE_FILE.read_bytes(), REGENERATE
+    inferred = built.paths.inferred_release.read_bytes()
+    assert inferred == INFERRED_RELEASE_FILE.read_bytes(), REGENERATE
 
 
 def test_release_parses_in_rdflib_and_pyoxigraph_and_keeps_provenance(built):
