@@ -12,8 +12,10 @@ citations, in the claim graph (:mod:`adcgraph.paths`).
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +48,8 @@ OTHER_DISEASE_FACTOR = 0.3
 DAMPING = 0.4
 #: Above this many edges, fewer and shorter permutations keep the first run bounded.
 LARGE_GRAPH_EDGES = 500_000
+#: Threads for sparse products and cache reads (scipy and numpy release the GIL there).
+WORKERS = min(2, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -215,20 +219,22 @@ class Scorer:
         self, source: str, metapaths: Sequence[NamedMetapath], target_type: str
     ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         """Observed totals, permuted totals (n_perm x n_targets), per-metapath observed."""
+        available = [m for m in metapaths if _metapath_available(self.graph, m.path)]
+
+        def weighted_rows(graph: hetmat.HetMat) -> list[np.ndarray]:
+            # Metapaths that revisit ADC more than 3 steps apart count a few walks through
+            # the source itself; the source is never a candidate, so rankings are unaffected.
+            return [_dwpc(graph, m.path, source) * m.weight for m in available]
+
+        # scipy's sparse products release the GIL: one graph per thread uses both cores.
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            per_graph = list(pool.map(weighted_rows, [self.graph, *self.permuted]))
         n_targets = len(self.graph.node_ids.get(target_type, []))
-        observed = np.zeros(n_targets)
-        null = np.zeros((len(self.permuted), n_targets))
-        parts: dict[str, np.ndarray] = {}
-        for named in metapaths:
-            if not _metapath_available(self.graph, named.path):
-                continue
-            # Metapaths that revisit ADC more than 3 steps apart count a few walks through the
-            # source itself; the source is never a candidate, so the ranking is unaffected.
-            row = _dwpc(self.graph, named.path, source) * named.weight
-            parts[named.name] = row
-            observed += row
-            for i, permuted in enumerate(self.permuted):
-                null[i] += _dwpc(permuted, named.path, source) * named.weight
+        observed = np.sum(per_graph[0], axis=0) if available else np.zeros(n_targets)
+        null = np.array(
+            [np.sum(rows, axis=0) if available else np.zeros(n_targets) for rows in per_graph[1:]]
+        ).reshape(len(self.permuted), n_targets)
+        parts = {m.name: row for m, row in zip(available, per_graph[0], strict=True)}
         return observed, null, parts
 
 
@@ -364,8 +370,8 @@ def _load_cached(
     if index["key"] != key or (n_permutations is not None and index["count"] != n_permutations):
         return None
     metaedges = [hetmat.Metaedge(*m) for m in index["metaedges"]]
-    permuted = []
-    for number in range(index["count"]):
+
+    def load_permutation(number: int) -> hetmat.HetMat:
         with np.load(directory / f"permuted-{number}.npz") as arrays:
             changed = {
                 metaedge: sp.csr_matrix(
@@ -374,7 +380,10 @@ def _load_cached(
                 )
                 for i, metaedge in enumerate(metaedges)
             }
-        permuted.append(graph.with_adjacency({**graph.adjacency, **changed}))
+        return graph.with_adjacency({**graph.adjacency, **changed})
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        permuted = list(pool.map(load_permutation, range(index["count"])))
     return graph, permuted
 
 
