@@ -129,3 +129,21 @@ def test_a_graph_too_large_for_memory_is_refused_before_reading(store_copy, tmp_
     monkeypatch.setattr(graphdata, "available_memory", lambda: 1024)
     with pytest.raises(StoreError, match="GiB is available"):
         graphdata.read_graph_data(store_copy, scope="all")
+
+
+def test_a_rebuild_keeps_imported_graphs_and_replaces_the_curated_ones(store_copy, tmp_path):
+    from adcgraph.build import BuildPaths, build
+
+    hetnet = tmp_path / "kept.nt"
+    written = generate_hetnet.write_hetnet(hetnet, 1000, seed=3, fmt="nt")
+    run_import("ntriples", [hetnet], store_copy)
+    curated = _count(store_copy, vocab.CURATED_GRAPH)
+    before = store.store_version(store_copy)
+    report = build(
+        BuildPaths(store=store_copy, release=None, inferred_release=None), run_reasoner=False
+    )
+    after = store.store_version(store_copy)
+    assert _count(store_copy, vocab.IMPORT_GRAPH_PREFIX + "kept") == written
+    assert _count(store_copy, vocab.CURATED_GRAPH) == curated == report.curated_triples
+    assert _count(store_copy, vocab.INFERRED_GRAPH) == 0  # rebuilt without the reasoner
+    assert after["imports"] == before["imports"] and after["version"] != before["version"]

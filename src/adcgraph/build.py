@@ -104,17 +104,25 @@ def build(paths: BuildPaths = BuildPaths(), *, run_reasoner: bool = True) -> Bui
         __version__,
     ):
         digest.update(part.encode("utf-8"))
-    version = digest.hexdigest()[:16]
     store_path = paths.store or store.default_store_path()
-    store.write_store(
-        store_path,
-        {
-            vocab.ONTOLOGY_GRAPH: content.ontology,
-            vocab.CURATED_GRAPH: content.curated,
-            vocab.INFERRED_GRAPH: content.inferred,
-        },
-        {"version": version, "adcgraph": __version__},
-    )
+    graphs = {
+        vocab.ONTOLOGY_GRAPH: content.ontology,
+        vocab.CURATED_GRAPH: content.curated,
+        vocab.INFERRED_GRAPH: content.inferred,
+    }
+    kept = store.other_graphs(store_path, graphs)
+    if kept:
+        # Imports and mapping sets survive a rebuild: only the built graphs are replaced.
+        imports = store.store_version(store_path).get("imports", "")
+        digest.update(imports.encode("utf-8"))
+        record = {"version": digest.hexdigest()[:16], "adcgraph": __version__}
+        if imports:
+            record["imports"] = imports
+        store.replace_graphs(store_path, graphs, record)
+    else:
+        record = {"version": digest.hexdigest()[:16], "adcgraph": __version__}
+        store.write_store(store_path, graphs, record)
+    version = record["version"]
     if paths.release is not None:
         export.write_atomically(paths.release, release_text.encode("utf-8"))
     if paths.inferred_release is not None:

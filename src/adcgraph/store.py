@@ -8,6 +8,7 @@ a location string, the way oaklib picks an adapter: a URL is an endpoint, anythi
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 import urllib.error
@@ -279,6 +280,48 @@ def write_store(
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def other_graphs(path: Path, built_graphs: Iterable[str]) -> list[str]:
+    """Named graphs of an existing store that a build does not write (imports, mappings).
+
+    >>> other_graphs(Path("/nonexistent"), [])
+    []
+    """
+    if not (path / VERSION_FILE).exists():
+        return []
+    built = set(built_graphs)
+    graph_store = open_store(path)
+    return sorted(g.value for g in graph_store.named_graphs() if g.value not in built)
+
+
+def replace_graphs(
+    path: Path, graphs: Mapping[str, Iterable[ox.Triple]], version: dict[str, str]
+) -> None:
+    """Replace some named graphs of an existing store in one transaction, keeping the rest.
+
+    Dropping and re-inserting runs as a single SPARQL update, which Oxigraph applies
+    atomically: a failure leaves the store as it was.
+    """
+    blocks = []
+    for graph, triples in graphs.items():
+        lines = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+        blocks.append(
+            f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{lines}\n}} }}"
+        )
+    graph_store = open_store(path, read_only=False)
+    graph_store.update(" ;\n".join(blocks))
+    graph_store.flush()
+    del graph_store
+    write_version(path, version)
+
+
+def write_version(path: Path, version: dict[str, str]) -> None:
+    """Write a store's version record atomically."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{VERSION_FILE}.", dir=path)
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(json.dumps(version, indent=1, sort_keys=True))
+    os.replace(temporary, path / VERSION_FILE)
 
 
 def swap_directory(new: Path, target: Path) -> None:
