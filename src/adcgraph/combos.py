@@ -411,7 +411,10 @@ def _save_cached(
                 }
             )
         np.savez(directory / f"permuted-{number}.npz", **arrays)
-    hetmat.save(graph, directory / "observed", key)
+    # Only the metaedges the scoring metapaths read: the rest (e.g. gene-gene interactions of
+    # an imported hetnet) would only slow down every warm load.
+    scored = graph.with_adjacency({m: a for m, a in graph.adjacency.items() if m in chosen})
+    hetmat.save(scored, directory / "observed", key)
     index = {"key": key, "count": len(permuted), "metaedges": [list(m) for m in metaedges]}
     partial = directory / "permutations.json.partial"
     partial.write_text(json.dumps(index), encoding="utf-8")
