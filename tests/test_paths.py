@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from adcgraph import vocab
-from adcgraph.combos import combos, cross_resistance, evidence_weight, make_scorer
+from adcgraph.combos import (
+    PARTNER_METAPATHS,
+    combos,
+    cross_resistance,
+    evidence_weight,
+    make_scorer,
+)
 from adcgraph.graphdata import Evidence, read_graph_data
 from adcgraph.paths import PathFilters, load_projection, shortest_paths
 from adcgraph.report import ranking_html
@@ -122,8 +129,12 @@ def test_evidence_weights_discount_unverified_and_other_diseases():
 
 def test_scorer_cache_is_reused(store_path):
     first = make_scorer(store_path, TNBC, n_permutations=3)
-    second = make_scorer(store_path, TNBC, n_permutations=3)
-    assert first.graph.edge_count() == second.graph.edge_count()
+    second = make_scorer(store_path, TNBC, n_permutations=3)  # from the cache
+    built_scores = first.scores(SACITUZUMAB_GOVITECAN, PARTNER_METAPATHS, "Drug")
+    cached_scores = second.scores(SACITUZUMAB_GOVITECAN, PARTNER_METAPATHS, "Drug")
+    np.testing.assert_allclose(built_scores[0], cached_scores[0])
+    np.testing.assert_allclose(built_scores[1], cached_scores[1])
+    assert second.graph.edge_count() <= first.graph.edge_count()
     assert list(store_path.parent.glob(f".{store_path.name}.cache/*/hetmat/MONDO_0005494"))
 
 
