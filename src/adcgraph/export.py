@@ -12,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from adcgraph import vocab
+from adcgraph.errors import InputFileError
 
 EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "jsonld")
 SAFE_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
@@ -80,12 +81,17 @@ def deterministic_turtle(
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write bytes to ``path`` through a temporary file and a rename, never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as error:
+        raise InputFileError(f"{path}: cannot write here: {error.strerror}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.replace(temporary, path)
+    except OSError as error:
+        raise InputFileError(f"{path}: cannot write: {error.strerror}") from None
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)

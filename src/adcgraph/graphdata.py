@@ -22,8 +22,9 @@ from adcgraph.errors import StoreError
 CACHE_FORMAT = 4
 T = TypeVar("T")
 
-#: Node types of the path analysis, from the ontology class of each node.
-NODE_TYPES: dict[str, str] = {
+#: Node types of the path analysis, from the ontology class of each node. Mechanism
+#: categories and strategy types are added from the ontology by :func:`node_types`.
+BASE_NODE_TYPES: dict[str, str] = {
     "ADC": "ADC",
     "SmallMoleculeDrug": "Drug",
     "AntibodyDrug": "Drug",
@@ -37,26 +38,28 @@ NODE_TYPES: dict[str, str] = {
     "Linker": "Linker",
     "ClinicalTrial": "ClinicalTrial",
     "ResistanceMechanism": "Mechanism",
-    "AntigenLoss": "Mechanism",
-    "AntigenLowExpression": "Mechanism",
-    "AntigenMutation": "Mechanism",
-    "AntigenSplicing": "Mechanism",
-    "InternalisationTrafficking": "Mechanism",
-    "LysosomalProcessing": "Mechanism",
-    "PayloadEfflux": "Mechanism",
-    "PayloadTargetAlteration": "Mechanism",
-    "DnaDamageResponse": "Mechanism",
-    "ApoptosisEvasion": "Mechanism",
-    "SignallingRewiring": "Mechanism",
-    "MicroenvironmentStroma": "Mechanism",
-    "ImmuneEvasion": "Mechanism",
     "Strategy": "Strategy",
-    "CombinationStrategy": "Strategy",
-    "SequencingStrategy": "Strategy",
-    "PayloadSwitchStrategy": "Strategy",
-    "NextGenerationAdcStrategy": "Strategy",
-    "BiomarkerSelectionStrategy": "Strategy",
 }
+
+
+def node_types() -> dict[str, str]:
+    """Ontology class local name -> path-analysis node type, subclasses read from the ontology.
+
+    >>> node_types()["PayloadEfflux"], node_types()["CombinationStrategy"]
+    ('Mechanism', 'Strategy')
+    """
+    from adcgraph.ontology import controlled_values
+
+    lists = controlled_values()
+    types = dict(BASE_NODE_TYPES)
+    for list_name, node_type in (
+        ("mechanism_category", "Mechanism"),
+        ("strategy_type", "Strategy"),
+    ):
+        for iri in lists[list_name].values():
+            types[iri.removeprefix(vocab.ONTOLOGY)] = node_type
+    return types
+
 
 #: Predicates of the path analysis, from the ontology property of each edge.
 EDGE_PREDICATES: tuple[str, ...] = (
@@ -244,12 +247,13 @@ def read_from_backend(backend: store.Backend, version: str, scope: str = "curate
     """Read typed nodes, edges, evidence, labels and disease parents with SPARQL."""
     data = GraphData(version)
     ontology_graph = vocab.ONTOLOGY_GRAPH
+    known_types = node_types()
     wanted = {vocab.CURATED_GRAPH, vocab.INFERRED_GRAPH} if scope == "curated" else None
     for row in backend.query(_TYPES_QUERY):
         if row["graph"].value == ontology_graph or (wanted and row["graph"].value not in wanted):
             continue
         class_name = row["class"].value.removeprefix(vocab.ONTOLOGY)
-        node_type = NODE_TYPES.get(class_name)
+        node_type = known_types.get(class_name)
         if node_type and row["class"].value.startswith(vocab.ONTOLOGY):
             data.node_types.setdefault(row["node"].value, node_type)
             if class_name != node_type:

@@ -99,9 +99,7 @@ def hold_one_out(store_path: Path) -> HoldOutReport:
             store_path, disease or None, n_permutations=0, hidden=hidden, data=data
         )
         drugs = scorer.graph.node_ids["Drug"]
-        scores = np.zeros(len(drugs))
-        for named in PARTNER_METAPATHS:
-            scores += scorer.scores(adc, [named], "Drug")[0]
+        scores = scorer.scores(adc, PARTNER_METAPATHS, "Drug")[0]
         degrees = _drug_degrees(data, hidden, drugs)
         position = drugs.index(drug)
         report.items.append(
