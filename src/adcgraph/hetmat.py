@@ -429,61 +429,38 @@ def _inverse_power(degrees: np.ndarray, damping: float) -> np.ndarray:
     return scale
 
 
-def _diagonal_entries(matrix: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:
-    """``matrix[i, rows[i]]`` for each i: the diagonal of a row-subset product."""
-    if len(rows) == 0:
-        return np.zeros(0)
-    return np.asarray(matrix[np.arange(len(rows)), rows]).ravel()
-
-
-def _placed_on_diagonal(values: np.ndarray, rows: np.ndarray, n_cols: int) -> sp.csr_matrix:
-    """Matrix with ``values[i]`` at ``(i, rows[i])``: ``diag(values)`` restricted to ``rows``."""
-    return sp.csr_matrix((values, (np.arange(len(rows)), rows)), shape=(len(rows), n_cols))
-
-
-def _exact_segment(
-    matrices: Sequence[sp.csr_matrix], types: Sequence[str], rows: np.ndarray | None
-) -> sp.csr_matrix:
+def _exact_segment(matrices: Sequence[sp.csr_matrix], types: Sequence[str]) -> sp.csr_matrix:
     """Sum over paths (no repeated node) of products of ``matrices`` (1 to 3 steps).
 
-    ``types`` are the segment's node-position types; ``rows`` restricts the first
-    position to these indices (None: all). Möbius inversion over which same-type
+    ``types`` are the segment's node-position types. Möbius inversion over which same-type
     positions coincide, e.g. for three steps A, B, C with every type equal:
     ``ABC - diag(AB) C - A diag(BC) - diag(ABC) + A∘Bᵀ∘C``. Partitions that merge
     neighbouring positions vanish because self-loops are removed at build time.
     """
     first = matrices[0]
-    selected = np.arange(first.shape[0]) if rows is None else rows
-    first_rows = first if rows is None else first[selected]
     if len(matrices) == 1:
-        return first_rows.tocsr()
+        return first.tocsr()
     if len(matrices) == 2:
-        second = matrices[1]
-        walks = (first_rows @ second).tocsr()
+        walks = (first @ matrices[1]).tocsr()
         if types[0] == types[2]:
-            walks = walks - _placed_on_diagonal(
-                _diagonal_entries(walks, selected), selected, walks.shape[1]
-            )
+            walks = walks - sp.diags(walks.diagonal())
         return _pruned(walks)
     second, third = matrices[1], matrices[2]
-    if types[0] != types[2] and _right_first_is_cheaper(first_rows, second, third):
-        walks = (first_rows @ (second @ third).tocsr()).tocsr()
+    if types[0] != types[2] and _right_first_is_cheaper(first, second, third):
+        walks = (first @ (second @ third).tocsr()).tocsr()
     else:
-        first_second = (first_rows @ second).tocsr()
+        first_second = (first @ second).tocsr()
         walks = (first_second @ third).tocsr()
     result = walks
     if types[0] == types[2]:
-        returns_to_start = _diagonal_entries(first_second, selected)
-        result = result - sp.diags(returns_to_start) @ third[selected]
+        result = result - sp.diags(first_second.diagonal()) @ third
     if types[1] == types[3]:
         second_returns = np.asarray(second.multiply(third.T).sum(axis=1)).ravel()
-        result = result - first_rows @ sp.diags(second_returns)
+        result = result - first @ sp.diags(second_returns)
     if types[0] == types[3]:
-        result = result - _placed_on_diagonal(
-            _diagonal_entries(walks, selected), selected, walks.shape[1]
-        )
+        result = result - sp.diags(walks.diagonal())
     if types[0] == types[2] and types[1] == types[3]:
-        result = result + first_rows.multiply(second.T.tocsr()[selected]).multiply(third[selected])
+        result = result + first.multiply(second.T).multiply(third)
     return walks if result is walks else _pruned(sp.csr_matrix(result))
 
 
@@ -562,34 +539,126 @@ def _path_product(
     metapath: Metapath,
     damping: float,
     weighted: bool,
-    rows: np.ndarray | None,
     allow_approximation: bool,
 ) -> sp.csr_matrix:
+    _require_exact(metapath, allow_approximation)
+    matrices = [hetmat.weighted_step_matrix(step, damping, weighted) for step in metapath.steps]
+    node_types = metapath.node_types
+    result: sp.csr_matrix | None = None
+    for start, end in _segment_cuts(node_types):
+        segment = _exact_segment(matrices[start:end], node_types[start : end + 1])
+        result = segment if result is None else (result @ segment).tocsr()
+    assert result is not None
+    return result
+
+
+def _require_exact(metapath: Metapath, allow_approximation: bool) -> None:
     if not allow_approximation and not is_exact(metapath):
         raise MetapathError(
             f"metapath {metapath} repeats a node type at positions more than 3 steps "
             "apart, so duplicate-node walks cannot all be removed; pass "
             "allow_approximation=True to count those walks"
         )
-    matrices = [hetmat.weighted_step_matrix(step, damping, weighted) for step in metapath.steps]
-    node_types = metapath.node_types
-    result: sp.csr_matrix | None = None
+
+
+def _path_vector(
+    matrices: Sequence[sp.csr_matrix], node_types: Sequence[str], source: int
+) -> np.ndarray:
+    """One source's row of the path product, carried as a dense vector segment by segment.
+
+    Only the rows the walk reaches are read, so no intermediate matrix is ever formed:
+    this is what keeps a one-source query cheap on a graph with millions of edges.
+    """
+    vector = np.zeros(matrices[0].shape[0])
+    vector[source] = 1.0
     for start, end in _segment_cuts(node_types):
-        if result is None:
-            result = _exact_segment(matrices[start:end], node_types[start : end + 1], rows)
-        elif rows is None:
-            segment = _exact_segment(matrices[start:end], node_types[start : end + 1], None)
-            result = (result @ segment).tocsr()
-        elif result.nnz == 0:
-            n_targets = len(hetmat.node_ids[node_types[end]])
-            result = sp.csr_matrix((result.shape[0], n_targets))
-        else:
-            # One-source mode: compute the later segment only from the nodes reached so far.
-            reached = np.unique(result.indices)
-            segment = _exact_segment(matrices[start:end], node_types[start : end + 1], reached)
-            result = (result[:, reached] @ segment).tocsr()
-    assert result is not None
+        if not vector.any():
+            return np.zeros(matrices[-1].shape[1])
+        vector = _exact_segment_vector(matrices[start:end], node_types[start : end + 1], vector)
+    return vector
+
+
+def _exact_segment_vector(
+    matrices: Sequence[sp.csr_matrix], types: Sequence[str], vector: np.ndarray
+) -> np.ndarray:
+    """``vector @ segment`` for the exact segment of ``_exact_segment``, in vector form.
+
+    Same Möbius terms, each weighted by the vector's entries instead of one row per
+    start node: ``v ABC - (v∘d(AB)) C - (vA)∘d(BC) - v∘d(ABC) + Σᵢ vᵢ (A∘Bᵀ∘C)ᵢ``,
+    where ``d(XY)[i] = Σⱼ X[i, j] Y[j, i]`` is the weight of returning to ``i``.
+    """
+    first = matrices[0]
+    starts = np.flatnonzero(vector)
+    walks = _times(vector, first)
+    if len(matrices) == 1:
+        return walks
+    second = matrices[1]
+    if len(matrices) == 2:
+        walks = _times(walks, second)
+        if types[0] == types[2]:
+            walks[starts] -= vector[starts] * _return_weights(first, second, starts)
+        return walks
+    third = matrices[2]
+    middle = walks
+    result = _times(_times(middle, second), third)
+    if types[0] == types[2]:
+        returned = np.zeros(first.shape[0])
+        returned[starts] = vector[starts] * _return_weights(first, second, starts)
+        result -= _times(returned, third)
+    if types[1] == types[3]:
+        reached = np.flatnonzero(middle)
+        result[reached] -= middle[reached] * _return_weights(second, third, reached)
+    if types[0] == types[3]:
+        result[starts] -= vector[starts] * _cycle_weights(first, second, third, starts)
+    if types[0] == types[2] and types[1] == types[3]:
+        result += _back_and_forth(vector, starts, first, second, third)
     return result
+
+
+def _times(vector: np.ndarray, matrix: sp.csr_matrix) -> np.ndarray:
+    """``vector @ matrix`` reading only the rows where the vector is non-zero."""
+    rows = np.flatnonzero(vector)
+    if len(rows) == 0:
+        return np.zeros(matrix.shape[1])
+    return np.asarray(matrix[rows].T @ vector[rows]).ravel()
+
+
+def _return_weights(first: sp.csr_matrix, second: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:
+    """``Σⱼ first[i, j] second[j, i]`` for each ``i`` in ``rows``: two-step returns."""
+    block = first[rows].tocoo()
+    if block.nnz == 0:
+        return np.zeros(len(rows))
+    back = np.asarray(second[block.col, rows[block.row]]).ravel()
+    return np.bincount(block.row, weights=block.data * back, minlength=len(rows))
+
+
+def _cycle_weights(
+    first: sp.csr_matrix, second: sp.csr_matrix, third: sp.csr_matrix, rows: np.ndarray
+) -> np.ndarray:
+    """``Σⱼₖ first[i, j] second[j, k] third[k, i]`` for each ``i`` in ``rows``."""
+    block = (first[rows] @ second).tocoo()
+    if block.nnz == 0:
+        return np.zeros(len(rows))
+    back = np.asarray(third[block.col, rows[block.row]]).ravel()
+    return np.bincount(block.row, weights=block.data * back, minlength=len(rows))
+
+
+def _back_and_forth(
+    vector: np.ndarray,
+    rows: np.ndarray,
+    first: sp.csr_matrix,
+    second: sp.csr_matrix,
+    third: sp.csr_matrix,
+) -> np.ndarray:
+    """``Σᵢ vᵢ first[i, j] second[j, i] third[i, j]`` for every ``j``: walks i→j→i→j."""
+    block = first[rows].tocoo()
+    if block.nnz == 0:
+        return np.zeros(first.shape[1])
+    starts = rows[block.row]
+    back = np.asarray(second[block.col, starts]).ravel()
+    again = np.asarray(third[starts, block.col]).ravel()
+    weights = vector[starts] * block.data * back * again
+    return np.bincount(block.col, weights=weights, minlength=first.shape[1])
 
 
 def path_counts(
@@ -609,7 +678,7 @@ def path_counts(
     array([[0.]])
     """
     metapath = _as_metapath(metapath)
-    return _path_product(hetmat, metapath, 0.0, weighted, None, allow_approximation)
+    return _path_product(hetmat, metapath, 0.0, weighted, allow_approximation)
 
 
 def dwpc(
@@ -627,7 +696,7 @@ def dwpc(
     array([[0.7071, 0.7071]])
     """
     metapath = _as_metapath(metapath)
-    return _path_product(hetmat, metapath, damping, True, None, allow_approximation)
+    return _path_product(hetmat, metapath, damping, True, allow_approximation)
 
 
 def dwpc_row(
@@ -650,9 +719,10 @@ def dwpc_row(
     """
     metapath = _as_metapath(metapath)
     hetmat._check_type(metapath.source_type)
-    source = np.array([hetmat.index_of(metapath.source_type, source_id)])
-    row = _path_product(hetmat, metapath, damping, True, source, allow_approximation)
-    return row.toarray().ravel()
+    source = hetmat.index_of(metapath.source_type, source_id)
+    _require_exact(metapath, allow_approximation)
+    matrices = [hetmat.weighted_step_matrix(step, damping, True) for step in metapath.steps]
+    return _path_vector(matrices, metapath.node_types, source)
 
 
 # --- degree-preserving permutation ----------------------------------------------------

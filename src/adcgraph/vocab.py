@@ -212,11 +212,11 @@ def expand(curie: str) -> str:
     'https://meshb.nlm.nih.gov/record/ui?ui=D064726'
     """
     standard = standardize_curie(curie)
-    iri = converter().expand(standard, strict=False) if standard else None
-    if iri is None:
+    if standard is None:
         prefix = curie.split(":", 1)[0]
         raise AdcGraphError(f"unknown CURIE prefix {prefix!r} in {curie!r}")
-    return iri
+    prefix, _, local = standard.partition(":")
+    return sparql_prefixes()[prefix] + local
 
 
 def compress(iri: str) -> str:
@@ -225,7 +225,11 @@ def compress(iri: str) -> str:
     >>> compress("https://identifiers.org/pubmed:34404686")
     'PMID:34404686'
     """
-    return converter().compress(iri, passthrough=True)
+    match = _longest_uri_prefix(iri)
+    if match is None:
+        return iri
+    uri_prefix, prefix = match
+    return f"{prefix}:{iri[len(uri_prefix) :]}"
 
 
 def standardize_curie(curie: str) -> str | None:
@@ -260,7 +264,38 @@ def standardize_iri(iri: str) -> str | None:
     >>> standardize_iri("http://identifiers.org/hgnc/11530")
     'https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/11530'
     """
-    return converter().standardize_uri(iri, strict=False)
+    match = _longest_uri_prefix(iri)
+    if match is None:
+        return None
+    uri_prefix, prefix = match
+    return sparql_prefixes()[prefix] + iri[len(uri_prefix) :]
+
+
+@cache
+def _uri_prefixes() -> tuple[dict[str, str], tuple[int, ...]]:
+    """Every URI prefix and synonym -> written prefix, and the prefix lengths, longest first.
+
+    Compressing and standardising are the hot path of every command that prints
+    identifiers; a dictionary probe per candidate length costs microseconds, where building
+    a ``curies.Converter`` costs a third of a second of start-up. ``tests/test_vocab.py``
+    checks that both agree.
+    """
+    table: dict[str, str] = {}
+    for item in prefix_records():
+        written = str(item["prefix"])
+        for uri_prefix in [item["uri_prefix"], *item["uri_prefix_synonyms"]]:  # type: ignore[misc]
+            table.setdefault(str(uri_prefix), written)
+    return table, tuple(sorted({len(u) for u in table}, reverse=True))
+
+
+def _longest_uri_prefix(iri: str) -> tuple[str, str] | None:
+    table, lengths = _uri_prefixes()
+    for length in lengths:
+        if length < len(iri):
+            written = table.get(iri[:length])
+            if written is not None:
+                return iri[:length], written
+    return None
 
 
 if __name__ == "__main__":
