@@ -56,7 +56,7 @@ def test_compress_agrees_with_curies_on_every_release_and_synonym_iri():
 
 def test_standardize_iri_agrees_with_curies():
     converter = vocab.converter()
-    for iri in synonym_iris() + ["https://example.org/not-a-known-prefix/1"]:
+    for iri in [*synonym_iris(), "https://example.org/not-a-known-prefix/1"]:
         assert vocab.standardize_iri(iri) == converter.standardize_uri(iri, strict=False), iri
 
 
