@@ -218,6 +218,9 @@ class HetMat:
     _weighted_steps: dict[tuple[Step, float, bool], sp.csr_matrix] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
+    _steps: dict[Step, sp.csr_matrix] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         self.node_index = {
@@ -298,6 +301,7 @@ class HetMat:
         other = copy.copy(self)
         other.adjacency = adjacency
         other._weighted_steps = {}
+        other._steps = {}
         return other
 
     def node_count(self) -> int:
@@ -326,6 +330,11 @@ class HetMat:
         >>> graph.step_matrix(Step("Gene", "inhibits", "Drug", "backward")).shape
         (1, 1)
         """
+        if step not in self._steps:
+            self._steps[step] = self._build_step_matrix(step)
+        return self._steps[step]
+
+    def _build_step_matrix(self, step: Step) -> sp.csr_matrix:
         self._check_type(step.source_type)
         self._check_type(step.target_type)
         forward = self.adjacency.get(Metaedge(step.source_type, step.predicate, step.target_type))
@@ -412,14 +421,16 @@ def degree_weight(matrix: sp.csr_matrix, damping: float) -> sp.csr_matrix:
     """
     if damping == 0:
         return matrix.tocsr(copy=True)
-    pattern = matrix.copy()
-    pattern.data = np.ones_like(pattern.data)
-    out_degree = np.asarray(pattern.sum(axis=1)).ravel()
-    in_degree = np.asarray(pattern.sum(axis=0)).ravel()
-    row_scale = _inverse_power(out_degree, damping)
-    col_scale = _inverse_power(in_degree, damping)
-    weighted = sp.diags(row_scale) @ matrix @ sp.diags(col_scale)
-    return weighted.tocsr()
+    matrix = matrix.tocsr()
+    # Degrees count stored entries (the pattern), whatever the weights; one pass over the
+    # stored values scales them, where diag @ A @ diag would build two new matrices.
+    out_degree = np.diff(matrix.indptr)
+    in_degree = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    row_scale = np.repeat(_inverse_power(out_degree, damping), out_degree)
+    col_scale = _inverse_power(in_degree, damping)[matrix.indices]
+    return sp.csr_matrix(
+        (matrix.data * row_scale * col_scale, matrix.indices, matrix.indptr), shape=matrix.shape
+    )
 
 
 def _inverse_power(degrees: np.ndarray, damping: float) -> np.ndarray:
