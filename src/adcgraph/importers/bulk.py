@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -149,11 +150,31 @@ def _statements(
 def _statement_lines(path: Path) -> int:
     count = 0
     with path.open("rb") as stream:
-        for line in stream:
-            stripped = line.strip()
-            if stripped and not stripped.startswith(b"#"):
-                count += 1
+        while chunk := stream.read(1 << 24):
+            chunk += stream.readline()
+            count += _statements_in(chunk)
     return count
+
+
+def _statements_in(chunk: bytes) -> int:
+    r"""Lines of a chunk (of whole lines) that are neither blank nor comments.
+
+    >>> _statements_in(b"<a> <b> <c> .\n\n# note\n<d> <e> <f> .")
+    2
+    """
+    ends_with_newline = chunk.endswith(b"\n")
+    lines = chunk.count(b"\n") + (0 if ends_with_newline or not chunk else 1)
+    if _NON_STATEMENT_START.search(b"\n" + chunk[:1]) is None and (
+        _NON_STATEMENT_START.search(chunk) is None
+    ):
+        return lines
+    # Only chunks with blank or comment lines pay for the line-by-line pattern.
+    skipped = len(_NON_STATEMENT.findall(chunk)) - (1 if ends_with_newline else 0)
+    return lines - skipped
+
+
+_NON_STATEMENT_START = re.compile(rb"\n[\n\r \t#]")
+_NON_STATEMENT = re.compile(rb"^[ \t\r]*(?:#|$)", re.MULTILINE)
 
 
 def _count(graph_store: ox.Store, graph: ox.NamedNode) -> int:
