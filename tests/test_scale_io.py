@@ -13,7 +13,10 @@ from click.testing import CliRunner
 
 from adcgraph import store, vocab
 from adcgraph.cli import cli
+from adcgraph.combos import _scored_metaedges, disease_lineage, scored_predicates, weighted_edges
 from adcgraph.errors import InputFileError
+from adcgraph.graphdata import read_graph_data
+from adcgraph.hetmat import HetMat
 from adcgraph.importers import run_import
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -147,3 +150,46 @@ def test_a_rebuild_keeps_imported_graphs_and_replaces_the_curated_ones(store_cop
     assert _count(store_copy, vocab.CURATED_GRAPH) == curated == report.curated_triples
     assert _count(store_copy, vocab.INFERRED_GRAPH) == 0  # rebuilt without the reasoner
     assert after["imports"] == before["imports"] and after["version"] != before["version"]
+
+
+def test_scoring_reads_only_its_predicates_and_builds_the_same_matrices(store_copy, tmp_path):
+    hetnet = tmp_path / "hetnet.nt"
+    generate_hetnet.write_hetnet(hetnet, 20000, seed=2, fmt="nt")
+    run_import("ntriples", [hetnet], store_copy)
+    everything = read_graph_data(store_copy, scope="all")
+    scored = read_graph_data(store_copy, scope="all", predicates=scored_predicates())
+    assert {p for _, p, _ in scored.edges} <= scored_predicates()
+    assert "interactsWith" in {p for _, p, _ in everything.edges}
+    assert len(scored.edges) < len(everything.edges)
+
+    lineage = disease_lineage(read_graph_data(store_copy), vocab.expand("MONDO:0005494"))
+    full = HetMat.from_edges(everything.node_types.items(), weighted_edges(everything, lineage))
+    lean = HetMat.from_edges(scored.node_types.items(), weighted_edges(scored, lineage))
+    metaedges = _scored_metaedges(full)
+    assert metaedges == _scored_metaedges(lean)
+    for metaedge in metaedges:
+        assert (full.adjacency[metaedge] != lean.adjacency[metaedge]).nnz == 0, metaedge
+
+
+def test_imported_doid_disease_and_identifiers_org_gene_meet_the_curated_nodes(
+    store_copy, tmp_path
+):
+    tnbc_doid = vocab.expand("DOID:0060081")
+    top1_identifiers_org = "http://identifiers.org/hgnc/11986"
+    imported = tmp_path / "other.nt"
+    associated = f"<{vocab.ONTOLOGY}associatedWith>"
+    disease_class = f"<{vocab.ONTOLOGY}Disease>"
+    gene_class = f"<{vocab.ONTOLOGY}Gene>"
+    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    imported.write_text(
+        f"<{tnbc_doid}> {rdf_type} {disease_class} .\n"
+        f"<{top1_identifiers_org}> {rdf_type} {gene_class} .\n"
+        f"<{top1_identifiers_org}> {associated} <{tnbc_doid}> .\n",
+        encoding="utf-8",
+    )
+    run_import("ntriples", [imported], store_copy)
+    data = read_graph_data(store_copy, scope="all")
+    assert (TOP1, "associatedWith", vocab.expand("MONDO:0005494")) in data.edges
+    assert tnbc_doid not in data.node_types
+    assert top1_identifiers_org not in data.node_types
+    assert data.label(TOP1) == "TOP1"

@@ -334,7 +334,7 @@ def make_scorer(
         loaded = _load_cached(cache, key, n_permutations)
         if loaded is not None:
             return Scorer(curated, loaded[0], loaded[1], None)
-    full = data or read_graph_data(store_path, scope="all")
+    full = data or read_graph_data(store_path, scope="all", predicates=scored_predicates())
     lineage = disease_lineage(curated, disease) if disease else None
     edges = weighted_edges(full, lineage, hidden)
     graph = hetmat.HetMat.from_edges(full.node_types.items(), edges)
@@ -349,6 +349,19 @@ def make_scorer(
     if cache is not None:
         _save_cached(cache, key, graph, permuted, chosen)
     return Scorer(curated, graph, permuted, None)
+
+
+def scored_predicates() -> frozenset[str]:
+    """Predicates of every scoring metapath: the only edges the matrices need.
+
+    >>> "inhibits" in scored_predicates(), "interactsWith" in scored_predicates()
+    (True, False)
+    """
+    return frozenset(
+        step.predicate
+        for named in PARTNER_METAPATHS + SWITCH_METAPATHS + CROSS_RESISTANCE_METAPATHS
+        for step in hetmat.parse_metapath(named.path).steps
+    )
 
 
 def _scored_metaedges(graph: hetmat.HetMat) -> set[hetmat.Metaedge]:

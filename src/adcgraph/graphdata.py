@@ -7,9 +7,10 @@ version so that a warm command does not re-read the store.
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -89,11 +90,9 @@ EDGE_PREDICATES: tuple[str, ...] = (
 _TYPES_QUERY = """
 SELECT ?graph ?node ?class WHERE { GRAPH ?graph { ?node a ?class } FILTER(isIRI(?node)) }
 """
-_EDGES_QUERY = (
-    "SELECT ?graph ?s ?p ?o WHERE { VALUES ?p { "
-    + " ".join(f"<{vocab.ONTOLOGY}{name}>" for name in EDGE_PREDICATES)
-    + " } GRAPH ?graph { ?s ?p ?o } FILTER(isIRI(?o)) }"
-)
+_EDGES_QUERY = """
+SELECT ?graph ?s ?p ?o WHERE { GRAPH ?graph { ?s ?p ?o } FILTER(isIRI(?o)) }
+"""
 _CLAIMS_QUERY = """
 SELECT ?claim ?subject ?predicate ?object ?evidence ?status ?disease
        (GROUP_CONCAT(DISTINCT STR(?source); separator=" ") AS ?sources)
@@ -119,6 +118,13 @@ WHERE {
 """
 _LABELS_QUERY = """
 SELECT ?graph ?node ?label WHERE { GRAPH ?graph { ?node rdfs:label ?label } }
+"""
+_EXACT_MATCH_QUERY = f"""
+SELECT ?a ?b WHERE {{
+  VALUES ?graph {{ <{vocab.CURATED_GRAPH}> <{vocab.MAPPINGS_GRAPH}> }}
+  GRAPH ?graph {{ ?a skos:exactMatch ?b }}
+  FILTER(isIRI(?a) && isIRI(?b))
+}}
 """
 _DISEASE_PARENTS_QUERY = """
 SELECT ?disease ?parent WHERE { ?disease a adco:Disease ; rdfs:subClassOf ?parent }
@@ -157,29 +163,40 @@ class GraphData:
 
 
 def read_graph_data(
-    location: Path | str, *, use_cache: bool = True, scope: str = "curated"
+    location: Path | str,
+    *,
+    use_cache: bool = True,
+    scope: str = "curated",
+    predicates: Iterable[str] = EDGE_PREDICATES,
 ) -> GraphData:
     """The graph records of a store directory or SPARQL endpoint URL.
 
     ``scope="curated"`` reads the curated and inferred graphs (the claims, small);
-    ``scope="all"`` adds every imported graph (for the sparse matrices). A store's records
-    are cached beside it per store version; an endpoint is read afresh.
+    ``scope="all"`` adds every imported graph (for the sparse matrices). ``predicates``
+    limits the edges read (on a store with millions of imported edges, reading only those a
+    computation uses is what keeps its first run short). A store's records are cached beside
+    it per store version and predicate set; an endpoint is read afresh.
 
     >>> data = read_graph_data(default_store_path())  # doctest: +SKIP
     >>> data.node_types["https://go.drugbank.com/drugs/DB12893"]  # doctest: +SKIP
     'ADC'
     """
+    chosen = frozenset(predicates)
+    unknown = chosen - set(EDGE_PREDICATES)
+    if unknown:
+        raise ValueError(f"not path-analysis predicates: {sorted(unknown)}")
     if str(location).startswith(("http://", "https://")):
-        return read_from_backend(store.open_backend(str(location)), "endpoint", scope)
+        return read_from_backend(store.open_backend(str(location)), "endpoint", scope, chosen)
     store_path = Path(location)
     version = store.store_version(store_path)["version"]
-    cache_file = cache_directory(store_path, version) / f"graphdata-{scope}.pickle"
+    subset = "" if chosen == set(EDGE_PREDICATES) else "-" + _digest(chosen)
+    cache_file = cache_directory(store_path, version) / f"graphdata-{scope}{subset}.pickle"
     tag = f"{CACHE_FORMAT}:{version}"
 
     def read() -> GraphData:
         if scope == "all":
             check_memory(store_path)
-        return read_from_backend(store.open_backend(store_path), tag, scope)
+        return read_from_backend(store.open_backend(store_path), tag, scope, chosen)
 
     if not use_cache:
         return read()
@@ -243,29 +260,48 @@ def cache_directory(store_path: Path, version: str) -> Path:
     return store_path.parent / f".{store_path.name}.cache" / version
 
 
-def read_from_backend(backend: store.Backend, version: str, scope: str = "curated") -> GraphData:
-    """Read typed nodes, edges, evidence, labels and disease parents with SPARQL."""
+def _digest(predicates: frozenset[str]) -> str:
+    return hashlib.sha256(" ".join(sorted(predicates)).encode()).hexdigest()[:12]
+
+
+def read_from_backend(
+    backend: store.Backend,
+    version: str,
+    scope: str = "curated",
+    predicates: Iterable[str] = EDGE_PREDICATES,
+) -> GraphData:
+    """Read typed nodes, edges (of ``predicates``), evidence, labels and disease parents."""
     data = GraphData(version)
     ontology_graph = vocab.ONTOLOGY_GRAPH
     known_types = node_types()
-    wanted = {vocab.CURATED_GRAPH, vocab.INFERRED_GRAPH} if scope == "curated" else None
-    for row in backend.query(_TYPES_QUERY):
-        if row["graph"].value == ontology_graph or (wanted and row["graph"].value not in wanted):
-            continue
-        class_name = row["class"].value.removeprefix(vocab.ONTOLOGY)
+    built_graphs = {vocab.CURATED_GRAPH, vocab.INFERRED_GRAPH}
+    wanted = built_graphs if scope == "curated" else None
+    # Curated rows first, so a curated node keeps its type, class and label.
+    type_rows = sorted(
+        (row["graph"].value not in built_graphs, row["node"].value, row["class"].value)
+        for row in backend.query(_TYPES_QUERY)
+        if row["graph"].value != ontology_graph and (not wanted or row["graph"].value in wanted)
+    )
+    curated_nodes = {node for imported, node, _ in type_rows if not imported}
+    canonical = _canonical_names(backend, curated_nodes) if scope == "all" else _same_name
+    for _, node, class_iri in type_rows:
+        class_name = class_iri.removeprefix(vocab.ONTOLOGY)
         node_type = known_types.get(class_name)
-        if node_type and row["class"].value.startswith(vocab.ONTOLOGY):
-            data.node_types.setdefault(row["node"].value, node_type)
+        if node_type and class_iri.startswith(vocab.ONTOLOGY):
+            node = canonical(node)
+            data.node_types.setdefault(node, node_type)
             if class_name != node_type:
-                data.classes[row["node"].value] = class_name
+                data.classes.setdefault(node, class_name)
     seen: set[tuple[str, str, str]] = set()
-    for row in backend.query(_EDGES_QUERY):
-        if wanted and row["graph"].value not in wanted:
-            continue
-        edge = (row["s"].value, row["p"].value.removeprefix(vocab.ONTOLOGY), row["o"].value)
-        if edge[0] in data.node_types and edge[2] in data.node_types and edge not in seen:
-            seen.add(edge)
-            data.edges.append(edge)
+    for predicate in sorted(predicates):
+        rows = backend.query(_EDGES_QUERY, {"p": store.iri(vocab.ONTOLOGY + predicate)})
+        for row in rows:
+            if wanted and row["graph"].value not in wanted:
+                continue
+            edge = (canonical(row["s"].value), predicate, canonical(row["o"].value))
+            if edge[0] in data.node_types and edge[2] in data.node_types and edge not in seen:
+                seen.add(edge)
+                data.edges.append(edge)
     data.edges.sort()
     for row in backend.query(_CLAIMS_QUERY):
         predicate = row["predicate"].value.removeprefix(vocab.ONTOLOGY)
@@ -279,12 +315,47 @@ def read_from_backend(backend: store.Backend, version: str, scope: str = "curate
         evidence = _evidence(row, "strategy")
         for edge in strategy_edges.get(row["strategy"].value, []):
             data.evidence.setdefault(edge, []).append(evidence)
-    for row in backend.query(_LABELS_QUERY):
-        if row["graph"].value != ontology_graph and (not wanted or row["graph"].value in wanted):
-            data.labels.setdefault(row["node"].value, row["label"].value)
+    label_rows = sorted(
+        (row["graph"].value not in built_graphs, row["node"].value, row["label"].value)
+        for row in backend.query(_LABELS_QUERY)
+        if row["graph"].value != ontology_graph and (not wanted or row["graph"].value in wanted)
+    )
+    for _, node, label in label_rows:
+        data.labels.setdefault(canonical(node), label)
     for row in backend.query(_DISEASE_PARENTS_QUERY):
         data.disease_parents.setdefault(row["disease"].value, set()).add(row["parent"].value)
     return data
+
+
+def _same_name(iri: str) -> str:
+    return iri
+
+
+def _canonical_names(backend: store.Backend, curated_nodes: set[str]) -> Callable[[str], str]:
+    """Name imported nodes as the curated graph does: standard IRI form, then crosswalks.
+
+    An imported ``identifiers.org`` or OBO PURL IRI is rewritten to the project's IRI form
+    (shared identifiers meet), and an IRI that a curated node is ``skos:exactMatch`` to, in
+    the curated graph or a loaded mapping set, becomes that curated node (a DOID or MESH
+    disease meets the MONDO disease). An IRI matched to two curated nodes stays as it is.
+    """
+    targets: dict[str, set[str]] = {}
+    for row in backend.query(_EXACT_MATCH_QUERY):
+        first, second = row["a"].value, row["b"].value
+        for node, other in ((first, second), (second, first)):
+            if node in curated_nodes and other not in curated_nodes:
+                targets.setdefault(other, set()).add(node)
+    aliases = {other: next(iter(nodes)) for other, nodes in targets.items() if len(nodes) == 1}
+    names: dict[str, str] = {}
+
+    def canonical(iri: str) -> str:
+        name = names.get(iri)
+        if name is None:
+            standard = iri if iri in curated_nodes else vocab.standardize_iri(iri) or iri
+            name = names[iri] = aliases.get(standard, standard)
+        return name
+
+    return canonical
 
 
 def _evidence(row: ox.QuerySolution, key: str) -> Evidence:
