@@ -193,3 +193,53 @@ def test_imported_doid_disease_and_identifiers_org_gene_meet_the_curated_nodes(
     assert tnbc_doid not in data.node_types
     assert top1_identifiers_org not in data.node_types
     assert data.label(TOP1) == "TOP1"
+
+
+def _graphs(path: Path) -> set[str]:
+    return {g.value for g in store.open_store(path).named_graphs()}
+
+
+def test_turtle_files_load_into_one_import_graph_and_are_counted_once_each(store_copy, tmp_path):
+    first, second = tmp_path / "part1.ttl", tmp_path / "part2.ttl"
+    first.write_text(
+        "@prefix ex: <https://example.org/> .\nex:a ex:p ex:b , ex:c .\n", encoding="utf-8"
+    )
+    second.write_text("<https://example.org/d> <https://example.org/p> 'x' .\n", encoding="utf-8")
+    report = run_import("turtle", [first, second], store_copy)
+    assert report.graph == vocab.IMPORT_GRAPH_PREFIX + "part1"
+    assert report.quads == 3 == _count(store_copy, report.graph)
+
+
+def test_nquads_keep_their_graphs_and_default_graph_quads_go_to_the_import_graph(
+    store_copy, tmp_path
+):
+    quads = tmp_path / "release.nq"
+    quads.write_text(
+        "<https://example.org/a> <https://example.org/p> <https://example.org/b> "
+        "<https://example.org/graph/one> .\n"
+        "<https://example.org/c> <https://example.org/p> <https://example.org/d> .\n",
+        encoding="utf-8",
+    )
+    report = run_import("nquads", [quads], store_copy)
+    assert report.quads == 2
+    assert _count(store_copy, "https://example.org/graph/one") == 1
+    assert _count(store_copy, vocab.IMPORT_GRAPH_PREFIX + "release") == 1
+
+
+def test_nquads_writing_into_the_curated_graph_are_refused_and_nothing_changes(
+    store_copy, tmp_path
+):
+    quads = tmp_path / "intruder.nq"
+    quads.write_text(
+        "<https://example.org/new> <https://example.org/p> <https://example.org/x> "
+        "<https://example.org/graph/fresh> .\n"
+        "<https://example.org/a> <https://example.org/p> <https://example.org/b> "
+        f"<{vocab.CURATED_GRAPH}> .\n",
+        encoding="utf-8",
+    )
+    graphs = _graphs(store_copy)
+    curated = _count(store_copy, vocab.CURATED_GRAPH)
+    with pytest.raises(InputFileError, match=r"intruder\.nq: writes into graphs the store already"):
+        run_import("nquads", [quads], store_copy)
+    assert _graphs(store_copy) == graphs
+    assert _count(store_copy, vocab.CURATED_GRAPH) == curated

@@ -81,7 +81,9 @@ def import_rdf(
 ) -> ImportReport:
     """Bulk-load RDF files into the import graph named after the first file (or ``--name``).
 
-    N-Triples and Turtle go into that graph; N-Quads keep their own graph names.
+    N-Triples and Turtle go into that graph. N-Quads keep their own graph names (their
+    default-graph quads go into the import graph), and a file that would write into a graph
+    the store already has is refused before loading, so a failed import can always be undone.
 
     >>> import_rdf("ntriples", [Path("hetnet.nt")], default_store_path())  # doctest: +SKIP
     ImportReport(format='ntriples', graph='https://w3id.org/adcgraph/graph/import/hetnet', ...)
@@ -92,39 +94,61 @@ def import_rdf(
     graph = ox.NamedNode(vocab.IMPORT_GRAPH_PREFIX + name)
     rdf_format = RDF_FORMATS[fmt]
     graph_store = store.open_store(store_path, read_only=False)
-    if graph_store.contains_named_graph(graph):
-        raise InputFileError(
-            f"the store already has an import graph {name!r}; choose another --name"
-        )
-    graphs_before = set(graph_store.named_graphs())
+    failure = None
     loaded = 0
-    try:
-        for path in paths:
-            loaded = _bulk_load(graph_store, path, rdf_format, graph, progress)
-    except (SyntaxError, ValueError, OSError) as error:
-        for added in set(graph_store.named_graphs()) - graphs_before:
-            graph_store.clear_graph(added)
-            graph_store.remove_graph(added)
-        graph_store.flush()
-        raise InputFileError(
-            f"{_position(error, path)}: {_reason(error)}; "
-            "nothing was imported (the store is as it was)"
-        ) from None
+    if graph_store.contains_named_graph(graph):
+        failure = f"the store already has an import graph {name!r}; choose another --name"
+    else:
+        graphs_before = set(graph_store.named_graphs())
+        try:
+            for path in paths:
+                if rdf_format is ox.RdfFormat.N_QUADS:
+                    _refuse_existing_graphs(path, graphs_before)
+                loaded += _bulk_load(graph_store, path, rdf_format, graph, progress)
+        except InputFileError as error:
+            failure = str(error)
+        except (SyntaxError, ValueError, OSError) as error:
+            for added in set(graph_store.named_graphs()) - graphs_before:
+                graph_store.clear_graph(added)
+                graph_store.remove_graph(added)
+            failure = (
+                f"{_position(error, path)}: {_reason(error)}; "
+                "nothing was imported (the store is as it was)"
+            )
     graph_store.flush()
+    # The store must be closed before the error leaves: a caller that reopens it while
+    # this writer is still alive (held by a traceback) could read a half-compacted state.
     del graph_store
+    if failure is not None:
+        raise InputFileError(failure)
     bump_store_version(store_path, f"{fmt}:{name}", loaded)
     return ImportReport(
         fmt, graph.value, tuple(str(p) for p in paths), loaded, f"bulk-loaded {loaded} statements"
     )
 
 
+def _refuse_existing_graphs(path: Path, existing: set[ox.NamedNode | ox.BlankNode]) -> None:
+    """Refuse an N-Quads file naming a graph the store has (curated, mappings, an import)."""
+    named = set()
+    with path.open("rb") as stream:
+        for quad in ox.parse(stream, format=ox.RdfFormat.N_QUADS, lenient=True):
+            named.add(quad.graph_name)
+    clashes = sorted(g.value for g in named & existing if isinstance(g, ox.NamedNode))
+    if clashes:
+        raise InputFileError(
+            f"{path}: writes into graphs the store already has ({', '.join(clashes[:3])}); "
+            "an import may only add new graphs. Nothing was imported."
+        )
+
+
 def _bulk_load(
     graph_store: ox.Store, path: Path, rdf_format: ox.RdfFormat, graph: ox.NamedNode, progress: bool
 ) -> int:
-    target = None if rdf_format is ox.RdfFormat.N_QUADS else graph
+    line_based = rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
+    before = 0 if line_based else _count(graph_store, graph)
     if not progress:
-        graph_store.bulk_load(path=str(path), format=rdf_format, to_graph=target)
-        return _statements(graph_store, graph, path, rdf_format)
+        graph_store.bulk_load(path=str(path), format=rdf_format, to_graph=graph)
+        return _statements(graph_store, graph, path, rdf_format, before)
     from rich.progress import Progress
 
     with Progress(transient=True) as bar:
@@ -133,18 +157,18 @@ def _bulk_load(
             ProgressReader(path, lambda n: bar.advance(task, n)), buffer_size=1 << 20
         )
         with reader:
-            graph_store.bulk_load(reader, format=rdf_format, to_graph=target)
-    return _statements(graph_store, graph, path, rdf_format)
+            graph_store.bulk_load(reader, format=rdf_format, to_graph=graph)
+    return _statements(graph_store, graph, path, rdf_format, before)
 
 
 def _statements(
-    graph_store: ox.Store, graph: ox.NamedNode, path: Path, rdf_format: ox.RdfFormat
+    graph_store: ox.Store, graph: ox.NamedNode, path: Path, rdf_format: ox.RdfFormat, before: int
 ) -> int:
     # Line-based formats hold one statement per line: counting lines reads the file at disk
     # speed, where a SPARQL COUNT would walk a whole index.
     if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
         return _statement_lines(path)
-    return _count(graph_store, graph)
+    return _count(graph_store, graph) - before
 
 
 def _statement_lines(path: Path) -> int:
