@@ -586,6 +586,8 @@ def _path_vector(
         if not vector.any():
             return np.zeros(matrices[-1].shape[1])
         vector = _exact_segment_vector(matrices[start:end], node_types[start : end + 1], vector)
+        # Same rule as _pruned: subtracting equal terms leaves float dust, not paths.
+        vector[np.abs(vector) <= np.abs(vector).max(initial=0.0) * 1e-12] = 0.0
     return vector
 
 
