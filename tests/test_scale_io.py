@@ -243,3 +243,17 @@ def test_nquads_writing_into_the_curated_graph_are_refused_and_nothing_changes(
         run_import("nquads", [quads], store_copy)
     assert _graphs(store_copy) == graphs
     assert _count(store_copy, vocab.CURATED_GRAPH) == curated
+
+
+def test_kgx_import_reports_file_and_line_of_an_invalid_iri(store_copy, tmp_path):
+    nodes = tmp_path / "odd_nodes.tsv"
+    edges = tmp_path / "odd_edges.tsv"
+    nodes.write_text("id\tcategory\tname\nHGNC:11986\tbiolink:Gene\tTOP1\n", encoding="utf-8")
+    edges.write_text(
+        "subject\tpredicate\tobject\nHGNC:11986\tbiolink:interacts_with\thttp://ex ample.org/x\n",
+        encoding="utf-8",
+    )
+    graphs = {g.value for g in store.open_store(store_copy).named_graphs()}
+    with pytest.raises(InputFileError, match=r"odd_edges\.tsv:2: column 'object'.*not a valid IRI"):
+        run_import("kgx", [nodes, edges], store_copy)
+    assert {g.value for g in store.open_store(store_copy).named_graphs()} == graphs

@@ -15,11 +15,12 @@ import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
 from adcgraph import store, vocab
-from adcgraph.errors import InputFileError
+from adcgraph.errors import AdcGraphError, InputFileError
 from adcgraph.importers import ImportOptions, ImportReport, graph_name
 from adcgraph.importers.loading import bump_store_version
 
@@ -241,13 +242,15 @@ def import_kgx(
         )
     with tempfile.TemporaryDirectory(prefix="adcgraph-kgx-") as directory:
         converted = Path(directory) / "kgx.nt"
+        # Identifiers repeat on every edge: each is expanded and checked once per import.
+        terms: dict[str, str] = {}
         with converted.open("w", encoding="utf-8") as out:
             for path in nodes:
                 for line, record in _records(path):
-                    _write_node(out, record, path, line)
+                    _write_node(out, record, _Place(path, line, terms))
             for path in edges:
                 for line, record in _records(path):
-                    _write_edge(out, record, path, line)
+                    _write_edge(out, record, _Place(path, line, terms))
         name = options.name or graph_name(options, nodes[0]).removesuffix("_nodes")
         report = import_rdf(
             "ntriples", [converted], store_path, ImportOptions(name=name), progress=progress
@@ -272,18 +275,39 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
             yield line, {k: v for k, v in row.items() if k is not None}
 
 
-def _iri(value: object, path: Path, line: int, column: str) -> str:
+class _Place(NamedTuple):
+    """Where a KGX value comes from (for errors), with the import's cache of written terms."""
+
+    path: Path
+    line: int
+    terms: dict[str, str]
+
+
+def _term(value: object, place: _Place, column: str) -> str:
+    """The N-Triples form of an identifier (a CURIE or an IRI) of a KGX column."""
     text = str(value or "").strip()
+    written = place.terms.get(text)
+    if written is not None:
+        return written
     if not text:
-        raise InputFileError(f"{path}:{line}: column {column!r} is empty")
-    if text.startswith(("http://", "https://")):
-        return vocab.standardize_iri(text) or text
+        raise InputFileError(f"{place.path}:{place.line}: column {column!r} is empty")
     try:
-        return vocab.expand(text)
-    except Exception:
+        if text.startswith(("http://", "https://")):
+            iri = vocab.standardize_iri(text) or text
+        else:
+            iri = vocab.expand(text)
+        written = place.terms[text] = str(ox.NamedNode(iri))
+    except AdcGraphError:
         raise InputFileError(
-            f"{path}:{line}: column {column!r}: value {text!r} has an unknown CURIE prefix"
+            f"{place.path}:{place.line}: column {column!r}: value {text!r} has an unknown "
+            "CURIE prefix"
         ) from None
+    except ValueError as error:
+        raise InputFileError(
+            f"{place.path}:{place.line}: column {column!r}: value {text!r} is not a valid IRI "
+            f"({error})"
+        ) from None
+    return written
 
 
 def _values(value: object) -> list[str]:
@@ -292,13 +316,11 @@ def _values(value: object) -> list[str]:
     return [v for v in str(value or "").split("|") if v]
 
 
-def _write_node(out: io.TextIOBase, record: dict[str, object], path: Path, line: int) -> None:
-    node = ox.NamedNode(_iri(record.get("id"), path, line, "id"))
+def _write_node(out: io.TextIOBase, record: dict[str, object], place: _Place) -> None:
+    node = _term(record.get("id"), place, "id")
     for category in _values(record.get("category")):
         local = BIOLINK_CLASSES.get(category) or _local_class(category)
-        out.write(
-            f"{node} <{vocab.RDF}type> {ox.NamedNode(_iri(category, path, line, 'category'))} .\n"
-        )
+        out.write(f"{node} <{vocab.RDF}type> {_term(category, place, 'category')} .\n")
         if local:
             out.write(f"{node} <{vocab.RDF}type> <{vocab.ONTOLOGY}{local}> .\n")
     if record.get("name"):
@@ -310,14 +332,10 @@ def _local_class(category: str) -> str | None:
     return local if prefix in ("adco", "adcgraph") and local else None
 
 
-def _write_edge(out: io.TextIOBase, record: dict[str, object], path: Path, line: int) -> None:
-    subject = ox.NamedNode(_iri(record.get("subject"), path, line, "subject"))
-    obj = ox.NamedNode(_iri(record.get("object"), path, line, "object"))
+def _write_edge(out: io.TextIOBase, record: dict[str, object], place: _Place) -> None:
+    subject = _term(record.get("subject"), place, "subject")
+    obj = _term(record.get("object"), place, "object")
     predicate_text = str(record.get("predicate") or "")
     local = BIOLINK_PREDICATES.get(predicate_text) or _local_class(predicate_text)
-    predicate = (
-        ox.NamedNode(vocab.ONTOLOGY + local)
-        if local
-        else ox.NamedNode(_iri(predicate_text, path, line, "predicate"))
-    )
+    predicate = f"<{vocab.ONTOLOGY}{local}>" if local else _term(predicate_text, place, "predicate")
     out.write(f"{subject} {predicate} {obj} .\n")
