@@ -43,15 +43,21 @@ def import_command(
     quiet: bool,
     store_path: Path | None,
 ) -> None:
-    """Import ontologies, SSSOM mapping sets or CIViC evidence into the store.
+    """Import large graphs, ontologies, SSSOM mapping sets or CIViC evidence into the store.
 
-    obo/owl: labels, synonyms and is_a links into graph/import/NAME. sssom: mappings into
-    the mappings graph, with conflicts against curated identifiers reported. civic: the
-    ClinicalEvidenceSummaries rows about the graph's ADCs, diseases mapped DOID -> MONDO
-    (load MONDO's mappings first). Everything is checked before anything is written.
+    ntriples/turtle/nquads/kgx: Oxigraph's bulk loader into graph/import/NAME (N-Quads keep
+    their own graph names but may not write into a graph the store already has; KGX node
+    and edge files are read as Biolink). A bad line stops the import with its file, line and
+    reason, and the store is left as it was. obo/owl: labels, synonyms and is_a links into
+    graph/import/NAME. sssom: mappings into the mappings graph, with conflicts against
+    curated identifiers reported. civic: the ClinicalEvidenceSummaries rows about the
+    graph's ADCs, diseases mapped DOID -> MONDO (load MONDO's mappings first); these are
+    checked before anything is written.
 
     \b
     Example:
+      adcgraph import hetionet.nt --format ntriples --name hetionet
+      adcgraph import monarch-kg_nodes.tsv monarch-kg_edges.tsv --format kgx
       adcgraph import ../shared/data/mondo/mappings/*.sssom.tsv --format sssom
       adcgraph import doid-cancer-2018.obo --format obo --name doid
       adcgraph import 01-Aug-2024-ClinicalEvidenceSummaries.tsv --format civic
