@@ -257,3 +257,21 @@ def test_kgx_import_reports_file_and_line_of_an_invalid_iri(store_copy, tmp_path
     with pytest.raises(InputFileError, match=r"odd_edges\.tsv:2: column 'object'.*not a valid IRI"):
         run_import("kgx", [nodes, edges], store_copy)
     assert {g.value for g in store.open_store(store_copy).named_graphs()} == graphs
+
+
+def test_a_refused_second_nquads_file_takes_the_first_one_back_out(store_copy, tmp_path):
+    first, second = tmp_path / "first.nq", tmp_path / "second.nq"
+    first.write_text(
+        "<https://example.org/a> <https://example.org/p> <https://example.org/b> "
+        "<https://example.org/graph/first> .\n",
+        encoding="utf-8",
+    )
+    second.write_text(
+        "<https://example.org/c> <https://example.org/p> <https://example.org/d> "
+        f"<{vocab.INFERRED_GRAPH}> .\n",
+        encoding="utf-8",
+    )
+    graphs = _graphs(store_copy)
+    with pytest.raises(InputFileError, match=r"second\.nq: writes into graphs"):
+        run_import("nquads", [first, second], store_copy)
+    assert _graphs(store_copy) == graphs

@@ -106,14 +106,14 @@ def import_rdf(
                 if rdf_format is ox.RdfFormat.N_QUADS:
                     _refuse_existing_graphs(path, graphs_before)
                 loaded += _bulk_load(graph_store, path, rdf_format, graph, progress)
-        except InputFileError as error:
-            failure = str(error)
-        except (SyntaxError, ValueError, OSError) as error:
+        except (InputFileError, SyntaxError, ValueError, OSError) as error:
             for added in set(graph_store.named_graphs()) - graphs_before:
                 graph_store.clear_graph(added)
                 graph_store.remove_graph(added)
             failure = (
-                f"{_position(error, path)}: {_reason(error)}; "
+                str(error)
+                if isinstance(error, InputFileError)
+                else f"{_position(error, path)}: {_reason(error)}; "
                 "nothing was imported (the store is as it was)"
             )
     graph_store.flush()
