@@ -275,3 +275,12 @@ def test_a_refused_second_nquads_file_takes_the_first_one_back_out(store_copy, t
     with pytest.raises(InputFileError, match=r"second\.nq: writes into graphs"):
         run_import("nquads", [first, second], store_copy)
     assert _graphs(store_copy) == graphs
+
+
+def test_ntriples_files_of_one_import_are_counted_together(store_copy, tmp_path):
+    first, second = tmp_path / "one.nt", tmp_path / "two.nt"
+    line = "<https://example.org/{0}> <https://example.org/p> <https://example.org/x> .\n"
+    first.write_text(line.format("a") + line.format("b"), encoding="utf-8")
+    second.write_text(line.format("c"), encoding="utf-8")
+    report = run_import("ntriples", [first, second], store_copy)
+    assert report.quads == 3 == _count(store_copy, report.graph)
