@@ -119,13 +119,11 @@ WHERE {
 _LABELS_QUERY = """
 SELECT ?graph ?node ?label WHERE { GRAPH ?graph { ?node rdfs:label ?label } }
 """
-_EXACT_MATCH_QUERY = f"""
-SELECT ?a ?b WHERE {{
-  VALUES ?graph {{ <{vocab.CURATED_GRAPH}> <{vocab.MAPPINGS_GRAPH}> }}
-  GRAPH ?graph {{ ?a skos:exactMatch ?b }}
-  FILTER(isIRI(?a) && isIRI(?b))
-}}
+_EXACT_MATCH_QUERY = """
+SELECT ?graph ?a ?b WHERE { GRAPH ?graph { ?a skos:exactMatch ?b } FILTER(isIRI(?a) && isIRI(?b)) }
 """
+#: The graphs `adcgraph build` writes (the ontology graph aside): the curated records.
+_BUILT_GRAPHS = {vocab.CURATED_GRAPH, vocab.INFERRED_GRAPH}
 _DISEASE_PARENTS_QUERY = """
 SELECT ?disease ?parent WHERE { ?disease a adco:Disease ; rdfs:subClassOf ?parent }
 """
@@ -272,16 +270,9 @@ def read_from_backend(
 ) -> GraphData:
     """Read typed nodes, edges (of ``predicates``), evidence, labels and disease parents."""
     data = GraphData(version)
-    ontology_graph = vocab.ONTOLOGY_GRAPH
     known_types = node_types()
-    built_graphs = {vocab.CURATED_GRAPH, vocab.INFERRED_GRAPH}
-    wanted = built_graphs if scope == "curated" else None
-    # Curated rows first, so a curated node keeps its type, class and label.
-    type_rows = sorted(
-        (row["graph"].value not in built_graphs, row["node"].value, row["class"].value)
-        for row in _rows_in(backend, _TYPES_QUERY, wanted)
-        if row["graph"].value != ontology_graph
-    )
+    wanted = _BUILT_GRAPHS if scope == "curated" else None
+    type_rows = _curated_first(backend, _TYPES_QUERY, wanted, "class")
     curated_nodes = {node for imported, node, _ in type_rows if not imported}
     canonical = _canonical_names(backend, curated_nodes) if scope == "all" else _same_name
     for _, node, class_iri in type_rows:
@@ -313,16 +304,25 @@ def read_from_backend(
         evidence = _evidence(row, "strategy")
         for edge in strategy_edges.get(row["strategy"].value, []):
             data.evidence.setdefault(edge, []).append(evidence)
-    label_rows = sorted(
-        (row["graph"].value not in built_graphs, row["node"].value, row["label"].value)
-        for row in _rows_in(backend, _LABELS_QUERY, wanted)
-        if row["graph"].value != ontology_graph
-    )
-    for _, node, label in label_rows:
+    for _, node, label in _curated_first(backend, _LABELS_QUERY, wanted, "label"):
         data.labels.setdefault(canonical(node), label)
     for row in backend.query(_DISEASE_PARENTS_QUERY):
         data.disease_parents.setdefault(row["disease"].value, set()).add(row["parent"].value)
     return data
+
+
+def _curated_first(
+    backend: store.Backend, query: str, graphs: set[str] | None, column: str
+) -> list[tuple[bool, str, str]]:
+    """(imported?, node, value) rows outside the ontology graph, curated rows first.
+
+    Read in this order, a curated node keeps its curated type, class and label.
+    """
+    return sorted(
+        (row["graph"].value not in _BUILT_GRAPHS, row["node"].value, row[column].value)
+        for row in _rows_in(backend, query, graphs)
+        if row["graph"].value != vocab.ONTOLOGY_GRAPH
+    )
 
 
 def _rows_in(
@@ -354,7 +354,8 @@ def _canonical_names(backend: store.Backend, curated_nodes: set[str]) -> Callabl
     disease meets the MONDO disease). An IRI matched to two curated nodes stays as it is.
     """
     targets: dict[str, set[str]] = {}
-    for row in backend.query(_EXACT_MATCH_QUERY):
+    crosswalks = {vocab.CURATED_GRAPH, vocab.MAPPINGS_GRAPH}
+    for row in _rows_in(backend, _EXACT_MATCH_QUERY, crosswalks):
         first, second = row["a"].value, row["b"].value
         for node, other in ((first, second), (second, first)):
             if node in curated_nodes and other not in curated_nodes:

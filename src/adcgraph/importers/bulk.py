@@ -145,11 +145,20 @@ def _refuse_existing_graphs(path: Path, existing: set[ox.NamedNode | ox.BlankNod
 def _bulk_load(
     graph_store: ox.Store, path: Path, rdf_format: ox.RdfFormat, graph: ox.NamedNode, progress: bool
 ) -> int:
+    # Line-based formats hold one statement per line: counting lines reads the file at disk
+    # speed, where a SPARQL COUNT would walk a whole index.
     line_based = rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
     before = 0 if line_based else _count(graph_store, graph)
-    if not progress:
+    if progress:
+        _bulk_load_with_progress(graph_store, path, rdf_format, graph)
+    else:
         graph_store.bulk_load(path=str(path), format=rdf_format, to_graph=graph)
-        return _statements(graph_store, graph, path, rdf_format, before)
+    return _statement_lines(path) if line_based else _count(graph_store, graph) - before
+
+
+def _bulk_load_with_progress(
+    graph_store: ox.Store, path: Path, rdf_format: ox.RdfFormat, graph: ox.NamedNode
+) -> None:
     from rich.progress import Progress
 
     with Progress(transient=True) as bar:
@@ -159,17 +168,6 @@ def _bulk_load(
         )
         with reader:
             graph_store.bulk_load(reader, format=rdf_format, to_graph=graph)
-    return _statements(graph_store, graph, path, rdf_format, before)
-
-
-def _statements(
-    graph_store: ox.Store, graph: ox.NamedNode, path: Path, rdf_format: ox.RdfFormat, before: int
-) -> int:
-    # Line-based formats hold one statement per line: counting lines reads the file at disk
-    # speed, where a SPARQL COUNT would walk a whole index.
-    if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
-        return _statement_lines(path)
-    return _count(graph_store, graph) - before
 
 
 def _statement_lines(path: Path) -> int:
