@@ -114,3 +114,78 @@ def test_a_malformed_local_identifier_is_refused(sources_copy):
     _replace_line(path, 2, "\t".join(cells))
     with pytest.raises(InputFileError, match="lowercase a-z0-9- slug"):
         _read(sources_copy)
+
+
+def _claim_row(path: Path, **changes: str) -> str:
+    header = path.read_text(encoding="utf-8").splitlines()[0].split("\t")
+    row = dict(zip(header, _second_line(path), strict=True))
+    row.update(changes)
+    return "\t".join(row[column] for column in header)
+
+
+def test_fragment_rows_are_read_and_duplicate_ids_across_files_are_named(sources_copy):
+    main = sources_copy / "resistance_claims.tsv"
+    fragment_dir = sources_copy / "resistance_claims"
+    fragment_dir.mkdir()
+    header = main.read_text(encoding="utf-8").splitlines()[0]
+    new_id = "adcgraph:claim/res-9000"
+    (fragment_dir / "part.tsv").write_text(
+        f"{header}\n{_claim_row(main, id=new_id)}\n", encoding="utf-8"
+    )
+    assert new_id in _read(sources_copy).ids("resistance_claims")
+    duplicate = _claim_row(main)
+    (fragment_dir / "part.tsv").write_text(f"{header}\n{duplicate}\n", encoding="utf-8")
+    with pytest.raises(InputFileError) as error:
+        _read(sources_copy)
+    assert "part.tsv:2 column 'id'" in str(error.value)
+    assert "duplicate id (first in resistance_claims.tsv line 2)" in str(error.value)
+
+
+def test_a_clinical_claim_from_cell_lines_is_refused(sources_copy):
+    path = sources_copy / "resistance_claims.tsv"
+    _replace_line(path, 2, _claim_row(path, evidence_type="clinical", model_system="cell_line"))
+    with pytest.raises(InputFileError) as error:
+        _read(sources_copy)
+    assert "resistance_claims.tsv:2 column 'model_system'" in str(error.value)
+    assert "evidence type 'clinical' needs a model system among" in str(error.value)
+
+
+def test_a_verified_claim_resting_on_a_review_is_refused(sources_copy):
+    path = sources_copy / "resistance_claims.tsv"
+    row = _claim_row(
+        path, evidence_type="review", model_system="not_applicable", curation_status="verified"
+    )
+    _replace_line(path, 2, row)
+    with pytest.raises(InputFileError) as error:
+        _read(sources_copy)
+    assert "a row resting only on a review must be 'unverified'" in str(error.value)
+
+
+def test_a_verified_approval_citing_a_review_is_refused(sources_copy):
+    path = sources_copy / "indications.tsv"
+    header = path.read_text(encoding="utf-8").splitlines()[0].split("\t")
+    row = dict(zip(header, _second_line(path), strict=True))
+    row.update(status="approved", evidence_type="review", curation_status="verified")
+    _replace_line(path, 2, "\t".join(row[column] for column in header))
+    with pytest.raises(InputFileError) as error:
+        _read(sources_copy)
+    assert "indications.tsv:2 column 'evidence_type'" in str(error.value)
+
+
+def test_a_population_biomarker_needs_a_known_gene_and_status(sources_copy):
+    path = sources_copy / "populations.tsv"
+    header = path.read_text(encoding="utf-8").splitlines()[0]
+    path.write_text(
+        f"{header}\nadcgraph:population/her2-low-bc\tHER2-low breast cancer\tMONDO:0007254\t"
+        "HGNC:3430=lowish|HGNC:99999999=low\tmetastatic\tIHC 1+ or IHC 2+/ISH-\t\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileError) as error:
+        _read(sources_copy)
+    message = str(error.value)
+    assert (
+        "populations.tsv:2 column 'biomarkers': value 'HGNC:3430=lowish|HGNC:99999999=low'"
+        in message
+    )
+    assert "biomarker status must be one of" in message
+    assert "value 'HGNC:99999999=low': dangling reference" in message

@@ -80,8 +80,9 @@ def lint(fix_order: bool) -> None:
 
     if fix_order:
         for table in TABLES.values():
-            if sort_table_file(SOURCES_DIR / table.filename):
-                click.echo(f"sorted {table.filename}")
+            for path in table.files(SOURCES_DIR):
+                if path.exists() and sort_table_file(path):
+                    click.echo(f"sorted {path.relative_to(SOURCES_DIR)}")
     curation = read_sources(SOURCES_DIR, controlled_values())
     unsorted = order_issues(curation)
     for issue in unsorted:

@@ -39,6 +39,7 @@ EVIDENCE_WEIGHTS = {
     "PreclinicalInVivo": 0.7,
     "PreclinicalInVitro": 0.5,
     "Review": 0.4,
+    "Inferred": 0.3,
 }
 UNVERIFIED_FACTOR = 0.5
 #: Mechanisms whose genes are no partner targets: inhibiting a mutated payload target adds

@@ -21,6 +21,8 @@ from adcgraph.errors import InputFileError
 
 LOCAL_SLUG = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 YEAR = re.compile(r"^(19|20)\d\d$")
+MONTH = re.compile(r"^(0[1-9]|1[0-2])$")
+COUNT = re.compile(r"^[1-9][0-9]*$")
 MAX_REPORTED = 25
 
 
@@ -34,6 +36,9 @@ class Kind(Enum):
     BOOL = "bool"
     DECIMAL = "decimal"
     YEAR = "year"
+    MONTH = "month"
+    COUNT = "count"
+    BIOMARKER = "biomarker"
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,16 @@ class Table:
     @property
     def filename(self) -> str:
         return f"{self.name}.tsv"
+
+    def files(self, directory: Path) -> list[Path]:
+        """The table's main file, then its fragments ``<name>/<part>.tsv`` in name order.
+
+        >>> [path.name for path in TABLES["genes"].files(Path("graph/sources"))][0]
+        'genes.tsv'
+        """
+        fragments = directory / self.name
+        parts = sorted(fragments.glob("*.tsv")) if fragments.is_dir() else []
+        return [directory / self.filename, *parts]
 
     @property
     def header(self) -> list[str]:
@@ -90,9 +105,19 @@ CITATIONS = _ref("citations", "references", required=True, multi=True)
 EVIDENCE = _code("evidence_type", "evidence_type", required=True)
 STATUS = _code("curation_status", "curation_status", required=True)
 DISEASE_STATE = _code("disease_state", "disease_state")
+POPULATION = _ref("population", "populations")
 DRUG_IDS = ("DRUGBANK", "CHEMBL.COMPOUND", "CHEBI", "NCIT", "PUBCHEM.COMPOUND")
 DRUG_XREFS = _xref(
-    "xrefs", "DRUGBANK", "CHEMBL.COMPOUND", "CHEBI", "NCIT", "PUBCHEM.COMPOUND", "UMLS", "MESH"
+    "xrefs",
+    "DRUGBANK",
+    "CHEMBL.COMPOUND",
+    "CHEBI",
+    "NCIT",
+    "PUBCHEM.COMPOUND",
+    "UMLS",
+    "MESH",
+    "UNII",
+    "CAS",
 )
 
 TABLES: dict[str, Table] = {
@@ -106,8 +131,10 @@ TABLES: dict[str, Table] = {
                 _text("first_author"),
                 Column("year", Kind.YEAR),
                 _text("journal"),
+                _text("title"),
                 _xref("pmid_or_doi", "PMID", "DOI"),
                 Column("verified", Kind.BOOL, required=True),
+                _text("checked"),
             ),
         ),
         Table(
@@ -200,6 +227,19 @@ TABLES: dict[str, Table] = {
             ),
         ),
         Table(
+            "populations",
+            "population",
+            (
+                _id(),
+                _text("label", required=True),
+                _ref("disease", "diseases", required=True),
+                Column("biomarkers", Kind.BIOMARKER, multi=True),
+                Column("states", Kind.CODE, multi=True, codes="disease_state"),
+                _text("criteria"),
+                _text("synonyms", multi=True),
+            ),
+        ),
+        Table(
             "adcs",
             "adc",
             (
@@ -236,7 +276,9 @@ TABLES: dict[str, Table] = {
             (
                 _id("NCT"),
                 _text("label", required=True),
+                _text("synonyms", multi=True),
                 _code("phase", "phase", required=True),
+                Column("start_year", Kind.YEAR),
                 _ref("citations", "references", multi=True),
             ),
         ),
@@ -260,8 +302,13 @@ TABLES: dict[str, Table] = {
                 _ref("mechanism", "mechanisms", required=True),
                 _ref("affects", "adcs", "payload_classes", required=True),
                 _ref("disease", "diseases", required=True),
+                POPULATION,
                 DISEASE_STATE,
+                _code("direction", "direction", required=True),
                 EVIDENCE,
+                _code("model_system", "model_system", required=True),
+                _text("effect_size"),
+                Column("n", Kind.COUNT),
                 CITATIONS,
                 STATUS,
                 _text("finding", required=True),
@@ -278,9 +325,12 @@ TABLES: dict[str, Table] = {
                 _ref("drugs", "drugs", multi=True),
                 _ref("addresses", "mechanisms", multi=True),
                 _ref("disease", "diseases", required=True),
+                POPULATION,
                 DISEASE_STATE,
                 _ref("trials", "trials", multi=True),
                 _code("phase", "phase", required=True),
+                _code("outcome", "outcome", required=True),
+                _text("effect_size"),
                 _text("result"),
                 EVIDENCE,
                 CITATIONS,
@@ -294,10 +344,13 @@ TABLES: dict[str, Table] = {
                 _id(),
                 _ref("adc", "adcs", required=True),
                 _ref("disease", "diseases", required=True),
+                POPULATION,
                 DISEASE_STATE,
                 _code("status", "indication_status", required=True),
                 _text("agency"),
                 Column("year", Kind.YEAR),
+                Column("month", Kind.MONTH),
+                _code("line_of_therapy", "line_of_therapy"),
                 _ref("trials", "trials", multi=True),
                 EVIDENCE,
                 CITATIONS,
@@ -383,17 +436,117 @@ def read_sources(directory: Path, codes: Codes) -> Curation:
     curation = Curation(directory)
     issues: list[Issue] = []
     for table in TABLES.values():
-        path = directory / table.filename
-        if not path.exists():
-            issues.append(Issue(path, 0, "", "", "file is missing"))
+        main, *fragments = table.files(directory)
+        if not main.exists():
+            issues.append(Issue(main, 0, "", "", "file is missing"))
             continue
-        records, table_issues = _read_table(path, table, codes)
-        curation.tables[table.name] = records
-        issues.extend(table_issues)
+        records: list[Record] = []
+        for path in (main, *fragments):
+            file_records, table_issues = _read_table(path, table, codes)
+            records.extend(file_records)
+            issues.extend(table_issues)
+        curation.tables[table.name] = _unique(records, issues)
     issues.extend(_dangling_references(curation))
+    issues.extend(consistency_issues(curation))
     if issues:
         raise InputFileError(format_issues(issues))
     return curation
+
+
+def _unique(records: list[Record], issues: list[Issue]) -> list[Record]:
+    """Keep the first record of each id across a table's files; report the others."""
+    first: dict[str, Record] = {}
+    for record in records:
+        if record.id in first:
+            seen = first[record.id]
+            issues.append(
+                Issue(
+                    record.path,
+                    record.line,
+                    "id",
+                    record.id,
+                    f"duplicate id (first in {seen.path.name} line {seen.line})",
+                )
+            )
+            continue
+        first[record.id] = record
+    return list(first.values())
+
+
+#: Model systems that each evidence type may rest on (``in_silico`` goes with either).
+MODEL_SYSTEMS_BY_EVIDENCE: dict[str, frozenset[str]] = {
+    "clinical": frozenset({"patient_cohort", "patient_sample", "in_silico"}),
+    "preclinical_in_vivo": frozenset({"pdx", "cell_line_xenograft", "animal_model"}),
+    "preclinical_in_vitro": frozenset({"cell_line", "organoid", "in_silico"}),
+    "review": frozenset({"not_applicable"}),
+    "inferred": frozenset({"not_applicable"}),
+    "regulatory": frozenset({"patient_cohort", "not_applicable"}),
+}
+APPROVAL_STATUSES = frozenset({"approved", "accelerated_approval", "conditional_approval"})
+
+
+def consistency_issues(curation: Curation) -> list[Issue]:
+    """Rules across the columns of a row that keep evidence as strong as its source.
+
+    - a claim's model system must fit its evidence type (a ``clinical`` claim from cell lines
+      is wrong; an ``inferred`` or ``review`` claim has no model system of its own);
+    - a claim or strategy resting only on a review cannot be ``verified``;
+    - an approval must cite the regulator's record or the pivotal trial (``regulatory`` or
+      ``clinical`` evidence), or stay ``unverified``.
+
+    >>> from adcgraph.ontology import controlled_values
+    >>> consistency_issues(read_sources(Path("graph/sources"), controlled_values()))
+    []
+    """
+    issues: list[Issue] = []
+    for record in curation.records("resistance_claims"):
+        evidence, model = record.one("evidence_type") or "", record.one("model_system") or ""
+        allowed = MODEL_SYSTEMS_BY_EVIDENCE.get(evidence, frozenset())
+        if model not in allowed:
+            issues.append(
+                Issue(
+                    record.path,
+                    record.line,
+                    "model_system",
+                    model,
+                    f"evidence type {evidence!r} needs a model system among "
+                    f"{', '.join(sorted(allowed))}",
+                )
+            )
+    for table in ("resistance_claims", "strategies"):
+        for record in curation.records(table):
+            if record.one("evidence_type") == "review" and _verified(record):
+                issues.append(
+                    Issue(
+                        record.path,
+                        record.line,
+                        "curation_status",
+                        "verified",
+                        "a row resting only on a review must be 'unverified'; "
+                        "cite the primary study instead",
+                    )
+                )
+    for record in curation.records("indications"):
+        if (
+            record.one("status") in APPROVAL_STATUSES
+            and record.one("evidence_type") not in ("regulatory", "clinical")
+            and _verified(record)
+        ):
+            issues.append(
+                Issue(
+                    record.path,
+                    record.line,
+                    "evidence_type",
+                    record.one("evidence_type") or "",
+                    "an approval is 'verified' only when it cites the regulator's record "
+                    "('regulatory') or the pivotal trial ('clinical')",
+                )
+            )
+    return issues
+
+
+def _verified(record: Record) -> bool:
+    return record.one("curation_status") == "verified"
 
 
 def format_issues(issues: list[Issue]) -> str:
@@ -410,7 +563,7 @@ def order_issues(curation: Curation) -> list[Issue]:
     issues = []
     for records in curation.tables.values():
         for previous, record in itertools.pairwise(records):
-            if record.id < previous.id:
+            if record.path == previous.path and record.id < previous.id:
                 issues.append(
                     Issue(
                         record.path,
@@ -527,7 +680,36 @@ def _check_value(value: str, column: Column, table: Table, codes: Codes) -> str 
         return None if number > 0 else "expected a positive number"
     if column.kind is Kind.YEAR:
         return None if YEAR.match(value) else "expected a four-digit year such as 2020"
+    if column.kind is Kind.MONTH:
+        return None if MONTH.match(value) else "expected a two-digit month 01..12"
+    if column.kind is Kind.COUNT:
+        return None if COUNT.match(value) else "expected a whole number such as 42"
+    if column.kind is Kind.BIOMARKER:
+        return _check_biomarker(value, codes)
     return None
+
+
+def _check_biomarker(value: str, codes: Codes) -> str | None:
+    gene, sep, status = value.partition("=")
+    if not sep:
+        return "expected GENE=STATUS such as HGNC:3430=low"
+    message = check_curie(gene, ("HGNC",), None)
+    if message:
+        return message
+    allowed = codes["biomarker_status"]
+    if status not in allowed:
+        return f"biomarker status must be one of {', '.join(sorted(allowed))}"
+    return None
+
+
+def biomarker_parts(value: str) -> tuple[str, str]:
+    """Split a validated ``GENE=STATUS`` cell value.
+
+    >>> biomarker_parts("HGNC:3430=low")
+    ('HGNC:3430', 'low')
+    """
+    gene, _, status = value.partition("=")
+    return gene, status
 
 
 def _id_prefixes(table: Table) -> tuple[str, ...]:
@@ -570,6 +752,19 @@ def check_curie(value: str, prefixes: Iterable[str], local_kind: str | None) -> 
 def _dangling_references(curation: Curation) -> list[Issue]:
     issues = []
     ids = {name: curation.ids(name) for name in TABLES}
+    for record in curation.records("populations"):
+        for value in record.many("biomarkers"):
+            gene, _ = biomarker_parts(value)
+            if gene not in ids["genes"]:
+                issues.append(
+                    Issue(
+                        record.path,
+                        record.line,
+                        "biomarkers",
+                        value,
+                        "dangling reference: no row with this id in genes.tsv",
+                    )
+                )
     for table in TABLES.values():
         ref_columns = [c for c in table.columns if c.kind is Kind.REF and c.tables]
         for record in curation.records(table.name):

@@ -102,6 +102,7 @@ WHERE {
   OPTIONAL { ?claim adco:evidenceType ?evidence }
   OPTIONAL { ?claim adco:inDiseaseContext ?disease }
   OPTIONAL { ?claim dcterms:source ?source }
+  FILTER NOT EXISTS { ?claim adco:evidenceDirectionCode adco:DirectionDoesNotSupport }
 } GROUP BY ?claim ?subject ?predicate ?object ?evidence ?status ?disease
 """
 _STRATEGY_QUERY = """

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 import pyoxigraph as ox
 
 from adcgraph import vocab
-from adcgraph.curation import Curation, Record
+from adcgraph.curation import Curation, Record, biomarker_parts
 from adcgraph.store import iri, literal
 
 A = ox.NamedNode(vocab.RDF + "type")
@@ -27,6 +27,7 @@ DESCRIPTION = ox.NamedNode(vocab.DCTERMS + "description")
 SOURCE = ox.NamedNode(vocab.DCTERMS + "source")
 CREATOR = ox.NamedNode(vocab.DCTERMS + "creator")
 IS_PART_OF = ox.NamedNode(vocab.DCTERMS + "isPartOf")
+TITLE = ox.NamedNode(vocab.DCTERMS + "title")
 RDF_SUBJECT = ox.NamedNode(vocab.RDF + "subject")
 RDF_PREDICATE = ox.NamedNode(vocab.RDF + "predicate")
 RDF_OBJECT = ox.NamedNode(vocab.RDF + "object")
@@ -73,6 +74,7 @@ def curated_triples(curation: Curation, codes: Codes) -> Iterator[ox.Triple]:
         "resistance_claims": _resistance_claim,
         "strategies": _strategy,
         "indications": _indication,
+        "populations": _population,
     }
     for table, mapper in mappers.items():
         for record in curation.records(table):
@@ -113,9 +115,27 @@ def _provenance(node: ox.NamedNode, record: Record, codes: Codes) -> Iterator[ox
 
 def _context(node: ox.NamedNode, record: Record, codes: Codes) -> Iterator[ox.Triple]:
     yield from _links(node, adco("inDiseaseContext"), record.many("disease"))
+    yield from _links(node, adco("inPopulation"), record.many("population"))
     state = _code(codes, "disease_state", record.one("disease_state"))
     if state:
         yield ox.Triple(node, adco("diseaseState"), state)
+
+
+def _coded(
+    node: ox.NamedNode, predicate: str, codes: Codes, scheme: str, value: str | None
+) -> Iterator[ox.Triple]:
+    concept = _code(codes, scheme, value)
+    if concept:
+        yield ox.Triple(node, adco(predicate), concept)
+
+
+def _text_value(
+    node: ox.NamedNode, predicate: str, value: str | None, datatype: str | None = None
+) -> Iterator[ox.Triple]:
+    if value:
+        yield ox.Triple(
+            node, adco(predicate), literal(value, datatype) if datatype else literal(value)
+        )
 
 
 def _reified(
@@ -136,10 +156,13 @@ def _reference(record: Record, codes: Codes) -> Iterator[ox.Triple]:
         yield ox.Triple(node, adco("year"), literal(record.one("year") or "", XSD_INTEGER))
     if record.one("journal"):
         yield ox.Triple(node, IS_PART_OF, literal(record.one("journal") or ""))
+    if record.one("title"):
+        yield ox.Triple(node, TITLE, literal(record.one("title") or ""))
     yield from _links(node, EXACT_MATCH, record.many("pmid_or_doi"))
     yield ox.Triple(
         node, adco("identifierVerified"), literal(record.one("verified") == "true", XSD_BOOLEAN)
     )
+    yield from _text_value(node, "identifierCheck", record.one("checked"))
 
 
 def _disease(record: Record, codes: Codes) -> Iterator[ox.Triple]:
@@ -241,10 +264,11 @@ def _drug(record: Record, codes: Codes) -> Iterator[ox.Triple]:
 def _trial(record: Record, codes: Codes) -> Iterator[ox.Triple]:
     node = iri(record.id)
     yield ox.Triple(node, A, adco("ClinicalTrial"))
-    yield ox.Triple(node, LABEL, literal(record.one("label") or ""))
+    yield from _labels(node, record)
     yield ox.Triple(
         node, adco("trialPhase"), ox.NamedNode(codes["phase"][record.one("phase") or ""])
     )
+    yield from _text_value(node, "startYear", record.one("start_year"), XSD_INTEGER)
     yield from _links(node, SOURCE, record.many("citations"))
 
 
@@ -262,14 +286,20 @@ def _mechanism(record: Record, codes: Codes) -> Iterator[ox.Triple]:
 def _resistance_claim(record: Record, codes: Codes) -> Iterator[ox.Triple]:
     node = iri(record.id)
     yield ox.Triple(node, A, adco("ResistanceClaim"))
-    yield from _reified(
-        node,
-        iri(record.one("mechanism") or ""),
-        adco("confersResistanceTo"),
-        iri(record.one("affects") or ""),
-    )
+    mechanism, affects = iri(record.one("mechanism") or ""), iri(record.one("affects") or "")
+    if record.one("direction") == "does_not_support":
+        # Negative evidence keeps its reified statement but asserts no resistance edge.
+        yield ox.Triple(node, RDF_SUBJECT, mechanism)
+        yield ox.Triple(node, RDF_PREDICATE, adco("confersResistanceTo"))
+        yield ox.Triple(node, RDF_OBJECT, affects)
+    else:
+        yield from _reified(node, mechanism, adco("confersResistanceTo"), affects)
     yield from _context(node, record, codes)
     yield from _provenance(node, record, codes)
+    yield from _coded(node, "evidenceDirectionCode", codes, "direction", record.one("direction"))
+    yield from _coded(node, "modelSystem", codes, "model_system", record.one("model_system"))
+    yield from _text_value(node, "effectSize", record.one("effect_size"))
+    yield from _text_value(node, "sampleSize", record.one("n"), XSD_INTEGER)
     yield ox.Triple(node, adco("finding"), literal(record.one("finding") or ""))
 
 
@@ -288,6 +318,8 @@ def _strategy(record: Record, codes: Codes) -> Iterator[ox.Triple]:
     )
     if record.one("result"):
         yield ox.Triple(node, adco("result"), literal(record.one("result") or ""))
+    yield from _coded(node, "outcome", codes, "outcome", record.one("outcome"))
+    yield from _text_value(node, "effectSize", record.one("effect_size"))
     yield from _context(node, record, codes)
     yield from _provenance(node, record, codes)
 
@@ -297,7 +329,7 @@ def _indication(record: Record, codes: Codes) -> Iterator[ox.Triple]:
     status = record.one("status") or ""
     yield ox.Triple(node, A, adco("Indication"))
     adc, disease = iri(record.one("adc") or ""), iri(record.one("disease") or "")
-    if status in ("approved", "accelerated_approval"):
+    if status in ("approved", "accelerated_approval", "conditional_approval"):
         yield from _reified(node, adc, adco("approvedFor"), disease)
     elif status != "withdrawn":
         yield from _reified(node, adc, adco("inDevelopmentFor"), disease)
@@ -311,6 +343,28 @@ def _indication(record: Record, codes: Codes) -> Iterator[ox.Triple]:
         yield ox.Triple(node, adco("agency"), literal(record.one("agency") or ""))
     if record.one("year"):
         yield ox.Triple(node, adco("year"), literal(record.one("year") or "", XSD_INTEGER))
+    month = record.one("month")
+    yield from _text_value(node, "month", month.lstrip("0") if month else None, XSD_INTEGER)
+    yield from _coded(
+        node, "lineOfTherapy", codes, "line_of_therapy", record.one("line_of_therapy")
+    )
     yield from _links(node, adco("testedIn"), record.many("trials"))
     yield from _context(node, record, codes)
     yield from _provenance(node, record, codes)
+
+
+def _population(record: Record, codes: Codes) -> Iterator[ox.Triple]:
+    node = iri(record.id)
+    yield ox.Triple(node, A, adco("Population"))
+    yield from _labels(node, record)
+    yield from _links(node, adco("populationDisease"), record.many("disease"))
+    for value in record.many("biomarkers"):
+        gene, status = biomarker_parts(value)
+        criterion = ox.NamedNode(f"{node.value}/biomarker/{gene.split(':')[1]}-{status}")
+        yield ox.Triple(node, adco("hasBiomarkerCriterion"), criterion)
+        yield ox.Triple(criterion, A, adco("BiomarkerCriterion"))
+        yield ox.Triple(criterion, adco("biomarkerGene"), iri(gene))
+        yield from _coded(criterion, "biomarkerStatus", codes, "biomarker_status", status)
+    for state in record.many("states"):
+        yield from _coded(node, "diseaseState", codes, "disease_state", state)
+    yield from _text_value(node, "selectionCriteria", record.one("criteria"))
