@@ -62,7 +62,7 @@ class EdgeKind:
 
 NODE_KINDS = (
     NodeKind(
-        "Gene", 0.60, 10, "https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/", 5, 2, 0
+        "Gene", 0.60, 10, "http://identifiers.org/hgnc/", 5, 2, 0
     ),
     NodeKind("Drug", 0.16, 6, "http://purl.obolibrary.org/obo/CHEBI_", 10000, 5, 0),
     NodeKind("Disease", 0.14, 6, "http://purl.obolibrary.org/obo/MONDO_", 1, 7, 7),

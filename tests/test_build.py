@@ -17,7 +17,7 @@ from adcgraph.export import serialize_quads
 from adcgraph.ontology import SHAPES_FILE
 from adcgraph.shapes import check_shapes, shacl_violations
 
-SACITUZUMAB_GOVITECAN = "https://go.drugbank.com/drugs/DB12893"
+SACITUZUMAB_GOVITECAN = "http://identifiers.org/drugbank/DB12893"
 TOP1_INHIBITOR = vocab.RESOURCE + "payload-class/top1-inhibitor"
 REGENERATE = "run `adcgraph build` and commit graph/adcgraph.ttl"
 
@@ -94,7 +94,7 @@ def test_shacl_passes_on_the_built_graph(built):
 
 
 def test_shacl_fails_on_an_adc_without_payload_or_citation():
-    adc = ox.NamedNode("https://go.drugbank.com/drugs/DB00000")
+    adc = ox.NamedNode("http://identifiers.org/drugbank/DB00000")
     broken = [
         ox.Triple(adc, ox.NamedNode(vocab.RDF + "type"), ox.NamedNode(vocab.ONTOLOGY + "ADC")),
         ox.Triple(adc, ox.NamedNode(vocab.RDFS + "label"), ox.Literal("broken ADC")),

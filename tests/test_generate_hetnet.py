@@ -70,7 +70,7 @@ def test_identifiers_look_like_registry_iris(small_triples):
         t.subject.value: t.object.value for t in small_triples if t.predicate.value == RDF_TYPE
     }
     prefixes = {
-        "Gene": "https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/",
+        "Gene": "http://identifiers.org/hgnc/",
         "Disease": "http://purl.obolibrary.org/obo/MONDO_",
         "Drug": "http://purl.obolibrary.org/obo/CHEBI_",
         "ResistanceMechanism": "https://w3id.org/adcgraph/synthetic/mechanism/",

@@ -175,7 +175,7 @@ def test_imported_doid_disease_and_identifiers_org_gene_meet_the_curated_nodes(
     store_copy, tmp_path
 ):
     tnbc_doid = vocab.expand("DOID:0060081")
-    top1_identifiers_org = "http://identifiers.org/hgnc/11986"
+    top1_identifiers_org = "https://identifiers.org/hgnc:11986"
     imported = tmp_path / "other.nt"
     associated = f"<{vocab.ONTOLOGY}associatedWith>"
     disease_class = f"<{vocab.ONTOLOGY}Disease>"

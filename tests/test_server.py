@@ -99,7 +99,7 @@ def test_default_graph_is_the_union_of_the_named_graphs(served):
     # Inferred triples (reasoner) and curated ones answer together, as in the embedded store.
     client = SPARQLWrapper(served.settings.query_url)
     client.setQuery(
-        "ASK { <https://go.drugbank.com/drugs/DB12893> a "
+        "ASK { <http://identifiers.org/drugbank/DB12893> a "
         "<https://w3id.org/adcgraph/ontology#Top1InhibitorADC> ; "
         "<http://www.w3.org/2000/01/rdf-schema#label> ?label }"
     )

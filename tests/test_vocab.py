@@ -33,11 +33,12 @@ def synonym_iris() -> list[str]:
     ]
 
 
-def test_committed_prefix_map_matches_the_bioregistry():
-    pytest.importorskip("bioregistry")
+def test_committed_prefix_map_matches_its_sources():
+    for package in ("bioregistry", "biolink_model", "prefixmaps"):
+        pytest.importorskip(package)
     committed = json.loads(vocab.PREFIX_FILE.read_text(encoding="utf-8"))
     assert committed == vocab.generate_prefix_records(), (
-        "prefixes.json drifted from the installed Bioregistry; "
+        "prefixes.json drifted from the installed Bioregistry, Biolink Model or prefixmaps; "
         "regenerate it with: python -m adcgraph.vocab"
     )
 
@@ -61,9 +62,7 @@ def test_standardize_iri_agrees_with_curies():
 
 
 def test_expand_reads_synonyms_and_rejects_unknown_prefixes():
-    assert vocab.expand("hgnc:11530") == (
-        "https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/11530"
-    )
+    assert vocab.expand("hgnc:11530") == "http://identifiers.org/hgnc/11530"
     assert vocab.expand("MONDO:0005494") == vocab.converter().expand("MONDO:0005494")
     with pytest.raises(vocab.AdcGraphError, match="unknown CURIE prefix 'nosuch'"):
         vocab.expand("nosuch:1")

@@ -177,7 +177,7 @@ def read_graph_data(
     it per store version and predicate set; an endpoint is read afresh.
 
     >>> data = read_graph_data(default_store_path())  # doctest: +SKIP
-    >>> data.node_types["https://go.drugbank.com/drugs/DB12893"]  # doctest: +SKIP
+    >>> data.node_types["http://identifiers.org/drugbank/DB12893"]  # doctest: +SKIP
     'ADC'
     """
     chosen = frozenset(predicates)

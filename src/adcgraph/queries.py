@@ -377,7 +377,7 @@ def parameter_term(backend: Backend | None, parameter: Parameter, value: object)
     >>> parameter_term(None, Parameter("year", "integer"), "2020").value
     '2020'
     >>> parameter_term(None, Parameter("xref", "iri"), "MESH:D064726").value
-    'https://meshb.nlm.nih.gov/record/ui?ui=D064726'
+    'http://id.nlm.nih.gov/mesh/D064726'
     """
     text = str(value).strip()
     if parameter.type == "string":
@@ -473,7 +473,7 @@ def resolve_entity(backend: Backend, text: str, entity_class: str | None = None)
 
     >>> from adcgraph import store
     >>> resolve_entity(store.open_backend(), "Trodelvy", "adco:ADC").value  # doctest: +SKIP
-    'https://go.drugbank.com/drugs/DB12893'
+    'http://identifiers.org/drugbank/DB12893'
     """
     text = text.strip()
     class_node = iri(entity_class) if entity_class else None

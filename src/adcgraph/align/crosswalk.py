@@ -317,7 +317,7 @@ def curie_to_iri(curie: str, curie_map: Mapping[str, str] | None = None) -> str:
     """Expand a CURIE with the project's prefix map, else with a file's ``curie_map``.
 
     >>> curie_to_iri("mesh:D064726")
-    'https://meshb.nlm.nih.gov/record/ui?ui=D064726'
+    'http://id.nlm.nih.gov/mesh/D064726'
     >>> curie_to_iri("icd11.foundation:1", {"icd11.foundation": "http://id.who.int/icd/entity/"})
     'http://id.who.int/icd/entity/1'
     """
@@ -552,15 +552,12 @@ def identifier_iri(identifier: str) -> str:
     """The project IRI of a CURIE (any Bioregistry prefix synonym) or of an IRI in any known form.
 
     >>> identifier_iri("mesh:D064726")
-    'https://meshb.nlm.nih.gov/record/ui?ui=D064726'
+    'http://id.nlm.nih.gov/mesh/D064726'
     >>> identifier_iri("http://purl.obolibrary.org/obo/MONDO_0005494")
     'http://purl.obolibrary.org/obo/MONDO_0005494'
     """
-    text = identifier.strip()
-    if text.startswith(("http://", "https://", "urn:")):
-        return vocab.standardize_iri(text) or text
     try:
-        return vocab.expand(text)
+        return vocab.canonical_iri(identifier)
     except AdcGraphError:
         raise MappingError(
             f"{identifier!r} is not a CURIE with a known prefix or an IRI "

@@ -38,7 +38,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from adcgraph.errors import ResolutionError
+from adcgraph.errors import AdcGraphError, ResolutionError
 from adcgraph.locations import VERSION_FILE, default_store_path
 
 INDEX_FORMAT = 1
@@ -378,6 +378,8 @@ def search(index: NameIndex, text: str, kind: str | None = None) -> list[tuple[i
     query = text.strip()
     if not query:
         raise ResolutionError("nothing to resolve: the text is empty")
+    if _looks_like_identifier(query):
+        query = _standard_identifier(query)  # any known IRI form or CURIE case -> the CURIE
     best: dict[int, tuple[int, Candidate]] = {}
     for level_number, level, key in _query_keys(query):
         for position in index.lookup(level, key):
@@ -493,9 +495,10 @@ def _looks_like_identifier(text: str) -> bool:
 def _standard_identifier(text: str) -> str:
     from adcgraph import vocab
 
-    if text.startswith(("http://", "https://")):
-        return vocab.compress(vocab.standardize_iri(text) or text)
-    return vocab.standardize_curie(text) or text
+    try:
+        return vocab.compress(vocab.canonical_iri(text))
+    except AdcGraphError:
+        return text
 
 
 def unknown_message(index: NameIndex, text: str, kind: str | None = None) -> str:

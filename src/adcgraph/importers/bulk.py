@@ -14,6 +14,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
@@ -149,11 +150,38 @@ def _bulk_load(
     # speed, where a SPARQL COUNT would walk a whole index.
     line_based = rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
     before = 0 if line_based else _count(graph_store, graph)
-    if progress:
-        _bulk_load_with_progress(graph_store, path, rdf_format, graph)
-    else:
-        graph_store.bulk_load(path=str(path), format=rdf_format, to_graph=graph)
+    with _canonical_copy(path) as source:
+        if progress:
+            _bulk_load_with_progress(graph_store, source, rdf_format, graph)
+        else:
+            graph_store.bulk_load(path=str(source), format=rdf_format, to_graph=graph)
     return _statement_lines(path) if line_based else _count(graph_store, graph) - before
+
+
+@contextmanager
+def _canonical_copy(path: Path) -> Iterator[Path]:
+    """The file itself, or a line-for-line copy with every IRI in its canonical form.
+
+    Alternative forms (identifiers.org, Bio2RDF, web pages ...) are rewritten before
+    loading, so a SPARQL join with the curated graph works after an import; a file
+    without any is loaded as it is, after one scan at disk speed.
+    """
+    with path.open("rb") as stream:
+        needed = any(vocab.normalise_rdf_iris(chunk) is not chunk for chunk in _line_chunks(stream))
+    if not needed:
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="adcgraph-iris-") as directory:
+        copy = Path(directory) / path.name
+        with path.open("rb") as stream, copy.open("wb") as out:
+            for chunk in _line_chunks(stream):
+                out.write(vocab.normalise_rdf_iris(chunk))
+        yield copy
+
+
+def _line_chunks(stream: io.BufferedIOBase) -> Iterator[bytes]:
+    while chunk := stream.read(1 << 24):
+        yield chunk + stream.readline()
 
 
 def _bulk_load_with_progress(
@@ -290,10 +318,7 @@ def _term(value: object, place: _Place, column: str) -> str:
     if not text:
         raise InputFileError(f"{place.path}:{place.line}: column {column!r} is empty")
     try:
-        if text.startswith(("http://", "https://")):
-            iri = vocab.standardize_iri(text) or text
-        else:
-            iri = vocab.expand(text)
+        iri = vocab.canonical_iri(text)
         written = place.terms[text] = str(ox.NamedNode(iri))
     except AdcGraphError:
         raise InputFileError(

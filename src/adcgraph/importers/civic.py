@@ -207,7 +207,7 @@ def civic_quads(item: CivicItem, mondo_iri: str | None, graph: str) -> Iterator[
     if item.significance == "Resistance":
         yield quad(vocab.RDF + "predicate", ox.NamedNode(adco + "confersResistanceTo"))
     if item.doid:
-        doid = vocab.expand(f"DOID:{item.doid}")
+        doid = vocab.canonical_iri(f"DOID:{item.doid}")
         yield quad(adco + "inDiseaseContext", ox.NamedNode(mondo_iri or doid))
         yield quad(adco + "civicDisease", ox.NamedNode(doid))
     yield quad(adco + "evidenceLevel", ox.Literal(item.level))
@@ -217,4 +217,4 @@ def civic_quads(item: CivicItem, mondo_iri: str | None, graph: str) -> Iterator[
     if item.level in EVIDENCE_TYPE_BY_LEVEL:
         yield quad(adco + "evidenceType", ox.NamedNode(adco + EVIDENCE_TYPE_BY_LEVEL[item.level]))
     if item.citation:
-        yield quad(vocab.DCTERMS + "source", ox.NamedNode(vocab.expand(item.citation)))
+        yield quad(vocab.DCTERMS + "source", ox.NamedNode(vocab.canonical_iri(item.citation)))

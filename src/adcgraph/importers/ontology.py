@@ -61,21 +61,20 @@ def term_iri(identifier: str, source: str = "") -> str:
 
     >>> term_iri("DOID:1612")
     'http://purl.obolibrary.org/obo/DOID_1612'
-    >>> term_iri("http://identifiers.org/hgnc/11530")
-    'https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/11530'
+    >>> term_iri("https://identifiers.org/hgnc:11530")
+    'http://identifiers.org/hgnc/11530'
     >>> term_iri("SO:0000704")
     'http://purl.obolibrary.org/obo/SO_0000704'
     """
     if identifier.startswith(("http://", "https://", "urn:")):
-        return vocab.standardize_iri(identifier) or identifier
+        return vocab.canonical_iri(identifier)
     prefix, separator, local = identifier.partition(":")
     if not separator or not prefix or not local or " " in identifier:
         raise OntologyFileError(f"{source}: {identifier!r} is neither a CURIE nor an IRI")
-    if vocab.standardize_curie(identifier):
-        try:
-            return vocab.expand(identifier)
-        except AdcGraphError:
-            pass
+    try:
+        return vocab.canonical_iri(identifier)
+    except AdcGraphError:
+        pass
     return f"{OBO_PURL}{prefix}_{local}"  # the OBO Foundry convention for other prefixes
 
 
