@@ -126,7 +126,7 @@ def _claim_row(path: Path, **changes: str) -> str:
 def test_fragment_rows_are_read_and_duplicate_ids_across_files_are_named(sources_copy):
     main = sources_copy / "resistance_claims.tsv"
     fragment_dir = sources_copy / "resistance_claims"
-    fragment_dir.mkdir()
+    fragment_dir.mkdir(exist_ok=True)
     header = main.read_text(encoding="utf-8").splitlines()[0]
     new_id = "adcgraph:claim/res-9000"
     (fragment_dir / "part.tsv").write_text(
