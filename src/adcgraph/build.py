@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from adcgraph import __version__, export, reason, shapes, store, vocab
+from adcgraph import __version__, export, publish, reason, shapes, store, vocab
 from adcgraph.curation import Curation, read_sources
+from adcgraph.errors import StoreError
 from adcgraph.locations import PROJECT_ROOT
 from adcgraph.ontology import ONTOLOGY_FILE, SHAPES_FILE, controlled_values
 from adcgraph.triples import curated_triples
@@ -92,6 +93,8 @@ def build(paths: BuildPaths = BuildPaths(), *, run_reasoner: bool = True) -> Bui
     >>> report.curated_triples > 1000  # doctest: +SKIP
     True
     """
+    store_path = paths.store or store.default_store_path()
+    publish.check_replaceable(store_path)
     content = assemble(paths, run_reasoner=run_reasoner)
     prefixes = export.release_prefixes()
     release_text = export.deterministic_turtle(content.curated, prefixes, RELEASE_HEADER)
@@ -104,24 +107,13 @@ def build(paths: BuildPaths = BuildPaths(), *, run_reasoner: bool = True) -> Bui
         __version__,
     ):
         digest.update(part.encode("utf-8"))
-    store_path = paths.store or store.default_store_path()
     graphs = {
         vocab.ONTOLOGY_GRAPH: content.ontology,
         vocab.CURATED_GRAPH: content.curated,
         vocab.INFERRED_GRAPH: content.inferred,
     }
-    kept = store.other_graphs(store_path, graphs)
-    if kept:
-        # Imports and mapping sets survive a rebuild: only the built graphs are replaced.
-        imports = store.store_version(store_path).get("imports", "")
-        digest.update(imports.encode("utf-8"))
-        record = {"version": digest.hexdigest()[:16], "adcgraph": __version__}
-        if imports:
-            record["imports"] = imports
-        store.replace_graphs(store_path, graphs, record)
-    else:
-        record = {"version": digest.hexdigest()[:16], "adcgraph": __version__}
-        store.write_store(store_path, graphs, record)
+    with publish.writer(store_path):
+        record = _publish_store(store_path, graphs, digest)
     version = record["version"]
     if paths.release is not None:
         export.write_atomically(paths.release, release_text.encode("utf-8"))
@@ -138,9 +130,41 @@ def build(paths: BuildPaths = BuildPaths(), *, run_reasoner: bool = True) -> Bui
     )
 
 
+def _publish_store(
+    store_path: Path, graphs: dict[str, list[ox.Triple]], digest: hashlib._Hash
+) -> dict[str, str]:
+    # Under the writer lock: imports and mapping sets survive a rebuild (only the built
+    # graphs are replaced in place); a new store is built aside and swapped in.
+    publish.check_replaceable(store_path)
+    kept = store.other_graphs(store_path, graphs)
+    if kept:
+        imports = store.store_version(store_path).get("imports", "")
+        digest.update(imports.encode("utf-8"))
+        record = {"version": digest.hexdigest()[:16], "adcgraph": __version__}
+        if imports:
+            record["imports"] = imports
+        store.replace_graphs(store_path, graphs, record)
+    else:
+        record = {"version": digest.hexdigest()[:16], "adcgraph": __version__}
+        store.write_store(store_path, graphs, record)
+    return record
+
+
 def ensure_store(path: Path | None = None) -> Path:
-    """Build the default store on first use; return its path."""
+    """The store to read: recovered if a write was interrupted, built if the path is free.
+
+    A read command never builds over an existing path that is not a store: StoreError.
+
+    >>> ensure_store(Path("/etc"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    adcgraph.errors.StoreError: /etc is not an adcgraph store (it has no adcgraph-store file); ...
+    """
     target = path or store.default_store_path()
-    if not (target / store.VERSION_FILE).exists():
-        build(BuildPaths(store=target))
+    publish.prepare(target)
+    if publish.is_store(target):
+        return target
+    if target.exists() or target.is_symlink():
+        raise StoreError(store._no_store_message(target))
+    build(BuildPaths(store=target))
     return target

@@ -11,6 +11,7 @@ citations, in the claim graph (:mod:`adcgraph.paths`).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -348,7 +349,8 @@ def make_scorer(
         graph, n_permutations, seed=seed, n_swaps_multiplier=multiplier, metaedges=chosen
     )
     if cache is not None:
-        _save_cached(cache, key, graph, permuted, chosen)
+        with contextlib.suppress(OSError):  # no room or read-only: no cache, same result
+            _save_cached(cache, key, graph, permuted, chosen)
     return Scorer(curated, graph, permuted, None)
 
 

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from adcgraph import store, vocab
 from adcgraph.errors import StoreError
+from adcgraph.publish import cache_directory
 
 CACHE_FORMAT = 4
 T = TypeVar("T")
@@ -212,11 +213,15 @@ def cached_pickle(cache_file: Path, make: Callable[[], T]) -> T:
         with cache_file.open("rb") as stream:
             return pickle.load(stream)
     value = make()
-    cache_file.parent.mkdir(parents=True, exist_ok=True)
     partial = cache_file.with_suffix(".partial")
-    with partial.open("wb") as stream:
-        pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    partial.replace(cache_file)
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        with partial.open("wb") as stream:
+            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(cache_file)
+    except OSError:
+        # A full disk or a read-only folder: work from memory, without a cache.
+        partial.unlink(missing_ok=True)
     return value
 
 
@@ -252,11 +257,6 @@ def available_memory() -> int | None:
     except OSError:
         return None
     return None
-
-
-def cache_directory(store_path: Path, version: str) -> Path:
-    """Where derived data of one store version is cached (beside the store)."""
-    return store_path.parent / f".{store_path.name}.cache" / version
 
 
 def _digest(predicates: frozenset[str]) -> str:

@@ -8,9 +8,8 @@ a location string, the way oaklib picks an adapter: a URL is an endpoint, anythi
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,7 +21,7 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from adcgraph import vocab
+from adcgraph import publish, vocab
 from adcgraph.errors import InputFileError, QueryError, StoreError
 from adcgraph.locations import VERSION_FILE, default_store_path
 
@@ -234,21 +233,64 @@ def open_backend(location: str | Path | None = None, *, read_only: bool = True) 
 
 
 def open_store(path: Path, *, read_only: bool = True) -> ox.Store:
-    """Open an existing on-disk store; StoreError when there is none."""
-    if not (path / VERSION_FILE).exists():
-        raise StoreError(f"no adcgraph store at {path}; run `adcgraph build` first")
-    try:
-        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
-    except OSError as error:
-        raise StoreError(f"cannot open the store at {path}: {error}") from None
+    """Open an existing on-disk store; StoreError when there is none.
+
+    A reader racing a build or an import may meet a store half swapped or a manifest being
+    rewritten: it retries for a few seconds before giving up with a clear error.
+    """
+    for attempt in range(OPEN_ATTEMPTS):
+        if not publish.is_store(path):
+            if attempt + 1 < OPEN_ATTEMPTS and publish.writing_now(path):
+                time.sleep(OPEN_RETRY_S)
+                continue
+            raise StoreError(_no_store_message(path))
+        try:
+            return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        except OSError as error:
+            if attempt + 1 < OPEN_ATTEMPTS and _transient(error):
+                time.sleep(OPEN_RETRY_S)
+                continue
+            raise StoreError(f"cannot open the store at {path}: {error}") from None
+    raise StoreError(_no_store_message(path))
+
+
+OPEN_ATTEMPTS = 25
+OPEN_RETRY_S = 0.2
+
+
+def _transient(error: OSError) -> bool:
+    # RocksDB files replaced under a reader: "Corruption: ... MANIFEST", "No such file".
+    text = str(error)
+    return any(word in text for word in ("Corruption", "MANIFEST", "No such file", "IO error"))
+
+
+def _no_store_message(path: Path) -> str:
+    if path.exists() and not path.is_dir():
+        return f"{path} is not a directory, so not an adcgraph store"
+    if path.is_dir() and any(path.iterdir()):
+        return (
+            f"{path} is not an adcgraph store (it has no {publish.MARKER_FILE} file); "
+            "adcgraph will not write into it: choose another --store"
+        )
+    return f"no adcgraph store at {path}; run `adcgraph build` first"
 
 
 def store_version(path: Path) -> dict[str, str]:
     """The version record written next to a store (a content hash of what was loaded)."""
     version_path = path / VERSION_FILE
-    if not version_path.exists():
-        raise StoreError(f"no adcgraph store at {path}; run `adcgraph build` first")
-    return json.loads(version_path.read_text(encoding="utf-8"))
+    try:
+        text = version_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise StoreError(_no_store_message(path)) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise StoreError(f"{version_path}: cannot read the version record ({error})") from None
+    try:
+        record = json.loads(text)
+    except ValueError as error:
+        raise StoreError(f"{version_path}: damaged version record ({error})") from None
+    if not isinstance(record, dict) or "version" not in record:
+        raise StoreError(f"{version_path}: damaged version record (no 'version')")
+    return record
 
 
 def write_store(
@@ -257,13 +299,15 @@ def write_store(
     version: dict[str, str],
     extra_files: Iterable[Path] = (),
 ) -> None:
-    """Create a new on-disk store at ``path`` atomically: build beside it, then swap.
+    """Create a new on-disk store at ``path`` atomically: build it aside, then swap it in.
 
-    If anything fails, the previous store at ``path`` is left as it was.
+    The caller holds the writer lock (:func:`adcgraph.publish.writer`). If anything fails,
+    or the process dies, the previous store at ``path`` is kept or the new one completed.
+    Only an absent path, an empty directory or an existing store is ever replaced.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.building-", dir=path.parent))
-    try:
+    publish.check_replaceable(path)
+    with publish.staging_dir(path, "build") as work:
+        staging = work / "store"
         store = ox.Store(str(staging))
         for graph, triples in graphs.items():
             name = ox.NamedNode(graph)
@@ -273,13 +317,12 @@ def write_store(
         del store
         for extra in extra_files:
             shutil.copy2(extra, staging / extra.name)
+        publish.write_marker(staging)
         (staging / VERSION_FILE).write_text(
             json.dumps(version, indent=1, sort_keys=True), encoding="utf-8"
         )
+        publish.fault_point("build.staged")
         swap_directory(staging, path)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
 
 
 def other_graphs(path: Path, built_graphs: Iterable[str]) -> list[str]:
@@ -288,7 +331,7 @@ def other_graphs(path: Path, built_graphs: Iterable[str]) -> list[str]:
     >>> other_graphs(Path("/nonexistent"), [])
     []
     """
-    if not (path / VERSION_FILE).exists():
+    if not publish.is_store(path):
         return []
     built = set(built_graphs)
     graph_store = open_store(path)
@@ -301,7 +344,9 @@ def replace_graphs(
     """Replace some named graphs of an existing store in one transaction, keeping the rest.
 
     Dropping and re-inserting runs as a single SPARQL update, which Oxigraph applies
-    atomically: a failure leaves the store as it was.
+    atomically: a failure leaves the store as it was. The step is journaled, so a crash
+    between the update and the version record gives the store a fresh version at the next
+    start (caches never describe other contents). The caller holds the writer lock.
     """
     blocks = []
     for graph, triples in graphs.items():
@@ -309,31 +354,35 @@ def replace_graphs(
         blocks.append(
             f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{lines}\n}} }}"
         )
+    before = store_version(path)["version"]
+    publish.begin(path, {"kind": "transaction", "version_before": before, "note": "build"})
+    publish.fault_point("replace.journaled")
     graph_store = open_store(path, read_only=False)
     graph_store.update(" ;\n".join(blocks))
     graph_store.flush()
     del graph_store
+    publish.fault_point("replace.written")
     write_version(path, version)
+    publish.end(path)
 
 
 def write_version(path: Path, version: dict[str, str]) -> None:
     """Write a store's version record atomically."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{VERSION_FILE}.", dir=path)
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(json.dumps(version, indent=1, sort_keys=True))
-    os.replace(temporary, path / VERSION_FILE)
+    publish.write_json_atomically(path / VERSION_FILE, version)
 
 
 def swap_directory(new: Path, target: Path) -> None:
-    """Replace directory ``target`` by ``new`` with renames, so readers never see half a store."""
-    retired = target.with_name(f".{target.name}.retired")
-    if retired.exists():
-        shutil.rmtree(retired)
-    if target.exists():
-        target.rename(retired)
-    new.rename(target)
-    if retired.exists():
-        shutil.rmtree(retired, ignore_errors=True)
+    """Replace store ``target`` by the complete store ``new``, journaled and by renames.
+
+    Readers never see half a store; a crash at any point is finished at the next start
+    (:func:`adcgraph.publish.recover`). Refuses to replace anything that is not a store.
+    """
+    publish.check_replaceable(target)
+    retired = publish.sidecar(target, "retired")
+    publish.begin(target, {"kind": "swap", "staged": str(new), "retired": str(retired)})
+    publish.fault_point("swap.journaled")
+    publish.finish_swap(target, new, retired)
+    publish.end(target)
 
 
 @contextmanager

@@ -309,7 +309,9 @@ def cache_path(store_path: Path, version: str) -> Path:
     >>> cache_path(Path("var/store"), "0a013c516255e3d2").parts[-3:]
     ('.store.cache', '0a013c516255e3d2', 'resolve-index.json')
     """
-    return store_path.parent / f".{store_path.name}.cache" / version / CACHE_FILE
+    from adcgraph.publish import cache_directory
+
+    return cache_directory(store_path, version) / CACHE_FILE
 
 
 def index_for_store(store_path: Path | None = None, *, use_cache: bool = True) -> NameIndex:
@@ -337,10 +339,13 @@ def index_for_store(store_path: Path | None = None, *, use_cache: bool = True) -
 
     index = build_index(store.open_backend(path), version)
     if use_cache:
-        cached.parent.mkdir(parents=True, exist_ok=True)
         partial = cached.with_suffix(f".{os.getpid()}.partial")
-        partial.write_text(json.dumps(index.to_json()), encoding="utf-8")
-        partial.replace(cached)
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_text(json.dumps(index.to_json()), encoding="utf-8")
+            partial.replace(cached)
+        except OSError:  # a full disk or a read-only folder: no cache, same index
+            partial.unlink(missing_ok=True)
     return index
 
 

@@ -12,7 +12,6 @@ import io
 import json
 import re
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from adcgraph import store, vocab
+from adcgraph import publish, store, vocab
 from adcgraph.errors import AdcGraphError, InputFileError
 from adcgraph.importers import ImportOptions, ImportReport, graph_name
 from adcgraph.importers.loading import bump_store_version
@@ -93,8 +92,22 @@ def import_rdf(
     if progress is None:
         progress = sys.stderr.isatty()
     name = graph_name(options, paths[0])
+    with publish.writer(store_path):
+        loaded = _load_journaled(store_path, paths, fmt, name, progress)
+    graph = vocab.IMPORT_GRAPH_PREFIX + name
+    return ImportReport(
+        fmt, graph, tuple(str(p) for p in paths), loaded, f"bulk-loaded {loaded} statements"
+    )
+
+
+def _load_journaled(
+    store_path: Path, paths: Sequence[Path], fmt: str, name: str, progress: bool
+) -> int:
+    # The bulk loader writes straight into the store, outside any transaction: the journal
+    # names the graphs the store had before, so a crash is rolled back at the next start.
     graph = ox.NamedNode(vocab.IMPORT_GRAPH_PREFIX + name)
     rdf_format = RDF_FORMATS[fmt]
+    version_before = store.store_version(store_path)["version"]
     graph_store = store.open_store(store_path, read_only=False)
     failure = None
     loaded = 0
@@ -102,11 +115,22 @@ def import_rdf(
         failure = f"the store already has an import graph {name!r}; choose another --name"
     else:
         graphs_before = set(graph_store.named_graphs())
+        publish.begin(
+            store_path,
+            {
+                "kind": "bulk",
+                "note": f"{fmt}:{name}",
+                "version_before": version_before,
+                "graphs_before": sorted(g.value for g in graphs_before),
+            },
+        )
+        publish.fault_point("bulk.journaled")
         try:
             for path in paths:
                 if rdf_format is ox.RdfFormat.N_QUADS:
                     _refuse_existing_graphs(path, graphs_before)
                 loaded += _bulk_load(graph_store, path, rdf_format, graph, progress)
+                publish.fault_point("bulk.loading")
         except (InputFileError, SyntaxError, ValueError, OSError) as error:
             for added in set(graph_store.named_graphs()) - graphs_before:
                 graph_store.clear_graph(added)
@@ -121,12 +145,16 @@ def import_rdf(
     # The store must be closed before the error leaves: a caller that reopens it while
     # this writer is still alive (held by a traceback) could read a half-compacted state.
     del graph_store
+    for leftover in store_path.glob(publish.BULK_LEFTOVERS):
+        leftover.unlink(missing_ok=True)
     if failure is not None:
+        publish.end(store_path)
         raise InputFileError(failure)
+    publish.fault_point("bulk.loaded")
     bump_store_version(store_path, f"{fmt}:{name}", loaded)
-    return ImportReport(
-        fmt, graph.value, tuple(str(p) for p in paths), loaded, f"bulk-loaded {loaded} statements"
-    )
+    publish.fault_point("bulk.versioned")
+    publish.end(store_path)
+    return loaded
 
 
 def _refuse_existing_graphs(path: Path, existing: set[ox.NamedNode | ox.BlankNode]) -> None:
@@ -266,8 +294,8 @@ def import_kgx(
         raise InputFileError(
             "KGX import needs a nodes file and an edges file (names containing 'node' and 'edge')"
         )
-    with tempfile.TemporaryDirectory(prefix="adcgraph-kgx-") as directory:
-        converted = Path(directory) / "kgx.nt"
+    with publish.staging_dir(store_path, "kgx") as directory:
+        converted = directory / "kgx.nt"
         # Identifiers repeat on every edge: each is expanded and checked once per import.
         terms: dict[str, str] = {}
         with converted.open("w", encoding="utf-8") as out:

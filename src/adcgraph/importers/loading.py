@@ -7,16 +7,13 @@ reading a file leaves the store untouched, and the write itself is all or nothin
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from adcgraph import store
+from adcgraph import publish, store
 
 #: Above this many quads an import is bulk-loaded into a copy of the store and swapped in.
 BULK_LOAD_QUADS = 200_000
@@ -35,16 +32,22 @@ def commit_quads(
     21034
     """
     quads = list(quads)
-    if len(quads) > BULK_LOAD_QUADS and not replace_graphs:
-        _commit_by_swap(store_path, quads, note)
-        return len(quads)
-    with store.writable_store(store_path) as writable:
-        if replace_graphs:
-            drops = " ;\n".join(f"DROP SILENT GRAPH <{graph}>" for graph in replace_graphs)
-            writable.update(f"{drops} ;\n{_insert_data(quads)}" if quads else drops)
-        else:
-            writable.extend(quads)
-    bump_store_version(store_path, note, len(quads))
+    with publish.writer(store_path):
+        if len(quads) > BULK_LOAD_QUADS and not replace_graphs:
+            _commit_by_swap(store_path, quads, note)
+            return len(quads)
+        before = store.store_version(store_path)["version"]
+        publish.begin(store_path, {"kind": "transaction", "version_before": before, "note": note})
+        publish.fault_point("commit.journaled")
+        with store.writable_store(store_path) as writable:
+            if replace_graphs:
+                drops = " ;\n".join(f"DROP SILENT GRAPH <{graph}>" for graph in replace_graphs)
+                writable.update(f"{drops} ;\n{_insert_data(quads)}" if quads else drops)
+            else:
+                writable.extend(quads)
+        publish.fault_point("commit.written")
+        bump_store_version(store_path, note, len(quads))
+        publish.end(store_path)
     return len(quads)
 
 
@@ -52,18 +55,16 @@ def _commit_by_swap(store_path: Path, quads: list[ox.Quad], note: str) -> None:
     # A transaction holds every quad in memory and writes about 30k quads/s; a bulk load is
     # several times faster but not transactional, so it goes into a copy that is swapped in.
     store.store_version(store_path)  # fails early, with the usual message, if no store
-    staging = Path(tempfile.mkdtemp(prefix=f".{store_path.name}.importing-", dir=store_path.parent))
-    try:
-        shutil.copytree(store_path, staging, dirs_exist_ok=True)
+    with publish.staging_dir(store_path, "import") as work:
+        staging = work / "store"
+        shutil.copytree(store_path, staging)
+        publish.write_marker(staging)
         staged = ox.Store(str(staging))
         staged.bulk_extend(quads)
         staged.flush()
         del staged
         bump_store_version(staging, note, len(quads))
         store.swap_directory(staging, store_path)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
 
 
 def _insert_data(quads: list[ox.Quad]) -> str:
@@ -89,13 +90,5 @@ def bump_store_version(store_path: Path, note: str, quad_count: int) -> dict[str
     record["imports"] = "\n".join(imports)
     digest = hashlib.sha256(f"{record['version']}\n{note}\n{quad_count}".encode()).hexdigest()
     record["version"] = digest[:16]
-    target = store_path / store.VERSION_FILE
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=store_path)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(json.dumps(record, indent=1, sort_keys=True))
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    store.write_version(store_path, record)
     return record

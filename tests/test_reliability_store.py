@@ -1,0 +1,133 @@
+"""Never touch what is not ours; survive a crash at every publish step (issue 13)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fault import crashes
+
+from adcgraph import publish, store
+from adcgraph.build import BuildPaths, build, ensure_store
+from adcgraph.cli import cli
+from adcgraph.errors import StoreError
+from adcgraph.graphdata import cache_directory
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+@pytest.fixture
+def user_directory(tmp_path: Path) -> Path:
+    directory = tmp_path / "photos"
+    directory.mkdir()
+    (directory / "holiday.jpg").write_bytes(b"\xff\xd8 not ours")
+    return directory
+
+
+@pytest.mark.parametrize("command", [["stats"], ["sparql", "ASK {}"], ["export", "-o", "x.ttl"]])
+def test_a_read_command_never_builds_over_a_directory_that_is_not_a_store(user_directory, command):
+    result = invoke(*command, "--store", str(user_directory))
+    assert result.exit_code == 1
+    assert "is not an adcgraph store" in result.output and "Traceback" not in result.output
+    assert sorted(p.name for p in user_directory.parent.iterdir()) == ["photos"]
+    assert (user_directory / "holiday.jpg").read_bytes() == b"\xff\xd8 not ours"
+
+
+def test_a_regular_file_given_as_store_is_left_alone(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine", encoding="utf-8")
+    for command in (["stats"], ["build", "--no-reason"]):
+        result = invoke(*command, "--store", str(notes))
+        assert result.exit_code == 1, result.output
+        assert "not a directory" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+    assert notes.read_text(encoding="utf-8") == "mine"
+
+
+def test_build_refuses_a_non_empty_directory_but_takes_an_empty_one(tmp_path, user_directory):
+    paths = BuildPaths(
+        store=user_directory, release=tmp_path / "r.ttl", inferred_release=tmp_path / "ri.ttl"
+    )
+    with pytest.raises(StoreError, match="not an adcgraph store"):
+        build(paths, run_reasoner=False)
+    assert [p.name for p in user_directory.iterdir()] == ["holiday.jpg"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    build(BuildPaths(store=empty, release=None, inferred_release=None), run_reasoner=False)
+    assert (empty / publish.MARKER_FILE).is_file() and publish.is_store(empty)
+    assert not publish.sidecar(empty, "staging").exists()
+
+
+def test_a_second_writer_is_refused_while_the_first_holds_the_lock(built, tmp_path):
+    target = tmp_path / "store"
+    shutil.copytree(built.paths.store, target)
+    with publish.writer(target):
+        with pytest.raises(StoreError, match="another adcgraph process"), publish.writer(target):
+            pass
+        assert publish.writing_now(target)
+    assert not publish.writing_now(target)
+
+
+@pytest.mark.parametrize(
+    "point", ["swap.retired", "replace.written", "bulk.loading", "bulk.loaded", "commit.written"]
+)
+def test_a_crash_at_a_publish_step_loses_nothing_and_leaves_nothing(built, tmp_path, point):
+    # The long run (tests/fault/run.py) crashes at every point; these are the riskiest.
+    outcome = crashes.crash_case(built.paths.store, point, tmp_path)
+    assert outcome.verdict == "ok", outcome
+
+
+def test_an_interrupted_swap_is_finished_not_rebuilt_over(built, tmp_path):
+    # Before the fix, the next command found no store, built a curated-only one and
+    # deleted the complete new store waiting in the hidden staging directory.
+    target = tmp_path / "store"
+    shutil.copytree(built.paths.store, target)
+    result = crashes.run(crashes.operation_command("import-bulk", target, tmp_path))
+    assert result.returncode == 0, result.stderr
+    imported = crashes.state(target)
+    staged = tmp_path / "staged"
+    target.rename(staged)
+    retired = publish.sidecar(target, "retired")
+    publish.begin(target, {"kind": "swap", "staged": str(staged), "retired": str(retired)})
+    assert ensure_store(target) == target
+    assert crashes.state(target) == imported
+    assert not staged.exists() and publish.read_journal(target) is None
+
+
+def test_readers_work_on_a_read_only_filesystem(built, tmp_path):
+    source = tmp_path / "data"
+    shutil.copytree(built.paths.store, source / "store")
+    mount = tmp_path / "ro"
+    mount.mkdir()
+    bound = subprocess.run(["mount", "--bind", "-o", "ro", str(source), str(mount)], check=False)
+    if bound.returncode != 0:
+        pytest.skip("cannot make a read-only bind mount here")
+    try:
+        location = mount / "store"
+        assert not cache_directory(location, "v").is_relative_to(mount)
+        for command in (
+            ["paths", "T-DM1", "tucatinib", "--format", "json"],
+            ["combos", "T-DM1", "breast cancer", "--format", "json", "--permutations", "2"],
+            ["query", "adcs-by-target", "-p", "target=HER2"],
+        ):
+            result = invoke(*command, "--store", str(location))
+            assert result.exit_code == 0, (command, result.output, result.exc_info)
+        result = invoke("build", "--no-reason", "--store", str(location))
+        assert result.exit_code == 1 and "Read-only file system" in result.output
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_store_version_damage_is_a_clear_error(built, tmp_path):
+    target = tmp_path / "store"
+    shutil.copytree(built.paths.store, target)
+    (target / "adcgraph-version.json").write_text("{broken", encoding="utf-8")
+    with pytest.raises(StoreError, match="damaged version record"):
+        store.store_version(target)
+    assert json.loads((built.paths.store / "adcgraph-version.json").read_text())["version"]
