@@ -129,7 +129,7 @@ def _load_journaled(
             for path in paths:
                 if rdf_format is ox.RdfFormat.N_QUADS:
                     _refuse_existing_graphs(path, graphs_before)
-                loaded += _bulk_load(graph_store, path, rdf_format, graph, progress)
+                loaded += _bulk_load(graph_store, path, rdf_format, graph, progress, store_path)
                 publish.fault_point("bulk.loading")
         except (InputFileError, SyntaxError, ValueError, OSError) as error:
             for added in set(graph_store.named_graphs()) - graphs_before:
@@ -172,13 +172,18 @@ def _refuse_existing_graphs(path: Path, existing: set[ox.NamedNode | ox.BlankNod
 
 
 def _bulk_load(
-    graph_store: ox.Store, path: Path, rdf_format: ox.RdfFormat, graph: ox.NamedNode, progress: bool
+    graph_store: ox.Store,
+    path: Path,
+    rdf_format: ox.RdfFormat,
+    graph: ox.NamedNode,
+    progress: bool,
+    store_path: Path,
 ) -> int:
     # Line-based formats hold one statement per line: counting lines reads the file at disk
     # speed, where a SPARQL COUNT would walk a whole index.
     line_based = rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
     before = 0 if line_based else _count(graph_store, graph)
-    with _canonical_copy(path) as source:
+    with _canonical_copy(path, store_path) as source:
         if progress:
             _bulk_load_with_progress(graph_store, source, rdf_format, graph)
         else:
@@ -187,20 +192,21 @@ def _bulk_load(
 
 
 @contextmanager
-def _canonical_copy(path: Path) -> Iterator[Path]:
+def _canonical_copy(path: Path, store_path: Path) -> Iterator[Path]:
     """The file itself, or a line-for-line copy with every IRI in its canonical form.
 
     Alternative forms (identifiers.org, Bio2RDF, web pages ...) are rewritten before
     loading, so a SPARQL join with the curated graph works after an import; a file
-    without any is loaded as it is, after one scan at disk speed.
+    without any is loaded as it is, after one scan at disk speed. The copy lives in the
+    store's staging area, so a killed import leaves nothing in the system's temp folder.
     """
     with path.open("rb") as stream:
         needed = any(vocab.normalise_rdf_iris(chunk) is not chunk for chunk in _line_chunks(stream))
     if not needed:
         yield path
         return
-    with tempfile.TemporaryDirectory(prefix="adcgraph-iris-") as directory:
-        copy = Path(directory) / path.name
+    with publish.staging_dir(store_path, "iris") as directory:
+        copy = directory / path.name
         with path.open("rb") as stream, copy.open("wb") as out:
             for chunk in _line_chunks(stream):
                 out.write(vocab.normalise_rdf_iris(chunk))
