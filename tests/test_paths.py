@@ -30,6 +30,7 @@ TOP1_INHIBITOR_ADCS = {
     "sacituzumab tirumotecan",
     "patritumab deruxtecan",
     "izalontamab brengitecan",
+    "trastuzumab rezetecan",
 }
 
 

@@ -137,6 +137,7 @@ def test_e1_adcs_sharing_the_top1i_payload_class_with_sg(built):
         "sacituzumab tirumotecan",
         "patritumab deruxtecan",
         "izalontamab brengitecan",
+        "trastuzumab rezetecan",
     }
     shared_antibody = {row["candidate_label"] for row in rows if row["basis"] == "antibody"}
     assert shared_antibody == {"sacituzumab tirumotecan"}
@@ -167,6 +168,7 @@ def test_e3_alterations_in_patients_progressing_on_sg(built):
         "TROP2 expression absent",
         "TACSTD2 T256R mislocalisation",
         "TOP1 payload-target mutation",
+        "low TROP2 expression",
     }
     assert {"p.T256R", "p.E418K"} <= column(rows, "protein_change")
     assert column(rows, "evidence_type") == {"clinical"}
