@@ -61,9 +61,7 @@ class EdgeKind:
 
 
 NODE_KINDS = (
-    NodeKind(
-        "Gene", 0.60, 10, "http://identifiers.org/hgnc/", 5, 2, 0
-    ),
+    NodeKind("Gene", 0.60, 10, "http://identifiers.org/hgnc/", 5, 2, 0),
     NodeKind("Drug", 0.16, 6, "http://purl.obolibrary.org/obo/CHEBI_", 10000, 5, 0),
     NodeKind("Disease", 0.14, 6, "http://purl.obolibrary.org/obo/MONDO_", 1, 7, 7),
     NodeKind("ADC", 0.01, 3, SYNTHETIC + "adc/", 1, 1, 3),

@@ -7,7 +7,6 @@ fixes a whole file in one pass.
 
 from __future__ import annotations
 
-import csv
 import difflib
 import itertools
 import re
@@ -16,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from adcgraph import vocab
+from adcgraph import tsvfile, vocab
 from adcgraph.errors import InputFileError
 
 LOCAL_SLUG = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
@@ -578,30 +577,29 @@ def order_issues(curation: Curation) -> list[Issue]:
 
 
 def sort_table_file(path: Path) -> bool:
-    """Rewrite a TSV file with its rows sorted by the first column; True if it changed."""
-    text = path.read_text(encoding="utf-8")
-    lines = text.splitlines()
-    header, rows = lines[0], [line for line in lines[1:] if line.strip()]
-    ordered = sorted(rows, key=lambda line: line.split("\t", 1)[0])
-    new_text = "\n".join([header, *ordered]) + "\n"
-    if new_text == text:
-        return False
-    path.write_text(new_text, encoding="utf-8")
-    return True
+    """Rewrite a TSV file with its rows sorted by id; True if it changed.
+
+    Lines and cells are read exactly as the reader reads them (:mod:`adcgraph.tsvfile`);
+    a file with a cell the reader refuses is not rewritten (InputFileError).
+    """
+    return tsvfile.sort_rows_by_id(path)
 
 
 def _read_table(path: Path, table: Table, codes: Codes) -> tuple[list[Record], list[Issue]]:
     issues: list[Issue] = []
     records: list[Record] = []
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
-    if not rows:
+    numbered, problems = tsvfile.read_rows(path)
+    issues = [Issue(path, p.line, _column_name(table, p.column), "", p.message) for p in problems]
+    if not numbered and not problems:
         return [], [Issue(path, 1, "", "", "file is empty; expected a header row")]
-    if rows[0] != table.header:
+    if not numbered or numbered[0][0] != 1:
+        return [], issues
+    if numbered[0][1] != table.header:
         expected = "\t".join(table.header)
-        return [], [Issue(path, 1, "", "\t".join(rows[0]), f"header must be: {expected}")]
+        header = "\t".join(numbered[0][1])
+        return [], [Issue(path, 1, "", header, f"header must be: {expected}")]
     seen: dict[str, int] = {}
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in numbered[1:]:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(table.columns):
@@ -633,6 +631,10 @@ def _read_table(path: Path, table: Table, codes: Codes) -> tuple[list[Record], l
         seen[record.id] = line
         records.append(record)
     return records, issues
+
+
+def _column_name(table: Table, number: int) -> str:
+    return table.columns[number - 1].name if 0 < number <= len(table.columns) else ""
 
 
 def _parse_cell(

@@ -390,7 +390,7 @@ def parameter_term(backend: Backend | None, parameter: Parameter, value: object)
         return identifier_node(text, parameter.name)
     if backend is None:
         raise QueryError(f"parameter {parameter.name!r} needs a store to resolve {text!r}")
-    return resolve_entity(backend, text, parameter.entity_class)
+    return resolve_entity(backend, text, parameter.entity_class, parameter_name=parameter.name)
 
 
 def _integer_term(parameter: Parameter, text: str) -> ox.Literal:
@@ -400,13 +400,15 @@ def _integer_term(parameter: Parameter, text: str) -> ox.Literal:
 
 
 def _enum_term(parameter: Parameter, text: str) -> ox.Literal:
-    if text not in parameter.values:
+    by_key = {key.lower(): key for key in parameter.values}
+    key = by_key.get(text.lower())
+    if key is None:
         allowed = list(parameter.values)
         raise QueryError(
             f"parameter {parameter.name!r} must be one of {', '.join(allowed)}; "
             f"got {text!r}{_suggestion(text, allowed)}"
         )
-    return ox.Literal(parameter.values[text])
+    return ox.Literal(parameter.values[key])
 
 
 def identifier_node(text: str, parameter_name: str = "value") -> ox.NamedNode:
@@ -464,7 +466,13 @@ class Match:
     label: str
 
 
-def resolve_entity(backend: Backend, text: str, entity_class: str | None = None) -> ox.NamedNode:
+def resolve_entity(
+    backend: Backend,
+    text: str,
+    entity_class: str | None = None,
+    *,
+    parameter_name: str = "entity",
+) -> ox.NamedNode:
     """The entity that a name, CURIE or IRI denotes, optionally of a class (a CURIE).
 
     Names go through :func:`adcgraph.align.resolve.resolve` (labels, synonyms, brand names,
@@ -478,7 +486,7 @@ def resolve_entity(backend: Backend, text: str, entity_class: str | None = None)
     text = text.strip()
     class_node = iri(entity_class) if entity_class else None
     if is_identifier(text):
-        node = identifier_node(text, "entity")
+        node = identifier_node(text, parameter_name)
         if _exists(backend, node, class_node):
             return node
         raise ResolutionError(

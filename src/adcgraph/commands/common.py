@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
+import math
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -76,3 +78,72 @@ def read_query_argument(query: str) -> str:
             raise AdcGraphError(f"query file {path} does not exist")
         return path.read_text(encoding="utf-8")
     return query
+
+
+class PositiveSeconds(click.ParamType):
+    """A time limit in seconds: a finite number above zero (not nan, not inf).
+
+    >>> PositiveSeconds().convert("2.5", None, None)
+    2.5
+    """
+
+    name = "seconds"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(number) or number <= 0:
+            self.fail(f"{value!r} must be a finite number of seconds above 0", param, ctx)
+        return number
+
+
+class LazyChoice(click.ParamType):
+    """One of a set of values read when first needed (so `--help` stays fast), any case.
+
+    >>> choice = LazyChoice("colour", lambda: ["red", "green"])
+    >>> choice.convert("RED", None, None)
+    'red'
+    """
+
+    def __init__(self, name: str, values: Callable[[], Iterable[str]]) -> None:
+        self.name = name
+        self._values = values
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        known = sorted(set(self._values()))
+        by_key = {item.lower(): item for item in known}
+        found = by_key.get(str(value).lower())
+        if found is None:
+            nearest = difflib.get_close_matches(str(value).lower(), list(by_key), n=3)
+            hint = f" (did you mean {', '.join(by_key[n] for n in nearest)}?)" if nearest else ""
+            self.fail(
+                f"{value!r} is not a {self.name}{hint}; expected one of: {', '.join(known)}",
+                param,
+                ctx,
+            )
+        return found
+
+
+#: Counts such as --top, --permutations, -k and --max-length: whole numbers from 1.
+POSITIVE_INT = click.IntRange(min=1)
+SECONDS = PositiveSeconds()
+
+
+def _node_types() -> list[str]:
+    from adcgraph.graphdata import BASE_NODE_TYPES
+
+    return list(BASE_NODE_TYPES.values())
+
+
+def _edge_predicates() -> list[str]:
+    from adcgraph.graphdata import EDGE_PREDICATES
+
+    return list(EDGE_PREDICATES)
+
+
+NODE_TYPE = LazyChoice("node type", _node_types)
+PREDICATE = LazyChoice("path-analysis predicate", _edge_predicates)

@@ -8,9 +8,18 @@ from typing import Any
 
 import click
 
-from adcgraph.commands.common import endpoint_option, store_option
+from adcgraph.commands.common import (
+    NODE_TYPE,
+    POSITIVE_INT,
+    PREDICATE,
+    SECONDS,
+    endpoint_option,
+    store_option,
+)
 
 RANKING_FORMATS = ("table", "json", "tsv")
+#: Longest path `paths --max-length` accepts (longer ones only hit the time limit).
+MAX_PATH_LENGTH = 20
 
 
 def _location(store_path: Path | None, endpoint: str | None) -> Path | str:
@@ -82,12 +91,14 @@ def _print_ranking(ranking: Any, fmt: str) -> None:
 @click.command("combos")
 @click.argument("adc")
 @click.argument("disease")
-@click.option("--top", default=10, show_default=True, help="How many candidates to list.")
+@click.option(
+    "--top", type=POSITIVE_INT, default=10, show_default=True, help="How many candidates to list."
+)
 @click.option(
     "--permutations",
     "n_permutations",
     default=None,
-    type=int,
+    type=POSITIVE_INT,
     help="Degree-preserving permutations for the adjusted score [default: 10, or 5 for "
     "graphs over 500k edges].",
 )
@@ -142,12 +153,14 @@ def combos_command(
 
 @click.command("cross-resistance")
 @click.argument("adc")
-@click.option("--top", default=10, show_default=True)
+@click.option(
+    "--top", type=POSITIVE_INT, default=10, show_default=True, help="How many ADCs to list."
+)
 @click.option(
     "--permutations",
     "n_permutations",
     default=None,
-    type=int,
+    type=POSITIVE_INT,
     help="[default: 10, or 5 for graphs over 500k edges]",
 )
 @click.option(
@@ -185,18 +198,28 @@ def cross_resistance_command(
 @click.command("paths")
 @click.argument("source")
 @click.argument("target")
-@click.option("-k", "--k", "k", default=5, show_default=True, help="How many shortest paths.")
-@click.option("--max-length", default=6, show_default=True, help="Longest path, in edges.")
+@click.option(
+    "-k", "--k", "k", type=POSITIVE_INT, default=5, show_default=True, help="How many paths."
+)
+@click.option(
+    "--max-length",
+    type=click.IntRange(1, MAX_PATH_LENGTH),
+    default=6,
+    show_default=True,
+    help="Longest path, in edges.",
+)
 @click.option(
     "--node-type",
     "node_types",
     multiple=True,
+    type=NODE_TYPE,
     help="Only pass through nodes of these types (ADC, Drug, Gene, Mechanism ...).",
 )
 @click.option(
     "--predicate",
     "predicates",
     multiple=True,
+    type=PREDICATE,
     help="Only use these predicates (hasTarget, confersResistanceTo, ...).",
 )
 @click.option(
@@ -208,7 +231,9 @@ def cross_resistance_command(
     ),
 )
 @click.option("--status", "statuses", multiple=True, type=click.Choice(["verified", "unverified"]))
-@click.option("--time-limit", default=10.0, show_default=True, help="Seconds before stopping.")
+@click.option(
+    "--time-limit", type=SECONDS, default=10.0, show_default=True, help="Seconds before stopping."
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )

@@ -7,7 +7,6 @@ is undone by dropping the graph it was filling: the store is left as it was befo
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -306,10 +305,10 @@ def import_kgx(
         terms: dict[str, str] = {}
         with converted.open("w", encoding="utf-8") as out:
             for path in nodes:
-                for line, record in _records(path):
+                for line, record in _records(path, "nodes"):
                     _write_node(out, record, _Place(path, line, terms))
             for path in edges:
-                for line, record in _records(path):
+                for line, record in _records(path, "edges"):
                     _write_edge(out, record, _Place(path, line, terms))
         name = options.name or graph_name(options, nodes[0]).removesuffix("_nodes")
         report = import_rdf(
@@ -320,19 +319,81 @@ def import_kgx(
     )
 
 
-def _records(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
-    with path.open(encoding="utf-8", newline="") as stream:
-        if path.suffix in (".jsonl", ".json"):
-            for line, text in enumerate(stream, start=1):
-                if text.strip():
-                    try:
-                        yield line, json.loads(text)
-                    except json.JSONDecodeError as error:
-                        raise InputFileError(f"{path}:{line}: not JSON: {error.msg}") from None
+#: Columns (TSV) or fields (JSON Lines) every KGX record of a kind must have.
+KGX_REQUIRED = {"nodes": ("id",), "edges": ("subject", "predicate", "object")}
+
+
+def _records(path: Path, kind: str) -> Iterator[tuple[int, dict[str, object]]]:
+    """The records of a KGX nodes or edges file, with their line numbers.
+
+    An empty file, a record without a required column, a row with more or fewer fields
+    than the header, bytes that are not UTF-8: InputFileError with file, line and column.
+    """
+    required = KGX_REQUIRED[kind]
+    count = 0
+    reader = _json_records if path.suffix in (".jsonl", ".json") else _tsv_records
+    for line, record in reader(path, required):
+        count += 1
+        yield line, record
+    if count == 0:
+        raise InputFileError(
+            f"{path}: no {kind} records (the file is empty or holds only a header); "
+            f"expected one {kind[:-1]} per line with {', '.join(required)}"
+        )
+
+
+def _decoded(raw: bytes, path: Path, line: int) -> str:
+    try:
+        return raw.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError as error:
+        raise InputFileError(
+            f"{path}:{line}: not UTF-8 (byte 0x{raw[error.start : error.start + 1].hex()} "
+            f"at byte {error.start + 1} of the line)"
+        ) from None
+
+
+def _json_records(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, object]]]:
+    with path.open("rb") as stream:
+        for line, raw in enumerate(stream, start=1):
+            text = _decoded(raw, path, line)
+            if not text.strip():
+                continue
+            try:
+                record = json.loads(text)
+            except json.JSONDecodeError as error:
+                raise InputFileError(f"{path}:{line}: not JSON: {error.msg}") from None
+            if not isinstance(record, dict):
+                raise InputFileError(f"{path}:{line}: expected a JSON object per line")
+            missing = [name for name in required if name not in record]
+            if missing:
+                raise InputFileError(
+                    f"{path}:{line}: the record has no {', '.join(map(repr, missing))} field"
+                )
+            yield line, record
+
+
+def _tsv_records(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, object]]]:
+    with path.open("rb") as stream:
+        header = _decoded(stream.readline(), path, 1).split("\t")
+        if header == [""]:
             return
-        reader = csv.DictReader(stream, delimiter="\t", quoting=csv.QUOTE_NONE)
-        for line, row in enumerate(reader, start=2):
-            yield line, {k: v for k, v in row.items() if k is not None}
+        missing = [name for name in required if name not in header]
+        if missing:
+            raise InputFileError(
+                f"{path}:1: the header has no {', '.join(map(repr, missing))} column "
+                f"(it has: {', '.join(header)})"
+            )
+        for line, raw in enumerate(stream, start=2):
+            text = _decoded(raw, path, line)
+            if not text.strip():
+                continue
+            cells = text.split("\t")
+            if len(cells) != len(header):
+                raise InputFileError(
+                    f"{path}:{line}: {len(cells)} tab-separated fields, but the header has "
+                    f"{len(header)}"
+                )
+            yield line, dict(zip(header, cells, strict=True))
 
 
 class _Place(NamedTuple):
