@@ -103,12 +103,21 @@ def test_kgx_export_keeps_biolink_predicates_and_claim_provenance(built, tmp_pat
     assert result.exit_code == 0, result.output
     with (tmp_path / "g_edges.tsv").open(encoding="utf-8") as stream:
         edges = list(csv.DictReader(stream, delimiter="\t"))
-    claims = [e for e in edges if e["adcgraph_predicate"] == "adco:confersResistanceTo"]
+    claims = [e for e in edges if e["original_predicate"] == "adco:confersResistanceTo"]
     assert claims and all(e["predicate"].startswith("biolink:") for e in edges)
-    assert all(e["publications"] and e["evidence_type"] and e["curation_status"] for e in claims)
+    assert all(
+        e["publications"] and e["adco:evidenceType"] and e["adco:curationStatus"] for e in claims
+    )
     with (tmp_path / "g_nodes.tsv").open(encoding="utf-8") as stream:
         node_ids = {row["id"] for row in csv.DictReader(stream, delimiter="\t")}
     assert {e["subject"] for e in edges} <= node_ids
+    copy = tmp_path / "store"
+    shutil.copytree(built.paths.store, copy)
+    run_import("kgx", [tmp_path / "g_nodes.tsv", tmp_path / "g_edges.tsv"], copy)
+    ask = store.open_backend(copy).query(
+        f"ASK {{ GRAPH ?g {{ ?adc adco:hasTarget ?gene }} FILTER(?g != <{vocab.CURATED_GRAPH}>) }}"
+    )
+    assert bool(ask), "a KGX export imported back keeps the project's predicates and ids"
 
 
 def test_graphml_export_opens_in_networkx(built, tmp_path):

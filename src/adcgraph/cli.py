@@ -189,7 +189,8 @@ def export_command(store_path: Path | None, fmt: str, output: Path, include_onto
     from adcgraph import store as store_module
     from adcgraph import vocab
     from adcgraph.build import ensure_store
-    from adcgraph.export import serialize_quads, write_atomically, write_kgx
+    from adcgraph.export import serialize_quads, write_atomically
+    from adcgraph.export.kgx import write_kgx
 
     location = ensure_store(store_path)
     if fmt == "sssom":

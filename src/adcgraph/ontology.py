@@ -45,6 +45,14 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?parent ?code ?concept WHERE { ?concept rdfs:subClassOf ?parent ; skos:notation ?code }
 """
+#: The ECO class of each evidence type (its skos:closeMatch into ECO): list "evidence_class".
+_EVIDENCE_CLASS_QUERY = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?scheme ?code ?concept WHERE {
+  ?type skos:inScheme ?scheme ; skos:notation ?code ; skos:closeMatch ?concept .
+  FILTER(STRSTARTS(STR(?concept), "http://purl.obolibrary.org/obo/ECO_"))
+}
+"""
 
 
 @cache
@@ -62,6 +70,10 @@ def controlled_values(path: Path = ONTOLOGY_FILE) -> dict[str, dict[str, str]]:
     for name, parent in CLASS_LISTS.items():
         rows = store.select(graph, _CLASS_QUERY, {"parent": store.iri(parent)})
         lists[name] = {row["code"].value: row["concept"].value for row in rows}
+    rows = store.select(
+        graph, _EVIDENCE_CLASS_QUERY, {"scheme": store.iri(CONCEPT_SCHEMES["evidence_type"])}
+    )
+    lists["evidence_class"] = {row["code"].value: row["concept"].value for row in rows}
     empty = [name for name, codes in lists.items() if not codes]
     if empty:
         raise ValidationError(f"{path}: no controlled values for {', '.join(empty)}")

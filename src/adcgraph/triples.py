@@ -106,11 +106,11 @@ def _provenance(node: ox.NamedNode, record: Record, codes: Codes) -> Iterator[ox
         ox.NamedNode(codes["curation_status"][record.one("curation_status") or ""]),
     )
     if "evidence_type" in record.cells:
-        yield ox.Triple(
-            node,
-            adco("evidenceType"),
-            ox.NamedNode(codes["evidence_type"][record.one("evidence_type") or ""]),
-        )
+        code = record.one("evidence_type") or ""
+        yield ox.Triple(node, adco("evidenceType"), ox.NamedNode(codes["evidence_type"][code]))
+        if code in codes.get("evidence_class", {}):  # the ECO class, for ECO-aware consumers
+            eco = ox.NamedNode(codes["evidence_class"][code])
+            yield ox.Triple(node, adco("evidenceClass"), eco)
 
 
 def _context(node: ox.NamedNode, record: Record, codes: Codes) -> Iterator[ox.Triple]:

@@ -161,7 +161,7 @@ def generate_prefix_records() -> list[dict[str, object]]:
             known.add(preferred)
         if written.lower() not in {name.lower() for name in known}:
             raise AdcGraphError(f"{written!r} is not a Bioregistry synonym of {key!r}")
-        source, uri_prefix = _canonical_uri_prefix(resource, written, known, maps)
+        source, uri_prefix, kgx_prefix = _canonical_uri_prefix(resource, written, known, maps)
         alternatives = {
             *resource.get_uri_prefixes(),
             *_aliases(maps, written, known),
@@ -172,6 +172,7 @@ def generate_prefix_records() -> list[dict[str, object]]:
                 "prefix": written,
                 "uri_prefix": uri_prefix,
                 "source": source,
+                "kgx_prefix": kgx_prefix,
                 "prefix_synonyms": sorted(name for name in known if name != written),
                 "uri_prefix_synonyms": sorted(_with_both_schemes(alternatives) - {uri_prefix}),
                 "pattern": resource.get_pattern(),
@@ -184,6 +185,7 @@ def generate_prefix_records() -> list[dict[str, object]]:
                 "prefix": prefix,
                 "uri_prefix": uri_prefix,
                 "source": "adcgraph",
+                "kgx_prefix": prefix,
                 "prefix_synonyms": [],
                 "uri_prefix_synonyms": [],
                 "pattern": None,
@@ -193,49 +195,58 @@ def generate_prefix_records() -> list[dict[str, object]]:
     return _drop_shared_synonyms(records)
 
 
-def _policy_maps() -> dict[str, dict[str, list[str]]]:
-    """Lowercased CURIE prefix -> [canonical URI prefix, aliases...] of Biolink and Monarch."""
+def _policy_maps() -> dict[str, dict[str, list[tuple[str, str]]]]:
+    """Lowercased CURIE prefix -> [(prefix, canonical URI prefix), aliases...] of Biolink and
+    Monarch's context."""
     from importlib.resources import files
 
     import prefixmaps
 
     biolink_file = files("biolink_model") / "prefixmaps" / "biolink-model-prefix-map.json"
     biolink = {
-        k.lower(): [v] for k, v in json.loads(biolink_file.read_text(encoding="utf-8")).items()
+        k.lower(): [(k, v)] for k, v in json.loads(biolink_file.read_text(encoding="utf-8")).items()
     }
-    monarch: dict[str, list[str]] = {}
+    monarch: dict[str, list[tuple[str, str]]] = {}
     for expansion in prefixmaps.load_context("merged.monarch").prefix_expansions:
         entry = monarch.setdefault(expansion.prefix.lower(), [])
+        item = (expansion.prefix, expansion.namespace)
         if expansion.canonical():
-            entry.insert(0, expansion.namespace)
+            entry.insert(0, item)
         else:
-            entry.append(expansion.namespace)
+            entry.append(item)
     return {"biolink": biolink, "monarch": monarch}
 
 
 def _canonical_uri_prefix(resource, written, known, maps):  # type: ignore[no-untyped-def]
+    """(policy source, canonical URI prefix, CURIE prefix that source writes) of a scheme."""
     names = [written.lower(), *sorted(n.lower() for n in known)]
     for source in IRI_POLICY:
         if source == "obo":
             obo = resource.get_obofoundry_prefix()
             if obo and resource.get_uri_prefix(priority=["obofoundry"]) == f"{OBO_PURL}{obo}_":
-                return source, f"{OBO_PURL}{obo}_"
+                return source, f"{OBO_PURL}{obo}_", written
         elif source == "bioregistry":
             uri_prefix = resource.get_uri_prefix(priority=list(URI_PRIORITY))
             if uri_prefix is None:
                 raise AdcGraphError(f"bioregistry gives no URI prefix for {resource.prefix!r}")
-            return source, uri_prefix
+            return source, uri_prefix, written
         else:
             for name in names:
                 values = maps[source].get(name)
-                if values and values[0].startswith("http"):
-                    return source, values[0]
+                if values and values[0][1].startswith("http"):
+                    return source, values[0][1], values[0][0]
     raise AdcGraphError(f"no URI prefix for {written!r}")  # unreachable: bioregistry is last
 
 
 def _aliases(maps, written, known) -> set[str]:  # type: ignore[no-untyped-def]
     names = {written.lower(), *(n.lower() for n in known)}
-    return {v for m in maps.values() for n in names for v in m.get(n, []) if v.startswith("http")}
+    return {
+        value
+        for table in maps.values()
+        for name in names
+        for _, value in table.get(name, [])
+        if value.startswith("http")
+    }
 
 
 def _identifiers_org_forms(names: set[str]) -> set[str]:
@@ -459,10 +470,15 @@ def canonical_iri(text: str) -> str:
     'http://id.nlm.nih.gov/mesh/D064726'
     >>> canonical_iri("https://example.org/gene/1")
     'https://example.org/gene/1'
+    >>> canonical_iri("adcgraph.adc:sacituzumab-tirumotecan")
+    'https://w3id.org/adcgraph/adc/sacituzumab-tirumotecan'
     """
     value = text.strip()
     if value.startswith(("http://", "https://", "urn:")):
         return standardize_iri(value) or value
+    prefix, _, local = value.partition(":")
+    if prefix.startswith("adcgraph.") and prefix.lower() not in written_prefixes():
+        return f"{RESOURCE}{prefix.removeprefix('adcgraph.')}/{local}"  # KGX export's ids
     return expand(value)
 
 
@@ -485,6 +501,16 @@ def styled_iri(iri: str, style: str) -> str:
         return iri
     uri_prefix, prefix = match
     return _style_prefixes()[style][prefix] + iri[len(uri_prefix) :]
+
+
+@cache
+def kgx_prefixes() -> dict[str, str]:
+    """Written prefix -> the CURIE prefix KGX and Biolink write (``DOI`` -> ``doi``).
+
+    >>> kgx_prefixes()["DOI"], kgx_prefixes()["NCT"], kgx_prefixes()["MONDO"]
+    ('doi', 'CLINICALTRIALS', 'MONDO')
+    """
+    return {str(r["prefix"]): str(r["kgx_prefix"]) for r in prefix_records()}
 
 
 @cache

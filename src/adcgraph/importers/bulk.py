@@ -453,7 +453,8 @@ def _local_class(category: str) -> str | None:
 def _write_edge(out: io.TextIOBase, record: dict[str, object], place: _Place) -> None:
     subject = _term(record.get("subject"), place, "subject")
     obj = _term(record.get("object"), place, "object")
-    predicate_text = str(record.get("predicate") or "")
+    # A KGX file written by adcgraph keeps the project's own predicate beside Biolink's.
+    predicate_text = str(record.get("original_predicate") or record.get("predicate") or "")
     local = BIOLINK_PREDICATES.get(predicate_text) or _local_class(predicate_text)
     predicate = f"<{vocab.ONTOLOGY}{local}>" if local else _term(predicate_text, place, "predicate")
     out.write(f"{subject} {predicate} {obj} .\n")

@@ -1,4 +1,8 @@
-"""Write the graph for other tools: deterministic Turtle, N-Triples, N-Quads, JSON-LD."""
+"""Write the graph for other tools: deterministic Turtle, N-Triples, N-Quads, JSON-LD.
+
+KGX is in :mod:`adcgraph.export.kgx`, GraphML in :mod:`adcgraph.export.graphml` and the
+versioned release folder in :mod:`adcgraph.export.release`.
+"""
 
 from __future__ import annotations
 
@@ -119,104 +123,3 @@ def serialize_quads(quads: Iterable[ox.Quad], fmt: str) -> bytes:
         triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
         return ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b""
     raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
-
-
-#: KGX columns, in order (Biolink Model KGX TSV; provenance kept as edge properties).
-KGX_NODE_COLUMNS = ("id", "category", "name", "synonym", "xref", "provided_by")
-KGX_EDGE_COLUMNS = (
-    "id",
-    "subject",
-    "predicate",
-    "object",
-    "adcgraph_predicate",
-    "publications",
-    "evidence_type",
-    "curation_status",
-    "disease_context",
-    "knowledge_level",
-    "agent_type",
-    "primary_knowledge_source",
-)
-_BIOLINK_MATCHES = """
-SELECT ?term ?match WHERE {
-  ?term skos:exactMatch|skos:closeMatch ?match .
-  FILTER(STRSTARTS(STR(?match), "https://w3id.org/biolink/vocab/"))
-  FILTER(STRSTARTS(STR(?term), "https://w3id.org/adcgraph/ontology#"))
-}
-"""
-
-
-def biolink_matches(backend) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """adcgraph term local name -> Biolink CURIE, read from the ontology's SKOS matches.
-
-    Exact matches win over close ones; the first Biolink match in IRI order otherwise.
-    """
-    matches: dict[str, list[str]] = {}
-    for row in backend.query(_BIOLINK_MATCHES):
-        local = row["term"].value.removeprefix(vocab.ONTOLOGY)
-        matches.setdefault(local, []).append(vocab.compress(row["match"].value))
-    return {local: sorted(values)[0] for local, values in matches.items()}
-
-
-def write_kgx(data, backend, prefix: Path) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
-    """Write ``<prefix>_nodes.tsv`` and ``<prefix>_edges.tsv`` (KGX TSV) atomically.
-
-    Categories and predicates are the ontology's Biolink matches; each edge keeps its
-    citations, evidence type, curation status and disease context as columns, so claim
-    qualifiers survive the export.
-    """
-    biolink = biolink_matches(backend)
-    category_of = {
-        "ADC": "biolink:Drug",
-        "Drug": "biolink:Drug",
-        "Gene": "biolink:Gene",
-        "Disease": "biolink:Disease",
-        "Variant": "biolink:SequenceVariant",
-        "ClinicalTrial": "biolink:ClinicalTrial",
-        "Payload": "biolink:SmallMolecule",
-    }
-    nodes = ["\t".join(KGX_NODE_COLUMNS)]
-    for node, node_type in sorted(data.node_types.items()):
-        category = category_of.get(node_type, "biolink:NamedThing")
-        nodes.append(
-            "\t".join(
-                [
-                    vocab.compress(node),
-                    f"{category}|adco:{node_type}",
-                    _tsv(data.label(node)),
-                    "",
-                    "",
-                    "infores:adcgraph",
-                ]
-            )
-        )
-    edges = ["\t".join(KGX_EDGE_COLUMNS)]
-    for number, (source, predicate, target) in enumerate(data.edges, start=1):
-        evidence = data.evidence.get((source, predicate, target), [])
-        edges.append(
-            "\t".join(
-                [
-                    f"adcgraph:edge/{number}",
-                    vocab.compress(source),
-                    biolink.get(predicate, "biolink:related_to"),
-                    vocab.compress(target),
-                    f"adco:{predicate}",
-                    "|".join(sorted({c for e in evidence for c in e.citations})),
-                    "|".join(sorted({e.evidence_type for e in evidence})),
-                    "|".join(sorted({e.status for e in evidence})),
-                    "|".join(sorted({vocab.compress(e.disease) for e in evidence if e.disease})),
-                    "knowledge_assertion" if evidence else "not_provided",
-                    "manual_agent" if evidence else "not_provided",
-                    "infores:adcgraph",
-                ]
-            )
-        )
-    node_path = prefix.parent / f"{prefix.name}_nodes.tsv"
-    edge_path = prefix.parent / f"{prefix.name}_edges.tsv"
-    write_atomically(node_path, ("\n".join(nodes) + "\n").encode("utf-8"))
-    write_atomically(edge_path, ("\n".join(edges) + "\n").encode("utf-8"))
-    return node_path, edge_path
-
-
-def _tsv(text: str) -> str:
-    return text.replace("\t", " ").replace("\n", " ")
