@@ -195,7 +195,11 @@ def write_kgx(data, backend, prefix: Path) -> tuple[Path, Path]:  # type: ignore
         _node_row(node, kind, data, alignment, node_text)
         for node, kind in sorted(data.node_types.items())
     ]
-    edge_rows = [_edge_row(edge, data, alignment, curated, eco) for edge in sorted(set(data.edges))]
+    edge_rows = [
+        _edge_row(edge, evidence, alignment, curated, eco)
+        for edge in sorted(set(data.edges))
+        for evidence in _by_disease(data.evidence.get(edge, []))
+    ]
     for row in node_rows:
         used.update([row["id"], row["category"], *row["xref"].split("|")])
     for row in edge_rows:
@@ -235,12 +239,21 @@ def _node_row(node, kind, data, alignment, node_text) -> dict[str, str]:  # type
     }
 
 
-def _edge_row(edge, data, alignment, curated, eco) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _by_disease(evidence: list[Any]) -> list[list[Any]]:
+    """Claims behind one edge, one group per disease context: Biolink's
+    ``disease_context_qualifier`` is single-valued, so each context is its own KGX edge."""
+    groups: dict[str, list[Any]] = {}
+    for item in evidence:
+        groups.setdefault(item.disease or "", []).append(item)
+    return [groups[key] for key in sorted(groups)] or [[]]
+
+
+def _edge_row(edge, evidence, alignment, curated, eco) -> dict[str, str]:  # type: ignore[no-untyped-def]
     source, predicate, target = edge
-    evidence = data.evidence.get(edge, [])
     asserted = evidence or (source, vocab.ONTOLOGY + predicate, target) in curated
     qualifiers = QUALIFIERS.get(predicate, {})
-    key = "\t".join(edge).encode("utf-8")
+    disease = evidence[0].disease if evidence else None
+    key = "\t".join([*edge, disease or ""]).encode("utf-8")
     return {
         "id": "adcgraph.edge:" + hashlib.sha1(key).hexdigest()[:16],
         "subject": kgx_curie(source),
@@ -258,9 +271,7 @@ def _edge_row(edge, data, alignment, curated, eco) -> dict[str, str]:  # type: i
         ),
         "adco:evidenceType": "|".join(sorted({_code(e.evidence_type) for e in evidence})),
         "adco:curationStatus": "|".join(sorted({_code(e.status) for e in evidence})),
-        "disease_context_qualifier": "|".join(
-            sorted({kgx_curie(e.disease) for e in evidence if e.disease})
-        ),
+        "disease_context_qualifier": kgx_curie(disease) if disease else "",
         "knowledge_level": "knowledge_assertion" if asserted else "not_provided",
         "agent_type": "manual_agent" if asserted else "not_provided",
         "primary_knowledge_source": KNOWLEDGE_SOURCE,
