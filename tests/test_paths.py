@@ -148,8 +148,10 @@ def test_hold_one_out_beats_the_degree_baseline(store_path):
 
 def test_html_report_pictures_the_paths(sg_in_tnbc):
     page = ranking_html(sg_in_tnbc, "SG in TNBC")
-    assert page.count("<svg") == len(sg_in_tnbc.candidates)
-    assert "talazoparib" in page and "NCT:NCT04039230" in page
+    drawn = sum(len(candidate.paths) for candidate in sg_in_tnbc.candidates)
+    assert drawn and page.count("<svg xmlns='http://www.w3.org/2000/svg' class='path'") == drawn
+    assert "talazoparib" in page
+    assert "href='https://clinicaltrials.gov/study/NCT04039230'" in page
 
 
 def test_graph_data_has_evidence_for_every_claim_edge(store_path):

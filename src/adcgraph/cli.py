@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "adcgraph.commands.align",
     "adcgraph.commands.paths",
     "adcgraph.commands.data",
+    "adcgraph.commands.report",
 )
 
 
