@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -127,12 +126,18 @@ def test_the_index_is_one_query_and_is_cached_per_store_version(built):
     assert resolve(built.backend, "TNBC")[0].id == TNBC
 
 
-def test_a_fresh_adcgraph_resolve_starts_fast(built):
+def test_a_fresh_adcgraph_resolve_loads_no_heavy_library(built):
+    # Start-up time is measured in bench/; here the cause of a slow start is checked instead:
+    # resolving a name must not import the numeric, graph or RDF-parsing libraries.
     environment = {**os.environ, "ADCGRAPH_STORE": str(built.paths.store)}
-    command = [sys.executable, "-m", "adcgraph.cli", "resolve", "TNBC"]
+    probe = (
+        "import sys; from adcgraph.cli import main; sys.argv = ['adcgraph', 'resolve', 'TNBC']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = {'numpy', 'scipy', 'networkx', 'rdflib', 'owlready2', 'pyshacl', 'pandas'}\n"
+        "print('loaded:', sorted(heavy & set(sys.modules)))"
+    )
+    command = [sys.executable, "-c", probe]
     subprocess.run(command, env=environment, check=True, capture_output=True)  # warm the cache
-    started = time.perf_counter()
     result = subprocess.run(command, env=environment, check=True, capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
     assert TNBC in result.stdout
-    assert elapsed < 0.6  # measured about 0.15 s; the margin absorbs a busy CI machine
+    assert "loaded: []" in result.stdout
