@@ -50,7 +50,7 @@ def test_resolve_json_lists_candidates_best_first(built):
 
 
 def test_resolve_unknown_text_exits_1_with_suggestions(built):
-    result = invoke("resolve", "sacituzumab govitekan", "--store", str(built.paths.store))
+    result = invoke("resolve", "sacitzmab govtkan", "--store", str(built.paths.store))
     assert result.exit_code == 1
     assert "Error: no entity of the graph is named" in result.output
     assert "sacituzumab govitecan" in result.output and "Traceback" not in result.output

@@ -57,7 +57,7 @@ def test_paths_command_prints_citations_for_each_edge(run):
 
 
 def test_unknown_entity_gives_nearest_names_and_no_traceback(run):
-    result = run("combos", "sacituzumab govitecn", "TNBC")
+    result = run("combos", "sacitzmb govtcn", "TNBC")
     assert result.exit_code == 1
     assert "sacituzumab govitecan" in result.output
     assert "Traceback" not in result.output

@@ -94,7 +94,7 @@ def test_ambiguous_text_lists_the_candidates_and_a_type_settles_it(index):
 
 def test_unknown_text_says_so_and_suggests_the_nearest_names(index):
     with pytest.raises(ResolutionError, match="no entity of the graph is named") as error:
-        resolve_one(index, "trastuzumab deruxtcan")
+        resolve_one(index, "trastzmab drxtcan")
     assert TRASTUZUMAB_DERUXTECAN in error.value.message
 
 
@@ -120,9 +120,9 @@ def test_the_index_is_one_query_and_is_cached_per_store_version(built):
     cached = cache_path(store_path, store_version_of(store_path) or "")
     index_for_store(store_path)
     assert cached.exists()
-    assert index_for_store(store_path) == build_index(
-        built.backend, store_version_of(store_path) or ""
-    )
+    stored, fresh = index_for_store(store_path), build_index(built.backend)
+    assert list(stored.entities) == list(fresh.entities)
+    assert list(stored.names) == list(fresh.names)
     assert resolve(built.backend, "TNBC")[0].id == TNBC
 
 

@@ -15,7 +15,7 @@ import contextlib
 import json
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +25,7 @@ import numpy as np
 import pyoxigraph as ox
 import scipy.sparse as sp
 
-from adcgraph import hetmat, vocab
+from adcgraph import hetmat, rollup, vocab
 from adcgraph.errors import QueryError
 from adcgraph.graphdata import Evidence, GraphData, cache_directory, read_graph_data
 from adcgraph.store import is_endpoint
@@ -255,7 +255,9 @@ def _metapath_available(graph: hetmat.HetMat, path: str) -> bool:
     return True
 
 
-def evidence_weight(evidence: Iterable[Evidence], lineage: set[str] | None) -> float:
+def evidence_weight(
+    evidence: Iterable[Evidence], lineage: set[str] | Mapping[str, float] | None
+) -> float:
     """Weight of an edge: its best claim, discounted when unverified or in another disease.
 
     >>> from adcgraph.graphdata import Evidence
@@ -267,7 +269,9 @@ def evidence_weight(evidence: Iterable[Evidence], lineage: set[str] | None) -> f
         weight = EVIDENCE_WEIGHTS.get(item.evidence_type, 0.4)
         if item.status != "Verified":
             weight *= UNVERIFIED_FACTOR
-        if lineage is not None and item.disease and item.disease not in lineage:
+        if isinstance(lineage, Mapping) and item.disease:
+            weight *= lineage.get(item.disease, OTHER_DISEASE_FACTOR)  # roll-up weights
+        elif lineage is not None and item.disease and item.disease not in lineage:
             weight *= OTHER_DISEASE_FACTOR
         best = max(best, weight)
     return best
@@ -293,7 +297,7 @@ def disease_lineage(data: GraphData, disease: str) -> set[str]:
 
 def weighted_edges(
     data: GraphData,
-    lineage: set[str] | None,
+    lineage: set[str] | Mapping[str, float] | None,
     hidden: set[tuple[str, str, str]] = frozenset(),  # type: ignore[assignment]
 ) -> list[tuple[str, str, str, float]]:
     """Edges with evidence weights (claims) or weight 1 (structure), minus ``hidden`` ones."""
@@ -337,7 +341,7 @@ def make_scorer(
         if loaded is not None:
             return Scorer(curated, loaded[0], loaded[1], None)
     full = data or read_graph_data(store_path, scope="all", predicates=scored_predicates())
-    lineage = disease_lineage(curated, disease) if disease else None
+    lineage = rollup.scoring_weights(store_path, curated, disease) if disease else None
     edges = weighted_edges(full, lineage, hidden)
     graph = hetmat.HetMat.from_edges(full.node_types.items(), edges)
     chosen = _scored_metaedges(graph)
@@ -580,6 +584,7 @@ def combos(
         candidates,
         len(scorer.permuted),
     )
+    ranking.query.update(_scope_fields(rollup.adc_scope(store_path, scorer.data, adc, disease)))
     attach_trials(candidates, adc, scorer.data)
     _fill_labels(store_path, candidates)
     if explain_paths:
@@ -598,11 +603,16 @@ def cross_resistance(
     top: int = 10,
     n_permutations: int | None = None,
     explain_paths: bool = True,
+    disease: str | None = None,
 ) -> Ranking:
-    """Rank other ADCs by vulnerabilities shared with ``adc`` (payload, target, mechanisms)."""
-    scorer = make_scorer(store_path, None, n_permutations=n_permutations)
+    """Rank other ADCs by vulnerabilities shared with ``adc`` (payload, target, mechanisms),
+    with the evidence of ``disease`` (rolled up along its hierarchy) when one is given."""
+    scorer = make_scorer(store_path, disease, n_permutations=n_permutations)
     candidates = rank(scorer, adc, CROSS_RESISTANCE_METAPATHS, "ADC")[:top]
     ranking = Ranking({"adc": vocab.compress(adc)}, candidates, len(scorer.permuted))
+    if disease:
+        ranking.query["disease"] = vocab.compress(disease)
+        ranking.query.update(_scope_fields(rollup.adc_scope(store_path, scorer.data, adc, disease)))
     if explain_paths:
         from adcgraph.paths import load_projection
 
@@ -610,6 +620,10 @@ def cross_resistance(
             candidates, adc, CROSS_RESISTANCE_METAPATHS, load_projection(store_path)
         )
     return ranking
+
+
+def _scope_fields(scope: rollup.EvidenceScope) -> dict[str, str]:
+    return {"evidence_disease": scope.used or "", "evidence_note": scope.note}
 
 
 def _fill_labels(location: Path, candidates: list[Candidate]) -> None:

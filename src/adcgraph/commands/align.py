@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from adcgraph.align.resolve import KIND_ORDER
+from adcgraph.resolving.index import KIND_ORDER
 from adcgraph.commands.common import endpoint_option, open_query_backend, store_option
 
 # The resolver's kinds are the registry of entity types (import is light: stdlib only).
@@ -111,33 +111,36 @@ def resolve_command(
 ) -> None:
     """Find the entities a name, synonym, abbreviation, code, CURIE or IRI refers to.
 
-    Candidates come best first with a score (0..1) and what matched (exact label,
-    synonym, case-insensitive, normalised, word order, fuzzy). Unknown text exits 1 and
-    suggests the nearest names.
+    Candidates come best first with a score (0..1) and what matched (identifier, exact
+    label or synonym, case-insensitive, normalised, word order, typo: 1-2 edits on names of
+    6+ characters). Diseases come from the graph, the shipped MONDO cancer index and imported
+    ontologies. Population names (HER2-low breast cancer, EGFRm NSCLC, R/R AML, HR+/HER2- mBC)
+    are read as disease + biomarkers + states; in JSON every disease or population candidate
+    carries "disease" (MONDO CURIE), "biomarkers" ([{"gene", "status"}]), "states" and
+    "parts" (how each part matched). Unknown text exits 1 naming the part that failed and
+    the nearest names.
 
     \b
     Example:
       adcgraph resolve TNBC
-      adcgraph resolve Enhertu --format json
+      adcgraph resolve "HER2-low breast cancer" --format json
       adcgraph resolve trastuzumab --type drug
-      adcgraph resolve HER2 --type gene
+      adcgraph resolve NCT02574455
     """
-    from adcgraph.align.resolve import LEVELS, build_index, index_for_store, search, unknown_message
-    from adcgraph.errors import ResolutionError
+    from adcgraph.resolving import build_index, index_for_store, resolve_candidates
 
     if endpoint:
         index = build_index(open_query_backend(None, endpoint))
     else:
         index = index_for_store(store_path)
-    found = search(index, text, kind)
-    if not found or found[0][0] == len(LEVELS) - 1:
-        raise ResolutionError(unknown_message(index, text, kind))
-    candidates = [candidate for _, candidate in found][:limit]
+    candidates = resolve_candidates(index, text, kind)[:limit]
     if fmt == "json":
-        click.echo(json.dumps([asdict(candidate) for candidate in candidates], indent=1))
+        click.echo(json.dumps([candidate.as_dict() for candidate in candidates], indent=1))
         return
     rows = [[c.id, c.kind, f"{c.score:.2f}", c.label, c.matched] for c in candidates]
     click.echo(_table(rows, ["id", "type", "score", "label", "matched"]))
+    for part in candidates[0].parts if candidates else ():
+        click.echo(f"  {part['as']:<12} {part['part']!r}: {part['matched']}")
 
 
 @click.group("align")

@@ -28,12 +28,72 @@ def _location(store_path: Path | None, endpoint: str | None) -> Path | str:
     return endpoint if endpoint else ensure_store(store_path)
 
 
-def _resolve(location: Path | str, text: str, kind: str | None) -> str:
-    """An entity's IRI from a name, CURIE or IRI, through the resolver."""
+def _index(location: Path | str) -> Any:
     from adcgraph import store
-    from adcgraph.align.resolve import resolve_one
+    from adcgraph.resolving import index_for_backend
 
-    return resolve_one(store.open_backend(location), text, kind=kind).iri
+    return index_for_backend(store.open_backend(location))
+
+
+def _resolve(location: Path | str, text: str, kind: str | None, role: str | None = None) -> str:
+    """An entity's IRI from a name, CURIE or IRI, through the resolver."""
+    from adcgraph.resolving import resolve_one
+
+    return resolve_one(_index(location), text, kind=kind, role=role).iri
+
+
+def _resolve_disease(location: Path | str, text: str, role: str) -> tuple[str, Any]:
+    """The IRI of the disease a disease or population name stands for, and the candidate.
+
+    A population says what was read (disease, biomarkers, states) on standard error.
+    """
+    from adcgraph.resolving import resolve_disease
+
+    index = _index(location)
+    found = resolve_disease(index, text, role=role)
+    disease = index.entity(found.disease or found.id)
+    if found.kind == "population":
+        markers = ", ".join(f"{m['gene']} {m['status']}" for m in found.biomarkers)
+        click.echo(
+            f"note: {text!r} read as population {found.label}: disease {found.disease}"
+            + (f"; biomarkers {markers}" if markers else "")
+            + (f"; states {', '.join(found.states)}" if found.states else "")
+            + " (scored on the disease's evidence)",
+            err=True,
+        )
+    return (disease.iri if disease else found.iri), found
+
+
+def _resolve_endpoint(location: Path | str, text: str, graph: Any) -> str:
+    """A path end: any entity; a disease or population missing from the path graph is
+    replaced by its nearest ancestor that is there (roll-up), with a note saying so."""
+    from adcgraph import rollup, vocab
+    from adcgraph.errors import ResolutionError
+    from adcgraph.resolving import resolve_one
+
+    try:
+        found = resolve_one(_index(location), text)
+        if found.kind not in ("disease", "population"):
+            return found.iri
+    except ResolutionError:
+        pass
+    iri, _ = _resolve_disease(location, text, "paths needs an entity of the graph")
+    if iri in graph:
+        return iri
+    data_parents = {
+        node: {target for _, target, key in graph.out_edges(node, keys=True) if key == "subClassOf"}
+        for node in graph
+    }
+    nearest = rollup.nearest_present(rollup.hierarchy(location, data_parents), iri, set(graph))
+    if nearest is None:
+        raise ResolutionError(f"{text!r} ({vocab.compress(iri)}) and its ancestors are not in the "
+                              "path graph")
+    click.echo(
+        f"note: {vocab.compress(iri)} is not in the path graph; using its nearest ancestor "
+        f"{vocab.compress(nearest[0])} ({nearest[1]} is_a step{'s' if nearest[1] > 1 else ''} up)",
+        err=True,
+    )
+    return nearest[0]
 
 
 def _write_html(path: Path | None, ranking: Any, title: str) -> None:
@@ -86,6 +146,8 @@ def _print_ranking(ranking: Any, fmt: str) -> None:
     )
     for notice in ranking.truncated:
         click.echo(f"note: {notice}", err=True)
+    if ranking.query.get("evidence_note"):
+        click.echo(f"evidence: {ranking.query['evidence_note']}", err=True)
 
 
 @click.command("combos")
@@ -127,18 +189,22 @@ def combos_command(
 ) -> None:
     """Rank partner drugs and next ADCs for an ADC failing in a disease, with cited paths.
 
-    ADC and DISEASE are names, synonyms, CURIEs or IRIs.
+    ADC and DISEASE are names, synonyms, CURIEs or IRIs; DISEASE may be a population name
+    (HER2-low breast cancer, EGFRm NSCLC, R/R AML). Evidence is rolled up along the MONDO
+    hierarchy: a disease without evidence for the ADC falls back to its nearest ancestor
+    that has some, and the output says whose evidence was used.
 
     \b
     Example:
       adcgraph combos "sacituzumab govitecan" TNBC --top 10
       adcgraph combos Trodelvy MONDO:0005494 --format json --html sg-tnbc.html
+      adcgraph combos T-DXd "HER2-low metastatic breast cancer"
     """
     from adcgraph.combos import combos
 
     location = _location(store_path, endpoint)
-    adc_iri = _resolve(location, adc, "adc")
-    disease_iri = _resolve(location, disease, "disease")
+    adc_iri = _resolve(location, adc, "adc", "combos needs an ADC")
+    disease_iri, _ = _resolve_disease(location, disease, "combos needs a disease or population")
     ranking = combos(
         location,
         adc_iri,
@@ -153,6 +219,10 @@ def combos_command(
 
 @click.command("cross-resistance")
 @click.argument("adc")
+@click.option(
+    "--disease",
+    help="Weigh evidence for this disease or population (rolled up along MONDO).",
+)
 @click.option(
     "--top", type=POSITIVE_INT, default=10, show_default=True, help="How many ADCs to list."
 )
@@ -171,6 +241,7 @@ def combos_command(
 @endpoint_option
 def cross_resistance_command(
     adc: str,
+    disease: str | None,
     top: int,
     n_permutations: int,
     fmt: str,
@@ -184,12 +255,19 @@ def cross_resistance_command(
     Example:
       adcgraph cross-resistance "sacituzumab govitecan"
       adcgraph cross-resistance T-DM1 --format json
+      adcgraph cross-resistance T-DM1 --disease "HER2-positive breast cancer"
     """
     from adcgraph.combos import cross_resistance
 
     location = _location(store_path, endpoint)
+    adc_iri = _resolve(location, adc, "adc", "cross-resistance needs an ADC")
+    disease_iri = (
+        _resolve_disease(location, disease, "--disease needs a disease or population")[0]
+        if disease
+        else None
+    )
     ranking = cross_resistance(
-        location, _resolve(location, adc, "adc"), top=top, n_permutations=n_permutations
+        location, adc_iri, top=top, n_permutations=n_permutations, disease=disease_iri
     )
     _print_ranking(ranking, fmt)
     _write_html(html_path, ranking, f"ADCs sharing vulnerabilities with {adc}")
@@ -272,8 +350,8 @@ def paths_command(
     )
     search = shortest_paths(
         graph,
-        _resolve(location, source, None),
-        _resolve(location, target, None),
+        _resolve_endpoint(location, source, graph),
+        _resolve_endpoint(location, target, graph),
         k=k,
         max_length=max_length,
         filters=filters,

@@ -1,0 +1,436 @@
+"""Searching the name index: levels of comparison, scores, ambiguity and helpful refusals.
+
+==================  ===========================================  ===============================
+level               compares                                     score (label/synonym/abbrev.)
+==================  ===========================================  ===============================
+identifier          a CURIE or IRI of the entity, or an xref     1.0 (xref 0.98)
+exact               the text as written                          1.0 / 0.97 / 0.96
+case-insensitive    case and accents folded, dashes plain        0.92 / 0.9 / 0.89
+normalised          spaces and punctuation gone too              0.85 / 0.83 / 0.82
+word order          the same words in any order, no stop words   0.75 / 0.73 / 0.72
+typo                1 edit (names of 6-9 characters) or 2 (10+)  0.71 (1 edit), 0.705 (2 edits)
+fuzzy               similar text (difflib ratio): suggestions    at most 0.6, never an answer
+==================  ===========================================  ===============================
+
+A name imported from an ontology scores 0.04 below a label at the same level, a gene's full
+name 0.05 below. Typo matches are answers (ranked below every exact match); fuzzy matches
+are only ever suggestions.
+
+>>> from adcgraph.resolving.index import Entity, NameIndex
+>>> tiny = NameIndex("t", (Entity("DRUGBANK:DB12893", "x", "sacituzumab govitecan", "adc"),),
+...                  ((0, "label", "sacituzumab govitecan"),))
+>>> resolve_one(tiny, "sacituzimab govitecan").matched
+"typo label 'sacituzumab govitecan' (1 edit)"
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from adcgraph.errors import ResolutionError
+from adcgraph.resolving.index import (
+    KIND_NAMES,
+    KIND_ORDER,
+    LEVELS,
+    NameIndex,
+    index_for_backend,
+)
+from adcgraph.resolving.text import (
+    edit_distance,
+    fold,
+    normalise,
+    segments,
+    typo_bound,
+    word_order_key,
+)
+
+#: ``--type drug`` also finds ADCs: an ADC is a drug.
+KIND_INCLUDES: Mapping[str, frozenset[str]] = MappingProxyType({"drug": frozenset({"drug", "adc"})})
+KINDS = KIND_ORDER
+_FIELD_OFFSET = {
+    "label": 0.0,
+    "synonym": -0.02,
+    "abbreviation": -0.03,
+    "imported": -0.04,
+    "name": -0.05,
+}
+_LEVEL_BASE = {"exact": 1.0, "case-insensitive": 0.92, "normalised": 0.85, "word order": 0.75}
+TYPO_SCORES = {1: 0.71, 2: 0.705}
+FUZZY_FACTOR = 0.6
+FUZZY_CUTOFF = 0.75
+SUGGESTIONS = 5
+#: Below this a candidate is a suggestion, not an answer.
+ANSWER_SCORE = 0.7
+NORMALISED_LEVEL = LEVELS.index("normalised")
+TYPO_LEVEL = LEVELS.index("typo")
+FUZZY_LEVEL = LEVELS.index("fuzzy")
+_BARE_IDENTIFIERS = (
+    (re.compile(r"^NCT\d{8}$", re.IGNORECASE), "NCT:{}"),
+    (re.compile(r"^rs\d+$", re.IGNORECASE), "DBSNP:{}"),
+    (re.compile(r"^(?:PMID:?\s*)?(\d{6,9})$", re.IGNORECASE), "PMID:{}"),
+    (re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$", re.IGNORECASE),
+     "DOI:{}"),
+)
+
+
+def score_of(level: str, name_field: str) -> float:
+    """The score of a match at ``level`` on a name of kind ``name_field``.
+
+    >>> score_of("exact", "label"), score_of("normalised", "synonym"), score_of("identifier", "xref")
+    (1.0, 0.83, 0.98)
+    """
+    if level == "identifier":
+        return 1.0 if name_field == "id" else 0.98
+    return round(_LEVEL_BASE[level] + _FIELD_OFFSET.get(name_field, -0.05), 4)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An entity a text may name, with how well and by which name it matched.
+
+    Disease and population candidates also carry ``disease`` (a MONDO CURIE; a plain
+    disease's own id), ``biomarkers`` (``{"gene", "status"}``) and ``states``; ``parts``
+    says how each part of a population name was matched.
+
+    >>> Candidate("MONDO:0005494", "http://purl.obolibrary.org/obo/MONDO_0005494",
+    ...           "triple-negative breast carcinoma", "disease", 0.97, "exact synonym 'TNBC'").kind
+    'disease'
+    """
+
+    id: str
+    iri: str
+    label: str
+    kind: str
+    score: float
+    matched: str
+    source: str = "curated"
+    disease: str | None = None
+    biomarkers: tuple[Mapping[str, str], ...] = ()
+    states: tuple[str, ...] = ()
+    parts: tuple[Mapping[str, Any], ...] = field(default=())
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form: disease and population candidates carry their parts.
+
+        >>> Candidate("MONDO:1", "i", "x", "disease", 1.0, "exact label 'x'").as_dict()["disease"]
+        'MONDO:1'
+        """
+        data: dict[str, Any] = {
+            "id": self.id,
+            "iri": self.iri,
+            "label": self.label,
+            "type": self.kind,
+            "kind": self.kind,
+            "score": self.score,
+            "matched": self.matched,
+            "source": self.source,
+        }
+        if self.kind in ("disease", "population"):
+            data["disease"] = self.disease or self.id
+            data["biomarkers"] = [dict(marker) for marker in self.biomarkers]
+            data["states"] = list(self.states)
+            data["parts"] = [dict(part) for part in self.parts]
+        return data
+
+
+def candidate_for(index: NameIndex, position: int, score: float, matched: str) -> Candidate:
+    """A candidate for the entity at ``position``, with a population's parts filled in."""
+    entity = index.entities[position]
+    details = index.details.get(entity.id, {})
+    return Candidate(
+        entity.id,
+        entity.iri,
+        entity.label,
+        entity.kind,
+        round(score, 4),
+        matched,
+        entity.source,
+        disease=details.get("disease", entity.id if entity.kind == "disease" else None),
+        biomarkers=tuple(details.get("biomarkers", ())),
+        states=tuple(details.get("states", ())),
+    )
+
+
+def resolve(backend: Any, text: str, kind: str | None = None, limit: int = 10) -> list[Candidate]:
+    """Entities that ``text`` may name, best first (one candidate per entity).
+
+    ``backend`` is a store backend or a :class:`NameIndex`. ``kind`` keeps one kind
+    (``disease``, ``drug`` (ADCs included), ``adc``, ``gene``, ``mechanism`` ...).
+
+    >>> [c.id for c in resolve(backend, "HER2", kind="gene")]  # doctest: +SKIP
+    ['HGNC:3430']
+    """
+    index = index_for_backend(backend)
+    return [candidate for _, candidate in search(index, text, kind)][:limit]
+
+
+def search(
+    index: NameIndex, text: str, kind: str | None = None, *, loose: bool = True
+) -> list[tuple[int, Candidate]]:
+    """Every matching entity as (level number, candidate), best first.
+
+    Tables are tried tightest first; the typo level runs only when no table matched, and
+    fuzzy suggestions only when no typo matched (``loose=False``: tables only).
+
+    >>> search(index, "T-DM1")[0][1].label  # doctest: +SKIP
+    'trastuzumab emtansine'
+    """
+    check_kind(kind)
+    query = text.strip()
+    if not query:
+        raise ResolutionError("nothing to resolve: the text is empty")
+    best: dict[int, tuple[int, Candidate]] = {}
+    for level_number, level, key in query_keys(query):
+        for position in index.lookup(level, key):
+            entity_position, name_field, name = index.names[position]
+            score = score_of(level, name_field)
+            matched = f"{_level_words(level, name_field)} {name!r}"
+            _offer(best, index, entity_position, level_number, score, matched, kind)
+    if not best and loose:
+        for key, distance in typo_keys(index, normalise(query)):
+            for position in index.lookup("normalised", key):
+                entity_position, name_field, name = index.names[position]
+                plural = "edit" if distance == 1 else "edits"
+                matched = f"typo {name_field} {name!r} ({distance} {plural})"
+                score = TYPO_SCORES[distance] + _FIELD_OFFSET.get(name_field, -0.04) / 10
+                _offer(best, index, entity_position, TYPO_LEVEL, score, matched, kind)
+    if not best and loose:
+        for key, ratio in _fuzzy_keys(index, normalise(query)):
+            for position in index.lookup("normalised", key):
+                entity_position, name_field, name = index.names[position]
+                matched = f"fuzzy {name_field} {name!r} (similarity {ratio:.2f})"
+                score = FUZZY_FACTOR * ratio
+                _offer(best, index, entity_position, FUZZY_LEVEL, score, matched, kind)
+    return sorted(best.values(), key=lambda item: _rank_key(item[1]))
+
+
+def _rank_key(candidate: Candidate) -> tuple[float, int, str, str]:
+    # Curated entities first among equals: they are what the graph holds evidence about.
+    return (-candidate.score, candidate.source != "curated", candidate.label, candidate.id)
+
+
+def query_keys(query: str) -> list[tuple[int, str, str]]:
+    """The lookup key of ``query`` at each table level.
+
+    >>> [key for _, _, key in query_keys("HER2-Low Breast Cancer")][1:]
+    ['HER2-Low Breast Cancer', 'her2-low breast cancer', 'her2lowbreastcancer', 'breast cancer her2 low']
+    """
+    folded = fold(query)
+    keys = [
+        (0, "identifier", query.casefold()),
+        (1, "exact", query),
+        (2, "case-insensitive", folded),
+        (3, "normalised", normalise(folded)),
+        (4, "word order", word_order_key(folded)),
+    ]
+    standard = standard_identifier(query) or (
+        canonical_identifier(query) if looks_like_identifier(query) else None
+    )
+    if standard and standard.casefold() != query.casefold():
+        keys.insert(1, (0, "identifier", standard.casefold()))
+    return keys
+
+
+def canonical_identifier(text: str) -> str | None:
+    """The project's CURIE for any known IRI form or CURIE spelling (``mesh:D064726``,
+    ``identifiers.org`` IRIs ...), through :func:`adcgraph.vocab.canonical_iri`."""
+    from adcgraph import vocab
+    from adcgraph.errors import AdcGraphError
+
+    try:
+        return vocab.compress(vocab.canonical_iri(text))
+    except AdcGraphError:
+        return None
+
+
+def standard_identifier(text: str) -> str | None:
+    """The CURIE a pasted identifier stands for: bare NCT, rs, PMID and DOI forms.
+
+    >>> standard_identifier("nct02574455"), standard_identifier("PMID 33339894")
+    ('NCT:NCT02574455', 'PMID:33339894')
+    >>> standard_identifier("https://doi.org/10.1056/NEJMoa2028485")
+    'DOI:10.1056/NEJMoa2028485'
+    """
+    stripped = text.strip()
+    for pattern, form in _BARE_IDENTIFIERS:
+        match = pattern.match(stripped)
+        if match:
+            value = match.group(1) if match.groups() else stripped
+            return form.format(value.upper() if form.startswith("NCT") else value)
+    return None
+
+
+def _level_words(level: str, name_field: str) -> str:
+    if level == "identifier":
+        return "identifier" if name_field == "id" else "cross-reference"
+    return f"{level} {name_field}"
+
+
+def _offer(
+    best: dict[int, tuple[int, Candidate]],
+    index: NameIndex,
+    entity_position: int,
+    level_number: int,
+    score: float,
+    matched: str,
+    kind: str | None,
+) -> None:
+    entity = index.entities[entity_position]
+    if kind and entity.kind not in KIND_INCLUDES.get(kind, frozenset({kind})):
+        return
+    current = best.get(entity_position)
+    if current is None or score > current[1].score:
+        best[entity_position] = (level_number, candidate_for(index, entity_position, score, matched))
+
+
+def typo_keys(index: NameIndex, key: str) -> list[tuple[str, int]]:
+    """Normalised names within the typo bound of ``key`` (1 edit for 6-9 chars, 2 for 10+).
+
+    A candidate must contain one of three pieces of ``key`` unchanged (two edits cannot
+    touch all three), which keeps the exact distance computation to a few names.
+    """
+    bound = typo_bound(key)
+    if not bound:
+        return []
+    pieces = segments(key, bound + 1)
+    found = []
+    for other in index.keys_of_length(len(key) - bound, len(key) + bound):
+        if typo_bound(other) and any(piece in other for piece in pieces):
+            distance = edit_distance(key, other, min(bound, typo_bound(other)))
+            if 0 < distance <= min(bound, typo_bound(other)):
+                found.append((other, distance))
+    if not found:
+        return []
+    nearest = min(distance for _, distance in found)
+    return [(other, distance) for other, distance in found if distance == nearest]
+
+
+def _fuzzy_keys(index: NameIndex, key: str) -> list[tuple[str, float]]:
+    if not key:
+        return []
+    matcher = difflib.SequenceMatcher(b=key, autojunk=False)
+    scored = []
+    for other in index.keys_of_length(int(len(key) * 0.6), int(len(key) / 0.6) + 1):
+        matcher.set_seq1(other)
+        if matcher.real_quick_ratio() >= FUZZY_CUTOFF and matcher.quick_ratio() >= FUZZY_CUTOFF:
+            ratio = matcher.ratio()
+            if ratio >= FUZZY_CUTOFF:
+                scored.append((other, ratio))
+    return sorted(scored, key=lambda item: -item[1])[: SUGGESTIONS * 2]
+
+
+def check_kind(kind: str | None) -> None:
+    """ResolutionError for an entity type the resolver does not know."""
+    if kind is not None and kind not in KINDS:
+        raise ResolutionError(f"unknown entity type {kind!r}; expected one of {', '.join(KINDS)}")
+
+
+def answers(found: list[tuple[int, Candidate]]) -> list[Candidate]:
+    """The candidates that are answers (fuzzy suggestions dropped).
+
+    >>> answers([(6, Candidate("a", "a", "a", "drug", 0.5, "fuzzy"))])
+    []
+    """
+    return [candidate for level, candidate in found if level < FUZZY_LEVEL]
+
+
+def resolve_one(
+    backend: Any, text: str, kind: str | None = None, *, role: str | None = None
+) -> Candidate:
+    """The one entity ``text`` names: a CURIE, an IRI or a name; ResolutionError otherwise.
+
+    Ambiguous text (two entities matched equally well) lists the candidates; unknown text
+    suggests the nearest names; text naming an entity of another type than ``kind`` says
+    what it is (``role`` completes the sentence, e.g. ``"combos needs an ADC"``).
+
+    >>> resolve_one(backend, "MONDO:0005494").label  # doctest: +SKIP
+    'triple-negative breast carcinoma'
+    >>> resolve_one(backend, "olaparib", "adc", role="combos needs an ADC")  # doctest: +SKIP
+    Traceback (most recent call last):
+    adcgraph.errors.ResolutionError: 'olaparib' is a Drug (DRUGBANK:DB09074 olaparib) ...
+    """
+    index = index_for_backend(backend)
+    found = search(index, text, kind)
+    if not answers(found):
+        raise ResolutionError(unknown_message(index, text, kind, role=role))
+    best_level = found[0][0]
+    tied = [
+        candidate
+        for level, candidate in found
+        if level == best_level and candidate.score == found[0][1].score
+    ]
+    if len(tied) > 1:
+        listing = "\n  ".join(describe(candidate) for candidate in tied[: SUGGESTIONS * 2])
+        raise ResolutionError(
+            f"{text!r} is ambiguous: it names {len(tied)} entities; use an identifier"
+            f"{'' if kind else ' or --type'}:\n  {listing}"
+        )
+    return found[0][1]
+
+
+def looks_like_identifier(text: str) -> bool:
+    """Whether ``text`` is written as a CURIE or an IRI.
+
+    >>> looks_like_identifier("MONDO:0005494"), looks_like_identifier("breast cancer")
+    (True, False)
+    """
+    return text.startswith(("http://", "https://")) or bool(
+        re.match(r"^[A-Za-z][\w.]*:\S+$", text)
+    )
+
+
+def unknown_message(
+    index: NameIndex, text: str, kind: str | None = None, *, role: str | None = None
+) -> str:
+    """Say that nothing of ``kind`` is named ``text``: what it is instead, or the nearest names.
+
+    >>> unknown_message(index, "trastuzumab deruxtcan")  # doctest: +SKIP
+    "no entity of the graph is named 'trastuzumab deruxtcan'; nearest names: ..."
+    """
+    scope = f" {kind}" if kind else ""
+    if kind:
+        other = answers(search(index, text, None))
+        if other and other[0].kind not in KIND_INCLUDES.get(kind, frozenset({kind})):
+            found = other[0]
+            wanted = role or f"expected a{'n' if kind[0] in 'aeiou' else ''} {KIND_NAMES[kind]}"
+            return (
+                f"{text!r} is a{'n' if found.kind[0] in 'aeiou' else ''} "
+                f"{KIND_NAMES[found.kind]} ({found.id} {found.label}), not a"
+                f"{'n' if kind[0] in 'aeiou' else ''} {KIND_NAMES[kind]}; {wanted}"
+            )
+    if looks_like_identifier(text) or standard_identifier(text):
+        return f"{text!r} is not an identifier of any{scope} entity in the graph"
+    near = nearest(index, text, kind)
+    suggestions = ", ".join(f"{c.label!r} ({c.id})" for c in near[:SUGGESTIONS])
+    hint = f"; nearest names: {suggestions}" if suggestions else ""
+    return f"no{scope} entity of the graph is named {text!r}{hint}"
+
+
+def nearest(index: NameIndex, text: str, kind: str | None) -> list[Candidate]:
+    """The entities of ``kind`` whose names are nearest to ``text`` (suggestions)."""
+    best: dict[int, tuple[int, Candidate]] = {}
+    key = normalise(text)
+    pool = list(index.keys_of_length(max(1, len(key) // 2), len(key) * 2 + 2))
+    keys = difflib.get_close_matches(key, pool, n=SUGGESTIONS * 3, cutoff=0.5)
+    for other in keys:
+        ratio = difflib.SequenceMatcher(a=key, b=other).ratio()
+        for position in index.lookup("normalised", other):
+            entity_position, name_field, name = index.names[position]
+            matched = f"fuzzy {name_field} {name!r} (similarity {ratio:.2f})"
+            _offer(best, index, entity_position, FUZZY_LEVEL, FUZZY_FACTOR * ratio, matched, kind)
+    return [candidate for _, candidate in sorted(best.values(), key=lambda item: -item[1].score)]
+
+
+def describe(candidate: Candidate) -> str:
+    """One line for a candidate: id, kind, label and what matched.
+
+    >>> describe(Candidate("HGNC:3430", "x", "ERBB2", "gene", 0.97, "exact synonym 'HER2'"))
+    "HGNC:3430  gene  ERBB2  (exact synonym 'HER2', score 0.97)"
+    """
+    where = f"{candidate.matched}, score {candidate.score:g}"
+    return f"{candidate.id}  {candidate.kind}  {candidate.label}  ({where})"

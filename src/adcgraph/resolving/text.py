@@ -1,0 +1,128 @@
+"""Text keys for name matching, and a bounded edit distance (standard library only).
+
+>>> normalise("Trastuzumab-Deruxtecan (DS-8201a)")
+'trastuzumabderuxtecands8201a'
+>>> word_order_key("Cancer of the Breast")
+'breast cancer'
+>>> edit_distance("sacituzimab", "sacituzumab", 2)
+1
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+STOP_WORDS = frozenset({"of", "the", "a", "an", "and", "or", "in", "with", "by", "to", "for"})
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+#: Dashes and minus signs people type for "negative" or as hyphens.
+DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-"})
+#: Words that name the same thing in disease names (``cancer`` is MONDO's word for a
+#: malignant neoplasm, ``tumour`` a spelling of ``tumor``).
+WORD_EQUIVALENTS = {
+    "tumour": "tumor",
+    "tumours": "tumor",
+    "tumors": "tumor",
+    "neoplasms": "neoplasm",
+    "cancers": "cancer",
+    "carcinomas": "carcinoma",
+    "lymphomas": "lymphoma",
+    "leukaemia": "leukemia",
+    "leukaemias": "leukemia",
+    "leukemias": "leukemia",
+    "oesophageal": "esophageal",
+    "oesophagus": "esophagus",
+    "haematologic": "hematologic",
+    "haematological": "hematologic",
+    "hematological": "hematologic",
+    "oestrogen": "estrogen",
+    "sarcomas": "sarcoma",
+    "melanomas": "melanoma",
+    "myelomas": "myeloma",
+    "adenocarcinomas": "adenocarcinoma",
+    "gliomas": "glioma",
+    "nos": "",
+}
+
+
+def fold(text: str) -> str:
+    """Case-folded text without accents, dashes made plain.
+
+    >>> fold("Lymphome Hodgkinien \u2212 Classique")
+    'lymphome hodgkinien - classique'
+    """
+    decomposed = unicodedata.normalize("NFKD", text.translate(DASHES).casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def normalise(text: str) -> str:
+    """Fold case and accents and drop spaces and punctuation: ``DS-8201a`` -> ``ds8201a``."""
+    return _NON_ALNUM.sub("", fold(text))
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, folded, with plural and spelling variants made one.
+
+    >>> words("Malignant Tumours of the Ovary, NOS")
+    ['malignant', 'tumor', 'of', 'the', 'ovary']
+    """
+    found = []
+    for word in _NON_ALNUM.split(fold(text)):
+        word = WORD_EQUIVALENTS.get(word, word)
+        if word:
+            found.append(word)
+    return found
+
+
+def word_order_key(text: str) -> str:
+    """Sorted words without stop words: ``cancer of the breast`` -> ``breast cancer``."""
+    return " ".join(sorted(word for word in words(text) if word not in STOP_WORDS))
+
+
+def edit_distance(first: str, second: str, bound: int) -> int:
+    """Levenshtein distance of two strings, or ``bound + 1`` once it exceeds ``bound``.
+
+    >>> edit_distance("kitten", "sitting", 3), edit_distance("kitten", "sitting", 2)
+    (3, 3)
+    """
+    if abs(len(first) - len(second)) > bound:
+        return bound + 1
+    previous = list(range(len(second) + 1))
+    for i, char in enumerate(first, start=1):
+        current = [i] + [0] * len(second)
+        low = max(1, i - bound)
+        high = min(len(second), i + bound)
+        if low > 1:
+            current[low - 1] = bound + 1
+        for j in range(low, high + 1):
+            cost = 0 if char == second[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+        if high < len(second):
+            current[high + 1 :] = [bound + 1] * (len(second) - high)
+        if min(current) > bound:
+            return bound + 1
+        previous = current
+    return min(previous[-1], bound + 1)
+
+
+def typo_bound(key: str) -> int:
+    """Edits tolerated in a normalised name: none below 6 characters, 1 up to 9, then 2.
+
+    >>> typo_bound("her2"), typo_bound("tucatnib"), typo_bound("sacituzimabgovitecan")
+    (0, 1, 2)
+    """
+    if len(key) < 6:
+        return 0
+    return 1 if len(key) < 10 else 2
+
+
+def segments(key: str, parts: int = 3) -> list[str]:
+    """``key`` cut into ``parts`` pieces: a string within ``parts - 1`` edits of ``key``
+    contains one of them unchanged (the pigeonhole filter of the typo search).
+
+    >>> segments("sacituzumab")
+    ['sac', 'itu', 'zumab']
+    """
+    size = max(1, len(key) // parts)
+    cuts = [key[i * size : (i + 1) * size] for i in range(parts - 1)]
+    return [*cuts, key[(parts - 1) * size :]]
