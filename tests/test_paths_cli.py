@@ -25,7 +25,9 @@ def test_combos_by_brand_name_and_abbreviation_as_json(run, tmp_path):
     )
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert document["query"] == {"adc": "DRUGBANK:DB12893", "disease": "MONDO:0005494"}
+    query = document["query"]
+    assert (query["adc"], query["disease"]) == ("DRUGBANK:DB12893", "MONDO:0005494")
+    assert query["evidence_disease"] == "MONDO:0005494"
     labels = [c["label"] for c in document["candidates"]]
     assert "talazoparib" in labels and "pembrolizumab" in labels
     assert "<svg" in page.read_text(encoding="utf-8")

@@ -215,9 +215,7 @@ def recorded_diseases(
     return found
 
 
-def scoring_weights(
-    location: object, data: object, disease: str
-) -> dict[str, float]:
+def scoring_weights(location: object, data: object, disease: str) -> dict[str, float]:
     """Per-disease evidence weights for path scoring of a question about ``disease``.
 
     ``data`` is the curated :class:`~adcgraph.graphdata.GraphData` of the store.

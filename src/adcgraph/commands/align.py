@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from adcgraph.resolving.index import KIND_ORDER
 from adcgraph.commands.common import endpoint_option, open_query_backend, store_option
+from adcgraph.resolving.index import KIND_ORDER
 
 # The resolver's kinds are the registry of entity types (import is light: stdlib only).
 ENTITY_TYPES = tuple(sorted(KIND_ORDER))

@@ -86,8 +86,9 @@ def _resolve_endpoint(location: Path | str, text: str, graph: Any) -> str:
     }
     nearest = rollup.nearest_present(rollup.hierarchy(location, data_parents), iri, set(graph))
     if nearest is None:
-        raise ResolutionError(f"{text!r} ({vocab.compress(iri)}) and its ancestors are not in the "
-                              "path graph")
+        raise ResolutionError(
+            f"{text!r} ({vocab.compress(iri)}) and its ancestors are not in the path graph"
+        )
     click.echo(
         f"note: {vocab.compress(iri)} is not in the path graph; using its nearest ancestor "
         f"{vocab.compress(nearest[0])} ({nearest[1]} is_a step{'s' if nearest[1] > 1 else ''} up)",

@@ -79,19 +79,22 @@ def resolve_candidates(index: NameIndex, text: str, kind: str | None = None) -> 
     tables = search(index, text, kind, loose=False)
     if tables and (tables[0][0] <= NORMALISED_LEVEL or kind not in DISEASE_KINDS):
         return answers(tables)
-    if kind in DISEASE_KINDS and looks_like_population(text):
+    direct = answers(tables) or answers(search(index, text, kind, suggest=False))
+    if kind not in DISEASE_KINDS:
+        if direct:
+            return direct
+        raise ResolutionError(unknown_message(index, text, kind))
+    try:
         parsed = parse_population(index, text)
-        return _readings(index, parsed, kind, answers(tables))
-    direct = answers(tables) or answers(search(index, text, kind))
-    if direct:
+    except ResolutionError:
+        if direct:
+            return direct
+        if looks_like_population(text):
+            raise
+        raise ResolutionError(unknown_message(index, text, kind)) from None
+    if direct and not looks_like_population(text):
         return direct
-    if kind in DISEASE_KINDS:
-        try:
-            parsed = parse_population(index, text)
-        except ResolutionError:
-            raise ResolutionError(unknown_message(index, text, kind)) from None
-        return _readings(index, parsed, kind, [])
-    raise ResolutionError(unknown_message(index, text, kind))
+    return _readings(index, parsed, kind, direct)
 
 
 def _readings(

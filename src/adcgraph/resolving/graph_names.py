@@ -94,9 +94,10 @@ def add_curated(builder: IndexBuilder, backend: Any) -> None:
         by_field = {name_field: text for name_field, text in sorted(found)}
         label = min((t for f, t in found if f == "label"), default=None)
         labels[entity] = label or by_field.get("title") or by_field.get("byline") or ""
-    genes = {row["variant"].value: row["symbol"].value for row in backend.query(
-        _variant_gene_query(vocab)
-    )}
+    genes = {
+        row["variant"].value: row["symbol"].value
+        for row in backend.query(_variant_gene_query(vocab))
+    }
     for iri in sorted(labels):
         if iri not in kinds or not labels[iri]:
             continue
@@ -111,9 +112,7 @@ def add_curated(builder: IndexBuilder, backend: Any) -> None:
         builder.parents.setdefault(vocab.compress(disease), set()).add(vocab.compress(parent))
 
 
-def _names_of(
-    name_field: str, text: str, kind: str, gene: str | None
-) -> list[tuple[str, str]]:
+def _names_of(name_field: str, text: str, kind: str, gene: str | None) -> list[tuple[str, str]]:
     """The names one curated value gives: a protein change also as ``GENE T256R``."""
     if name_field == "title":
         return [("name", text)]

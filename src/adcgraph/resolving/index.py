@@ -23,9 +23,9 @@ import gzip
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
 import sqlite3
-from dataclasses import astuple, dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -246,16 +246,14 @@ class StoredIndex(NameIndex):
     so a fresh ``adcgraph resolve`` answers in milliseconds whatever the index size.
     """
 
-    def __init__(self, path: Path) -> None:  # noqa: D107 - no in-memory tables to build
+    def __init__(self, path: Path) -> None:
         self._connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         meta = dict(self._connection.execute("SELECT key, value FROM meta"))
         self.version = meta["version"]
         self.entities: Sequence[Entity] = _Rows(
             self._connection, "entities", lambda row: Entity(*row)
         )
-        self.names: Sequence[tuple[int, str, str]] = _Rows(
-            self._connection, "names", tuple
-        )
+        self.names: Sequence[tuple[int, str, str]] = _Rows(self._connection, "names", tuple)
         self.details: Mapping[str, Mapping[str, Any]] = json.loads(meta["details"])
         self._parents: dict[str, tuple[str, ...]] | None = None
 
@@ -543,9 +541,7 @@ def cache_path(store_path: Path, version: str) -> Path:
     return cache_directory(store_path, version) / CACHE_FILE
 
 
-def index_for_store(
-    store_path: Path | None = None, *, use_cache: bool = True
-) -> NameIndex:
+def index_for_store(store_path: Path | None = None, *, use_cache: bool = True) -> NameIndex:
     """The name index of an on-disk store, from the cache when it matches the store version.
 
     >>> index_for_store().entities[0].kind  # doctest: +SKIP

@@ -129,16 +129,22 @@ STATE_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"relapsed\s*(?:/|or|and|and/or)?\s*refractory", ("relapsed_or_refractory",)),
     (r"r\s*/\s*r", ("relapsed_or_refractory",)),
     (r"relapsed|refractory", ("relapsed_or_refractory",)),
-    (r"locally\s+advanced\s+(?:or|/|and/or)\s+metasta(?:tic|sis|ses)", (
-        "locally_advanced_or_metastatic",)),
-    (r"advanced\s*/\s*metastatic|advanced\s+or\s+metastatic|advanced", (
-        "locally_advanced_or_metastatic",)),
+    (
+        r"locally\s+advanced\s+(?:or|/|and/or)\s+metasta(?:tic|sis|ses)",
+        ("locally_advanced_or_metastatic",),
+    ),
+    (
+        r"advanced\s*/\s*metastatic|advanced\s+or\s+metastatic|advanced",
+        ("locally_advanced_or_metastatic",),
+    ),
     (r"metastatic|metastases|metastasis", ("metastatic",)),
     (r"unresectable|inoperable", ("unresectable",)),
     (r"newly\s+diagnosed|treatment\s*-?\s*naive|untreated", ("newly_diagnosed",)),
     (r"first\s*-?\s*line|frontline|front\s*-?\s*line|1\s*l", ("first_line",)),
-    (r"(?:second|third|later)\s*-?\s*line|[23]\s*l\+?|previously\s+treated|pre\s*-?treated",
-     ("previously_treated",)),
+    (
+        r"(?:second|third|later)\s*-?\s*line|[23]\s*l\+?|previously\s+treated|pre\s*-?treated",
+        ("previously_treated",),
+    ),
     (r"early\s*-?\s*stage|early", ("early_stage",)),
     (r"platinum\s*-?\s*resistant", ("platinum_resistant",)),
     (r"muscle\s*-?\s*invasive", ("muscle_invasive",)),
@@ -342,7 +348,8 @@ def looks_like_population(text: str) -> bool:
 def parse_population(index: NameIndex, text: str) -> ParsedPopulation:
     """Read ``text`` as a population; ResolutionError naming the part that failed.
 
-    >>> parse_population(index, "FRα-high platinum-resistant ovarian cancer").states  # doctest: +SKIP
+    >>> parse_population(index, "FRα-high platinum-resistant ovarian cancer").states
+    ... # doctest: +SKIP
     ('platinum_resistant',)
     """
     markers, rest = find_biomarkers(index, text)
@@ -421,8 +428,7 @@ def _resolve_disease_part(
     if unknown:
         raise ResolutionError(
             f"unknown biomarker {unknown!r} in {text!r}: no gene of the graph or biomarker "
-            f"word is named {unknown!r}"
-            + _nearest_text(index, unknown, "gene", "genes")
+            f"word is named {unknown!r}" + _nearest_text(index, unknown, "gene", "genes")
         )
     raise ResolutionError(
         f"could not read the disease part {disease_text!r} of {text!r}"
@@ -500,8 +506,10 @@ def population_candidates(index: NameIndex, parsed: ParsedPopulation) -> list[Ca
         states = set(details.get("states", ()))
         missing = len(set(parsed.states) ^ states)
         score = round(0.9 - 0.05 * missing, 4)
-        how = "same disease, biomarkers and states" if not missing else (
-            f"same disease and biomarkers; states differ ({missing})"
+        how = (
+            "same disease, biomarkers and states"
+            if not missing
+            else (f"same disease and biomarkers; states differ ({missing})")
         )
         matches.append(
             (

@@ -164,9 +164,10 @@ def write_index(rows: Iterable[DiseaseRow], output: Path) -> int:
     lines = ["\t".join(HEADER)] + ["\t".join(entry.cells()) for entry in rows]
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".partial")
-    with partial.open("wb") as raw, gzip.GzipFile(
-        filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9
-    ) as handle:
+    with (
+        partial.open("wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as handle,
+    ):
         handle.write(("\n".join(lines) + "\n").encode("utf-8"))
     partial.replace(output)
     return len(lines) - 1
@@ -176,7 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     """Command line: ``DATA_DIR OUTPUT``."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:
-        print("usage: python -m adcgraph.resolving.reference_build DATA_DIR OUTPUT", file=sys.stderr)
+        print(
+            "usage: python -m adcgraph.resolving.reference_build DATA_DIR OUTPUT", file=sys.stderr
+        )
         return 2
     count = write_index(derive(Path(args[0])), Path(args[1]))
     print(f"wrote {count} diseases to {args[1]}")

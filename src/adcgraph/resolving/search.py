@@ -73,16 +73,18 @@ _BARE_IDENTIFIERS = (
     (re.compile(r"^NCT\d{8}$", re.IGNORECASE), "NCT:{}"),
     (re.compile(r"^rs\d+$", re.IGNORECASE), "DBSNP:{}"),
     (re.compile(r"^(?:PMID:?\s*)?(\d{6,9})$", re.IGNORECASE), "PMID:{}"),
-    (re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$", re.IGNORECASE),
-     "DOI:{}"),
+    (
+        re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$", re.IGNORECASE),
+        "DOI:{}",
+    ),
 )
 
 
 def score_of(level: str, name_field: str) -> float:
     """The score of a match at ``level`` on a name of kind ``name_field``.
 
-    >>> score_of("exact", "label"), score_of("normalised", "synonym"), score_of("identifier", "xref")
-    (1.0, 0.83, 0.98)
+    >>> score_of("exact", "label"), score_of("normalised", "synonym")
+    (1.0, 0.83)
     """
     if level == "identifier":
         return 1.0 if name_field == "id" else 0.98
@@ -170,12 +172,18 @@ def resolve(backend: Any, text: str, kind: str | None = None, limit: int = 10) -
 
 
 def search(
-    index: NameIndex, text: str, kind: str | None = None, *, loose: bool = True
+    index: NameIndex,
+    text: str,
+    kind: str | None = None,
+    *,
+    loose: bool = True,
+    suggest: bool = True,
 ) -> list[tuple[int, Candidate]]:
     """Every matching entity as (level number, candidate), best first.
 
     Tables are tried tightest first; the typo level runs only when no table matched, and
-    fuzzy suggestions only when no typo matched (``loose=False``: tables only).
+    fuzzy suggestions only when no typo matched (``loose=False``: tables only;
+    ``suggest=False``: no fuzzy suggestions).
 
     >>> search(index, "T-DM1")[0][1].label  # doctest: +SKIP
     'trastuzumab emtansine'
@@ -199,7 +207,7 @@ def search(
                 matched = f"typo {name_field} {name!r} ({distance} {plural})"
                 score = TYPO_SCORES[distance] + _FIELD_OFFSET.get(name_field, -0.04) / 10
                 _offer(best, index, entity_position, TYPO_LEVEL, score, matched, kind)
-    if not best and loose:
+    if not best and loose and suggest:
         for key, ratio in _fuzzy_keys(index, normalise(query)):
             for position in index.lookup("normalised", key):
                 entity_position, name_field, name = index.names[position]
@@ -217,8 +225,8 @@ def _rank_key(candidate: Candidate) -> tuple[float, int, str, str]:
 def query_keys(query: str) -> list[tuple[int, str, str]]:
     """The lookup key of ``query`` at each table level.
 
-    >>> [key for _, _, key in query_keys("HER2-Low Breast Cancer")][1:]
-    ['HER2-Low Breast Cancer', 'her2-low breast cancer', 'her2lowbreastcancer', 'breast cancer her2 low']
+    >>> [key for _, _, key in query_keys("HER2-Low Breast Cancer")][2:]
+    ['her2-low breast cancer', 'her2lowbreastcancer', 'breast cancer her2 low']
     """
     folded = fold(query)
     keys = [
@@ -285,7 +293,10 @@ def _offer(
         return
     current = best.get(entity_position)
     if current is None or score > current[1].score:
-        best[entity_position] = (level_number, candidate_for(index, entity_position, score, matched))
+        best[entity_position] = (
+            level_number,
+            candidate_for(index, entity_position, score, matched),
+        )
 
 
 def typo_keys(index: NameIndex, key: str) -> list[tuple[str, int]]:
@@ -379,9 +390,7 @@ def looks_like_identifier(text: str) -> bool:
     >>> looks_like_identifier("MONDO:0005494"), looks_like_identifier("breast cancer")
     (True, False)
     """
-    return text.startswith(("http://", "https://")) or bool(
-        re.match(r"^[A-Za-z][\w.]*:\S+$", text)
-    )
+    return text.startswith(("http://", "https://")) or bool(re.match(r"^[A-Za-z][\w.]*:\S+$", text))
 
 
 def unknown_message(

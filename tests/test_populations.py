@@ -1,0 +1,227 @@
+"""Population names, the shipped disease index, every identifier of the graph, typos,
+wrong-type inputs, and the roll-up of evidence along the disease hierarchy."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from click.testing import CliRunner
+
+from adcgraph.cli import cli
+from adcgraph.curation import read_sources
+from adcgraph.errors import ResolutionError
+from adcgraph.ontology import controlled_values
+from adcgraph.resolving import index_for_store, resolve_candidates, resolve_disease, resolve_one
+from adcgraph.resolving.index import read_reference
+from adcgraph.rollup import evidence_scope, weight_for
+
+BREAST_CANCER = "MONDO:0007254"
+NSCLC = "MONDO:0005233"
+OVARIAN_CANCER = "MONDO:0008170"
+AML = "MONDO:0018874"
+PROSTATE_CANCER = "MONDO:0008315"
+ERBB2, EGFR, FOLR1, ESR1 = "HGNC:3430", "HGNC:3236", "HGNC:3791", "HGNC:3467"
+
+
+@pytest.fixture(scope="module")
+def index(built):
+    return index_for_store(built.paths.store)
+
+
+@pytest.mark.parametrize(
+    ("text", "disease", "markers", "states"),
+    [
+        ("HER2-low breast cancer", BREAST_CANCER, {(ERBB2, "low")}, ()),
+        ("EGFR-mutant non-small cell lung cancer", NSCLC, {(EGFR, "mutant")}, ()),
+        ("EGFRm NSCLC", NSCLC, {(EGFR, "mutant")}, ()),
+        (
+            "FRα-high platinum-resistant ovarian cancer",
+            OVARIAN_CANCER,
+            {(FOLR1, "high")},
+            ("platinum_resistant",),
+        ),
+        (
+            "HR+/HER2− mBC",
+            BREAST_CANCER,
+            {(ESR1, "positive"), (ERBB2, "negative")},
+            ("metastatic",),
+        ),
+        ("R/R AML", AML, set(), ("relapsed_or_refractory",)),
+        ("relapsed or refractory acute myeloid leukaemia", AML, set(), ("relapsed_or_refractory",)),
+        ("1L mCRPC", PROSTATE_CANCER, set(), ("castration_resistant", "first_line", "metastatic")),
+    ],
+)
+def test_population_names_are_read_into_disease_biomarkers_and_states(
+    index, text, disease, markers, states
+):
+    found = resolve_disease(index, text)
+    assert found.disease == disease
+    assert {(m["gene"], m["status"]) for m in found.biomarkers} == markers
+    assert found.states == states
+    assert {part["as"] for part in found.parts} >= {"disease"}
+
+
+def test_a_disease_named_with_its_biomarker_lands_on_the_mondo_class_that_says_so(index):
+    assert resolve_disease(index, "HER2-positive breast cancer").disease == "MONDO:0006244"
+    assert resolve_disease(index, "TNBC").disease == "MONDO:0005494"
+
+
+def test_resolve_json_contract_for_diseases_and_populations(built):
+    runner = CliRunner()
+    store = ["--store", str(built.paths.store)]
+    population = json.loads(
+        runner.invoke(cli, ["resolve", "EGFR-mutant NSCLC", "--format", "json", *store]).output
+    )[0]
+    assert population["disease"] == NSCLC
+    assert population["biomarkers"] == [{"gene": EGFR, "status": "mutant"}]
+    assert population["states"] == []
+    assert {p["as"]: p["matched"] for p in population["parts"]}["biomarker"].startswith("gene EGFR")
+    plain = json.loads(runner.invoke(cli, ["resolve", "TNBC", "--format", "json", *store]).output)
+    assert (plain[0]["disease"], plain[0]["biomarkers"], plain[0]["states"]) == (
+        "MONDO:0005494",
+        [],
+        [],
+    )
+
+
+def test_an_unreadable_part_and_an_unknown_biomarker_are_named(index):
+    with pytest.raises(ResolutionError, match="could not read the disease part 'xyzzy'") as error:
+        resolve_disease(index, "HER2-low xyzzy")
+    assert "biomarker 'HER2-low'" in error.value.message
+    with pytest.raises(ResolutionError, match="unknown biomarker 'FOOBAR'"):
+        resolve_disease(index, "FOOBAR-low breast cancer")
+    with pytest.raises(ResolutionError, match="names no disease"):
+        resolve_disease(index, "HER2-low metastatic")
+
+
+def test_common_cancers_the_curation_lacks_resolve_offline_from_the_shipped_index(index):
+    rows = {row.id: row for row in read_reference()}
+    assert len(rows) > 3000
+    for text, expected in [
+        ("endometrial cancer", "MONDO:0011962"),
+        ("NSCLC", NSCLC),
+        ("DOID:3908", NSCLC),
+        ("NCIT:C2926", NSCLC),
+        ("ONCOTREE:NSCLC", NSCLC),
+    ]:
+        assert resolve_disease(index, text).id == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("PMID:33339894", "PMID:33339894"),
+        ("33339894", "PMID:33339894"),
+        ("https://pubmed.ncbi.nlm.nih.gov/33339894", "PMID:33339894"),
+        ("NCT02574455", "NCT:NCT02574455"),
+        ("ASCENT", "NCT:NCT02574455"),
+        ("rs12459419", "DBSNP:rs12459419"),
+        ("T256R", "adcgraph:variant/tacstd2-t256r"),
+        ("TACSTD2 p.T256R", "adcgraph:variant/tacstd2-t256r"),
+        ("sacituzimab govitecan", "DRUGBANK:DB12893"),
+    ],
+)
+def test_every_identifier_and_name_the_graph_holds_resolves(index, text, expected):
+    assert resolve_one(index, text).id == expected
+
+
+def test_typos_rank_below_exact_matches_and_short_names_get_none(index):
+    exact = resolve_one(index, "sacituzumab govitecan")
+    typo = resolve_one(index, "sacituzimab govitecan")
+    assert exact.id == typo.id and exact.score > typo.score
+    assert typo.matched.startswith("typo")
+    with pytest.raises(ResolutionError):
+        resolve_one(index, "HER9")  # under 6 characters: no typo tolerance
+
+
+def test_wrong_type_inputs_are_explained(built):
+    result = CliRunner().invoke(
+        cli, ["combos", "olaparib", "TNBC", "--store", str(built.paths.store)]
+    )
+    assert result.exit_code == 1
+    assert "'olaparib' is a Drug (DRUGBANK:DB09074 olaparib), not an ADC" in result.output
+    assert "combos needs an ADC" in result.output
+
+
+def _corrupted(name: str, rng: random.Random) -> list[tuple[str, str]]:
+    """One systematic corruption of each applicable kind."""
+    forms = [("case", name.swapcase())]
+    if any(char in name for char in " -"):
+        forms.append(("punctuation", name.replace(" ", "-").replace("--", "-")))
+    if len(name) >= 8 and name.isascii():
+        position = rng.randrange(2, len(name) - 2)
+        forms.append(("typo", name[:position] + name[position + 1 :]))
+    if name[-1:].isalpha():
+        forms.append(("plural", name + "s"))
+    return forms
+
+
+def test_resolver_test_set_from_the_graphs_own_tables_resolves_top1_95_percent(index):
+    curation = read_sources(__import__("adcgraph.build").build.SOURCES_DIR, controlled_values())
+    rng = random.Random(14)
+    cases = []
+    for table, label_column in [
+        ("adcs", "label"),
+        ("drugs", "label"),
+        ("genes", "symbol"),
+        ("diseases", "label"),
+        ("mechanisms", "label"),
+        ("trials", "label"),
+        ("payloads", "label"),
+    ]:
+        for record in curation.records(table):
+            label = record.one(label_column) or ""
+            if len(label) >= 6:
+                kind, text = rng.choice(_corrupted(label, rng))
+                cases.append((table, kind, text, record.id))
+            for synonym in record.many("synonyms")[:1] if "synonyms" in record.cells else ():
+                if table == "adcs":
+                    cases.append((table, "brand name or code", synonym, record.id))
+    for record in curation.records("references"):
+        cases.append(("references", "code", record.id.lower(), record.id))
+    assert len(cases) >= 100
+    wrong = []
+    for table, kind, text, expected in cases:
+        try:
+            found = resolve_candidates(index, text)[0].id
+        except ResolutionError:
+            found = None
+        if found != expected:
+            wrong.append((table, kind, text, expected, found))
+    assert 1 - len(wrong) / len(cases) >= 0.95, wrong
+
+
+def test_roll_up_weights_and_fallback_follow_the_hierarchy():
+    parents = {"tnbc": {"bc"}, "her2low": {"bc"}, "bc": {"cancer"}, "aml": {"cancer"}}
+    assert weight_for(parents, "bc", "tnbc") == 1.0  # narrower counts fully for broader
+    assert weight_for(parents, "tnbc", "bc") == 0.7  # broader applies, down-weighted
+    assert weight_for(parents, "tnbc", "her2low") == 0.7  # through their common parent
+    assert weight_for(parents, "aml", "tnbc") == 0.7  # common ancestor one step above AML
+    assert weight_for(parents, "tnbc", "aml") == 0.49  # two steps above TNBC
+    scope = evidence_scope(parents, "her2low", {"tnbc"})
+    assert (scope.used, scope.steps, scope.factor) == ("bc", 1, 0.7)
+    assert evidence_scope(parents, "aml", set()).used is None
+
+
+def test_combos_says_whose_evidence_it_used(built):
+    result = CliRunner().invoke(
+        cli,
+        [
+            "combos",
+            "T-DM1",
+            "AML",
+            "--no-explain",
+            "--format",
+            "json",
+            "--permutations",
+            "2",
+            "--store",
+            str(built.paths.store),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    query = json.loads(result.stdout)["query"]
+    assert query["disease"] == AML and query["evidence_disease"] != AML
+    assert query["evidence_note"].startswith("no evidence recorded on acute myeloid leukemia")
