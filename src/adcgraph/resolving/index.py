@@ -19,6 +19,7 @@ reference file's digest; ``adcgraph resolve`` opens it read-only and looks names
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -564,10 +565,9 @@ def index_for_store(store_path: Path | None = None, *, use_cache: bool = True) -
 
     index = build_index(store.open_backend(path), key)
     if use_cache:
-        try:
+        # A full disk or a read-only folder: no cache, same index.
+        with contextlib.suppress(OSError, sqlite3.Error):
             save_index(index, cached)
-        except (OSError, sqlite3.Error):  # a full disk or a read-only folder: no cache
-            pass
     return index
 
 
