@@ -14,8 +14,9 @@ from adcgraph.commands.common import (
     AdcGraphGroup,
     endpoint_option,
     open_query_backend,
-    read_query_argument,
+    query_limit_options,
     result_format_option,
+    run_user_query,
     store_option,
 )
 from adcgraph.errors import AdcGraphError
@@ -132,11 +133,22 @@ def stats(store_path: Path | None, endpoint: str | None, fmt: str) -> None:
 @store_option
 @endpoint_option
 @result_format_option
-def sparql(query: str, store_path: Path | None, endpoint: str | None, fmt: str) -> None:
+@query_limit_options
+def sparql(
+    query: str,
+    store_path: Path | None,
+    endpoint: str | None,
+    fmt: str,
+    timeout_s: float,
+    max_result_mb: int,
+    allowed_services: tuple[str, ...],
+) -> None:
     """Run a SPARQL query: text, @file, or - for standard input.
 
     The default graph is the union of all graphs; the prefixes of the project's prefix map
-    (adco:, MONDO:, HGNC: ...) must be declared as usual.
+    (adco:, MONDO:, HGNC: ...) are predeclared. Limits (adcgraph.querylimits): at most
+    100,000 characters, groups nested 128 deep, 1,000 UNION branches; the query runs in a
+    child process stopped at --timeout-s; SERVICE only with --allow-service.
 
     \b
     Example:
@@ -144,10 +156,7 @@ def sparql(query: str, store_path: Path | None, endpoint: str | None, fmt: str) 
         SELECT ?adc ?label WHERE { ?adc a adco:ADC ; rdfs:label ?label }' --format csv
       adcgraph sparql @queries/adcs-by-payload-class.rq --format json
     """
-    from adcgraph.results import render
-
-    backend = open_query_backend(store_path, endpoint)
-    click.echo(render(backend.query(read_query_argument(query)), fmt), nl=False)
+    run_user_query(query, store_path, endpoint, fmt, timeout_s, max_result_mb, allowed_services)
 
 
 @cli.command("export")

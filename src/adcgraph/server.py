@@ -1,70 +1,103 @@
-"""Serve the store as a SPARQL 1.1 Protocol endpoint through the Oxigraph server.
+"""Serve the store as a SPARQL 1.1 Protocol endpoint: a bounded front over query workers.
 
-The server is the ``oxigraph`` executable of the ``oxigraph`` PyPI package, run as a child
-process: ``serve-read-only`` by default (updates are refused with HTTP 403), ``serve`` when
-writable. The default graph is the union of the named graphs, as in the embedded store, so
-the named queries answer the same over HTTP.
+``adcgraph serve`` answers HTTP itself and runs every query in one of a pool of worker
+processes, each holding the store open read-only (one writable worker with ``--writable``).
+That is what bounds it:
 
-Query timeout, and its limits: ``--timeout-s`` asks Oxigraph to cancel a query after that
-many whole seconds. Oxigraph checks the deadline as the query produces solutions, so
+* each query is checked first (:func:`adcgraph.querylimits.check_query`: size, nesting,
+  UNION branches, no SERVICE unless allowed, no LOAD): a query that would overflow the
+  engine's stack never reaches it;
+* a query still running at ``--timeout-s`` is stopped by killing its worker (a fresh one
+  takes its place), so no query outlives its limit and no core burns after the client left;
+  the client gets HTTP 504, never a truncated 200: an answer is sent only once complete,
+  up to ``--max-result-mb`` (HTTP 500 past it);
+* a worker that crashes is replaced and the request answered with HTTP 500; the others
+  keep serving, so a cheap query stays fast while expensive ones run;
+* it listens on loopback only unless ``--allow-remote``, answers only requests whose
+  ``Host`` header names this server (DNS rebinding), sends CORS headers only with
+  ``--cors``, and makes no outbound requests;
+* after a rebuild or an import each worker reopens the store (it watches the version
+  record), so the endpoint follows the store without a restart.
 
-* a query that streams results stops at the deadline, but the HTTP status (200) and the start
-  of the results are already sent: the client receives a truncated body that fails to parse;
-* a query that computes for long before producing anything (a large join under a selective
-  FILTER, an aggregate over a huge join) is cancelled late or not at all: measured with
-  ``--timeout-s 1`` on the release graph, COUNT over a three-way cross join stopped after about
-  6 s, and a FILTERed three-way cross join was still running after 60 s.
-
-A client-side timeout (``EndpointBackend.timeout_s``) bounds how long a caller waits; nothing
-here can stop work already running inside Oxigraph except stopping the server.
+Workers die with the server, even when it is killed with ``kill -9``.
 
 >>> settings = ServerSettings(store=Path("var/store"), port=7879)
->>> server_command(settings)[1:3]
-['serve-read-only', '--location']
 >>> settings.query_url
 'http://127.0.0.1:7879/query'
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import http.server
+import json
+import multiprocessing
 import os
-import shutil
+import queue
+import resource
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from adcgraph.errors import StoreError
+from adcgraph.errors import QueryError, StoreError
+from adcgraph.querylimits import DEFAULT_MEMORY_BYTES, QueryLimits, ResultTooLarge, check_query
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
 DEFAULT_TIMEOUT_S = 30
+DEFAULT_WORKERS = 6
+DEFAULT_MAX_RESULT_MB = 64
 READY_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 10.0
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 _READY_PROBE = "ASK {}"
+_RESULT_TYPES = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+_GRAPH_TYPES = {
+    "application/n-triples": "ntriples",
+    "text/turtle": "turtle",
+    "application/rdf+xml": "rdfxml",
+    "application/n-quads": "nquads",
+}
 
 
 @dataclass(frozen=True)
 class ServerSettings:
-    """How to serve a store: where it is, where to listen, the query timeout, read-only or not."""
+    """How to serve a store: where, on which address, with which limits."""
 
     store: Path
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     timeout_s: int = DEFAULT_TIMEOUT_S
     writable: bool = False
+    workers: int = DEFAULT_WORKERS
+    max_result_mb: int = DEFAULT_MAX_RESULT_MB
+    cors: bool = False
+    allow_remote: bool = False
+    allowed_services: tuple[str, ...] = ()
+    memory_bytes: int = DEFAULT_MEMORY_BYTES
 
     @property
     def bind(self) -> str:
-        """``host:port`` as Oxigraph's ``--bind`` expects it (IPv6 hosts in brackets).
+        """``host:port`` (IPv6 hosts in brackets).
 
         >>> ServerSettings(Path("s"), host="::1", port=8000).bind
         '[::1]:8000'
@@ -74,7 +107,7 @@ class ServerSettings:
 
     @property
     def base_url(self) -> str:
-        """The server's root URL (YASGUI is served there).
+        """The server's root URL.
 
         >>> ServerSettings(Path("s")).base_url
         'http://127.0.0.1:7878'
@@ -91,10 +124,451 @@ class ServerSettings:
         """The SPARQL update endpoint URL (refused unless writable)."""
         return f"{self.base_url}/update"
 
+    @property
+    def limits(self) -> QueryLimits:
+        """The query limits of this server."""
+        return QueryLimits(
+            timeout_s=float(self.timeout_s),
+            max_result_bytes=self.max_result_mb * 2**20,
+            memory_bytes=self.memory_bytes,
+            allowed_services=frozenset(self.allowed_services),
+        )
+
+    def allowed_host_headers(self) -> frozenset[str]:
+        """``Host`` header values this server answers (its own names, with the port).
+
+        >>> sorted(ServerSettings(Path("s"), port=80).allowed_host_headers())[:2]
+        ['127.0.0.1', '127.0.0.1:80']
+        """
+        names = {self.host if ":" not in self.host else f"[{self.host}]"}
+        if self.host in LOOPBACK_HOSTS:
+            names |= {"127.0.0.1", "localhost", "[::1]"}
+        return frozenset(n for name in names for n in (name, f"{name}:{self.port}"))
+
+
+def check_settings(settings: ServerSettings) -> None:
+    """Refuse settings that would expose or break the server; StoreError says why."""
+    from adcgraph import publish
+
+    if not publish.is_store(settings.store):
+        raise StoreError(f"no adcgraph store at {settings.store}; run `adcgraph build` first")
+    if settings.timeout_s < 1:
+        raise StoreError(f"the query timeout must be at least 1 s, not {settings.timeout_s}")
+    if settings.workers < 1:
+        raise StoreError(f"at least one query worker is needed, not {settings.workers}")
+    if settings.host not in LOOPBACK_HOSTS and not settings.allow_remote:
+        raise StoreError(
+            f"--host {settings.host} would make the endpoint reachable from other machines; "
+            "add --allow-remote if that is intended"
+        )
+
+
+# ---------------------------------------------------------------- query workers
+
+
+def _die_with_parent() -> None:
+    # Linux: the kernel sends SIGKILL to this worker when the server dies, even by kill -9.
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _store_stamp(store: Path) -> tuple[int, int]:
+    from adcgraph.locations import VERSION_FILE
+
+    try:
+        info = os.stat(store / VERSION_FILE)
+    except OSError:
+        return (0, 0)
+    return (info.st_ino, info.st_mtime_ns)
+
+
+def worker_main(
+    store: str, writable: bool, max_bytes: int, memory_bytes: int, conn: Connection
+) -> None:
+    """One query worker: open the store, answer requests from ``conn`` until it closes."""
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    import pyoxigraph as ox
+
+    path = Path(store)
+    opened: ox.Store | None = None
+    stamp = (0, 0)
+    with contextlib.suppress(OSError):
+        opened = ox.Store(store) if writable else ox.Store.read_only(store)
+        stamp = _store_stamp(path)
+    conn.send("ready")
+    while True:
+        try:
+            kind, text, accept = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            current = _store_stamp(path)
+            if opened is None or current != stamp:
+                opened = None
+                opened = ox.Store(store) if writable else ox.Store.read_only(store)
+                stamp = current
+            conn.send(_answer(opened, kind, text, accept, max_bytes))
+        except SyntaxError as error:
+            conn.send(("error", 400, f"malformed SPARQL: {error}"))
+        except ResultTooLarge as error:
+            conn.send(("error", 500, f"{error}; the server's --max-result-mb is the limit"))
+        except MemoryError:
+            conn.send(("error", 500, "the query needs more memory than the server allows"))
+        except (OSError, RuntimeError, ValueError) as error:
+            conn.send(("error", 500, f"query failed: {error}"))
+
+
+def _answer(
+    opened: Any, kind: str, text: str, accept: str, max_bytes: int
+) -> tuple[str, int, str, bytes]:
+    import io
+
+    import pyoxigraph as ox
+
+    from adcgraph.querylimits import _CappedWriter
+
+    if kind == "update":
+        opened.update(text)
+        opened.flush()
+        return ("ok", 204, "text/plain", b"")
+    answer = opened.query(text, use_default_graph_as_union=True)
+    buffer = io.BytesIO()
+    sink = _CappedWriter(buffer, max_bytes)
+    if isinstance(answer, ox.QueryTriples):
+        media = _negotiate(accept, _GRAPH_TYPES, "application/n-triples")
+        answer.serialize(sink, ox.RdfFormat.from_media_type(media))  # type: ignore[arg-type]
+    else:
+        media = _negotiate(accept, _RESULT_TYPES, "application/sparql-results+json")
+        answer.serialize(sink, ox.QueryResultsFormat.from_media_type(media))  # type: ignore[arg-type]
+    return ("ok", 200, media, buffer.getvalue())
+
+
+def _negotiate(accept: str, known: dict[str, str], default: str) -> str:
+    """The first media type of an Accept header that ``known`` holds, else ``default``.
+
+    >>> _negotiate("text/csv;q=0.9, */*", _RESULT_TYPES, "application/sparql-results+json")
+    'text/csv'
+    """
+    for part in accept.split(","):
+        media = part.split(";")[0].strip().lower()
+        if media in known:
+            return media
+    return default
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+
+
+@dataclass
+class Engine:
+    """A pool of query workers; each request takes an idle one, killed if it overruns."""
+
+    settings: ServerSettings
+    idle: queue.Queue[_Worker] = field(default_factory=queue.Queue)
+    restarts: int = 0
+    _context: Any = None
+    _closed: bool = False
+    _retired: queue.Queue[_Worker | None] = field(default_factory=queue.Queue)
+
+    def start(self) -> None:
+        """Start the workers, and the thread that replaces killed or crashed ones.
+
+        Workers die with the thread that started them (PR_SET_PDEATHSIG), so every one is
+        started by this long-lived thread, never by a request's thread.
+        """
+        self._context = multiprocessing.get_context("spawn")
+        count = 1 if self.settings.writable else self.settings.workers
+        ready = threading.Event()
+        threading.Thread(target=self._keeper, args=(count, ready), daemon=True).start()
+        ready.wait()
+
+    def _keeper(self, count: int, ready: threading.Event) -> None:
+        for worker in [self._spawn() for _ in range(count)]:
+            self._put_when_ready(worker)
+        ready.set()
+        while (worker := self._retired.get()) is not None:
+            self._replace(worker)
+
+    def _spawn(self) -> _Worker:
+        ours, theirs = self._context.Pipe()
+        process = self._context.Process(
+            target=worker_main,
+            args=(
+                str(self.settings.store),
+                self.settings.writable,
+                self.settings.max_result_mb * 2**20,
+                self.settings.memory_bytes,
+                theirs,
+            ),
+            daemon=True,
+        )
+        process.start()
+        theirs.close()
+        return _Worker(process, ours)
+
+    def _put_when_ready(self, worker: _Worker) -> None:
+        # A worker takes queries once it has started and opened the store.
+        try:
+            if worker.conn.poll(READY_TIMEOUT_S) and worker.conn.recv() == "ready":
+                self.idle.put(worker)
+                return
+        except (EOFError, OSError):
+            pass
+        with contextlib.suppress(OSError, ValueError):
+            worker.process.kill()
+
+    def _replace(self, worker: _Worker) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+        self.restarts += 1
+        if not self._closed:
+            self._put_when_ready(self._spawn())
+
+    def run(self, kind: str, text: str, accept: str) -> tuple[int, str, bytes]:
+        """Answer one request within the time limit: (HTTP status, media type, body)."""
+        timeout = float(self.settings.timeout_s)
+        deadline = time.monotonic() + timeout
+        try:
+            worker = self.idle.get(timeout=timeout)
+        except queue.Empty:
+            return 503, "text/plain", b"all query workers are busy; try again later"
+        try:
+            worker.conn.send((kind, text, accept))
+            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                with contextlib.suppress(OSError, ValueError):
+                    worker.process.kill()  # the query stops now, not when replaced
+                self._retired.put(worker)
+                return (
+                    504,
+                    "text/plain",
+                    (
+                        "the query ran over the server's time limit of "
+                        f"{self.settings.timeout_s} s and was stopped"
+                    ).encode(),
+                )
+            reply = worker.conn.recv()
+        except (EOFError, OSError):
+            code = worker.process.exitcode
+            self._retired.put(worker)
+            return (
+                500,
+                "text/plain",
+                (
+                    f"the query engine crashed (exit {code}) and was restarted; the query was "
+                    "not answered"
+                ).encode(),
+            )
+        self.idle.put(worker)
+        if reply[0] == "ok":
+            return reply[1], reply[2], reply[3]
+        return reply[1], "text/plain", str(reply[2]).encode("utf-8")
+
+    def close(self) -> None:
+        """Stop every worker."""
+        self._closed = True
+        self._retired.put(None)
+        while True:
+            try:
+                worker = self.idle.get_nowait()
+            except queue.Empty:
+                break
+            with contextlib.suppress(OSError, ValueError):
+                worker.process.kill()
+                worker.process.join(5)
+        for child in multiprocessing.active_children():
+            child.kill()
+
+
+# ---------------------------------------------------------------- HTTP front
+
+_INDEX = """<!doctype html><meta charset="utf-8"><title>adcgraph SPARQL endpoint</title>
+<h1>adcgraph SPARQL endpoint</h1><p>SPARQL 1.1 Protocol queries: <code>{query_url}</code>
+(GET <code>?query=</code> or POST). Query time limit {timeout} s. To use a browser client
+such as YASGUI, start the server with <code>--cors</code> and point it at the URL above.</p>
+"""
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    server_version = "adcgraph"
+    protocol_version = "HTTP/1.1"
+    settings: ServerSettings
+    engine: Engine
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+    def _send(self, status: int, media: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", f"{media}; charset=utf-8" if "text" in media else media)
+        self.send_header("Content-Length", str(len(body)))
+        if self.settings.cors:
+            self.send_header("Access-Control-Allow-Origin", "*")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _refuse(self, status: int, message: str) -> None:
+        self._send(status, "text/plain", message.encode("utf-8"))
+
+    def _host_ok(self) -> bool:
+        host = (self.headers.get("Host") or "").strip().lower()
+        if host in self.settings.allowed_host_headers():
+            return True
+        self._refuse(403, f"Host {host!r} is not this server's name")
+        return False
+
+    def do_OPTIONS(self) -> None:
+        if not self._host_ok():
+            return
+        if not self.settings.cors:
+            self._refuse(405, "cross-origin requests are off; start the server with --cors")
+            return
+        self.send_response(204)
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+        self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept")
+        self.send_header("Access-Control-Max-Age", "86400")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_GET(self) -> None:
+        if not self._host_ok():
+            return
+        url = urllib.parse.urlsplit(self.path)
+        if url.path in ("/", "/index.html"):
+            page = _INDEX.format(query_url=self.settings.query_url, timeout=self.settings.timeout_s)
+            self._send(200, "text/html", page.encode("utf-8"))
+            return
+        if url.path != "/query":
+            self._refuse(404, "not found; the SPARQL endpoint is /query")
+            return
+        values = urllib.parse.parse_qs(url.query)
+        if "query" not in values:
+            self._refuse(400, "missing 'query' parameter")
+            return
+        self._run("query", values["query"][0])
+
+    do_HEAD = do_GET
+
+    def do_POST(self) -> None:
+        if not self._host_ok():
+            return
+        path = urllib.parse.urlsplit(self.path).path
+        if path not in ("/query", "/update"):
+            self._refuse(404, "not found; the SPARQL endpoint is /query")
+            return
+        body = self._body()
+        if body is None:
+            return
+        kind = "update" if path == "/update" else "query"
+        media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if media in ("application/sparql-query", "application/sparql-update"):
+            text = body
+        else:
+            values = urllib.parse.parse_qs(body)
+            key = "update" if kind == "update" else "query"
+            if key not in values:
+                self._refuse(400, f"missing '{key}' parameter")
+                return
+            text = values[key][0]
+        if kind == "update" and not self.settings.writable:
+            self._refuse(403, "this endpoint is read-only (start it with --writable)")
+            return
+        self._run(kind, text)
+
+    def _body(self) -> str | None:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            self._refuse(400, "bad Content-Length")
+            return None
+        limit = self.settings.limits.max_chars * 4 + 1024
+        if length < 0 or length > limit:
+            self._refuse(413, f"the request body is over {limit} bytes")
+            self.close_connection = True
+            return None
+        data = self.rfile.read(length)
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            self._refuse(400, "the request body is not UTF-8")
+            return None
+
+    def _run(self, kind: str, text: str) -> None:
+        try:
+            form = check_query(text, self.settings.limits)
+        except QueryError as error:
+            status = 413 if "characters; at most" in error.message else 400
+            self._refuse(status, error.message)
+            return
+        if form == "update" and kind == "query":
+            self._refuse(400, "this is a SPARQL update; send it to /update")
+            return
+        status, media, body = self.engine.run(kind, text, self.headers.get("Accept") or "")
+        self._send(status, media, body)
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64
+
+
+def make_http_server(settings: ServerSettings, engine: Engine) -> _Server:
+    """The HTTP server of ``settings`` (not yet serving)."""
+    handler = type("Handler", (_Handler,), {"settings": settings, "engine": engine})
+    server_class = type(
+        "Server",
+        (_Server,),
+        {"address_family": socket.AF_INET6 if ":" in settings.host else socket.AF_INET},
+    )
+    try:
+        return server_class((settings.host, settings.port), handler)
+    except OSError as error:
+        raise StoreError(f"cannot listen on {settings.bind}: {error.strerror}") from None
+
+
+def serve(settings: ServerSettings, announce: Callable[[], None] | None = None) -> None:
+    """Serve in the foreground until SIGTERM or Ctrl-C; the workers stop with it."""
+    check_settings(settings)
+    if port_in_use(settings.host, settings.port):
+        raise StoreError(f"port {settings.port} on {settings.host} is already in use")
+    engine = Engine(settings)
+    http_server = make_http_server(settings, engine)
+    engine.start()
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        if announce is not None:
+            announce()
+        http_server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        http_server.server_close()
+        engine.close()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    # SIGTERM (e.g. `kill PID`) stops the foreground server the way Ctrl-C does.
+    raise KeyboardInterrupt
+
+
+# ---------------------------------------------------------------- a server in the background
+
 
 @dataclass
 class RunningServer:
-    """A started Oxigraph server: its settings, its process and the file holding its log."""
+    """A server started by :func:`start_server`: its settings, process and log file."""
 
     settings: ServerSettings
     process: subprocess.Popen[bytes]
@@ -106,85 +580,72 @@ class RunningServer:
         return self.process.pid
 
     def log(self) -> str:
-        """What the server wrote to its standard output and error so far."""
+        """What the server wrote so far."""
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
-def oxigraph_executable() -> str:
-    """The ``oxigraph`` executable: next to this Python (the virtualenv's bin), else on PATH.
+def serve_command(settings: ServerSettings) -> list[str]:
+    """The `adcgraph serve` command line of ``settings``.
 
-    >>> Path(oxigraph_executable()).name
-    'oxigraph'
+    >>> serve_command(ServerSettings(Path("/tmp/s"), timeout_s=7))[3:]
+    ['serve', '--store', '/tmp/s', '--host', '127.0.0.1', '--port', '7878', '--timeout-s', '7', \
+'--workers', '6', '--max-result-mb', '64']
     """
-    beside_python = Path(sys.executable).with_name("oxigraph")
-    if beside_python.exists():
-        return str(beside_python)
-    found = shutil.which("oxigraph")
-    if found is None:
-        raise StoreError("the `oxigraph` server is not installed; pip install oxigraph")
-    return found
-
-
-def server_command(settings: ServerSettings) -> list[str]:
-    """The command line that serves ``settings.store``.
-
-    >>> server_command(ServerSettings(Path("/tmp/s"), writable=True))[1:]
-    ['serve', '--location', '/tmp/s', '--bind', '127.0.0.1:7878', '--union-default-graph', \
-'--timeout-s', '30']
-    """
-    return [
-        oxigraph_executable(),
-        "serve" if settings.writable else "serve-read-only",
-        "--location",
+    command = [
+        sys.executable,
+        "-m",
+        "adcgraph.cli",
+        "serve",
+        "--store",
         str(settings.store),
-        "--bind",
-        settings.bind,
-        "--union-default-graph",
+        "--host",
+        settings.host,
+        "--port",
+        str(settings.port),
         "--timeout-s",
         str(settings.timeout_s),
+        "--workers",
+        str(settings.workers),
+        "--max-result-mb",
+        str(settings.max_result_mb),
     ]
+    flags = {"--writable": settings.writable, "--cors": settings.cors}
+    command += [flag for flag, wanted in flags.items() if wanted]
+    if settings.allow_remote:
+        command.append("--allow-remote")
+    for url in settings.allowed_services:
+        command += ["--allow-service", url]
+    return command
 
 
 def start_server(
     settings: ServerSettings, ready_timeout_s: float = READY_TIMEOUT_S
 ) -> RunningServer:
-    """Start the server and return once it answers queries; StoreError if it cannot start.
+    """Start `adcgraph serve` in the background; return once it answers queries.
 
-    >>> settings = ServerSettings(Path("var/store"), port=free_port())
-    >>> server = start_server(settings)                                # doctest: +SKIP
+    >>> server = start_server(ServerSettings(Path("var/store"), port=free_port()))  # doctest: +SKIP
     >>> stop_server(server)                                            # doctest: +SKIP
+    0
     """
-    _check_store(settings.store)
-    if settings.timeout_s < 1:
-        raise StoreError(f"the query timeout must be at least 1 s, not {settings.timeout_s}")
+    check_settings(settings)
     if port_in_use(settings.host, settings.port):
         raise StoreError(f"port {settings.port} on {settings.host} is already in use")
     log_file, log_path = _log_file()
     with log_file:
         process = subprocess.Popen(
-            server_command(settings),
-            stdin=subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
+            serve_command(settings), stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file
         )
-    server = RunningServer(settings, process, log_path)
+    running = RunningServer(settings, process, log_path)
     try:
-        wait_until_ready(server, ready_timeout_s)
+        wait_until_ready(running, ready_timeout_s)
     except BaseException:
-        stop_server(server)
+        stop_server(running)
         raise
-    return server
-
-
-def _check_store(store: Path) -> None:
-    from adcgraph.store import VERSION_FILE
-
-    if not (store / VERSION_FILE).exists():
-        raise StoreError(f"no adcgraph store at {store}; run `adcgraph build` first")
+    return running
 
 
 def _log_file() -> tuple[IO[bytes], Path]:
-    handle, name = tempfile.mkstemp(prefix="adcgraph-oxigraph-", suffix=".log")
+    handle, name = tempfile.mkstemp(prefix="adcgraph-serve-", suffix=".log")
     return os.fdopen(handle, "wb"), Path(name)
 
 
@@ -194,14 +655,14 @@ def wait_until_ready(server: RunningServer, timeout_s: float = READY_TIMEOUT_S) 
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise StoreError(
-                f"the Oxigraph server exited with code {server.process.returncode}: "
+                f"the server exited with code {server.process.returncode}: "
                 f"{server.log().strip()[-500:]}"
             )
         if endpoint_answers(server.settings.query_url):
             return
         time.sleep(0.1)
     raise StoreError(
-        f"the Oxigraph server did not answer at {server.settings.query_url} within {timeout_s} s"
+        f"the server did not answer at {server.settings.query_url} within {timeout_s} s"
     )
 
 
@@ -215,13 +676,13 @@ def endpoint_answers(query_url: str, timeout_s: float = 1.0) -> bool:
     request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
-            return 200 <= response.status < 300
-    except (urllib.error.URLError, OSError):
+            return 200 <= response.status < 300 and json.loads(response.read()) is not None
+    except (urllib.error.URLError, OSError, ValueError):
         return False
 
 
 def stop_server(server: RunningServer, timeout_s: float = STOP_TIMEOUT_S) -> int:
-    """Stop the server (SIGTERM to its PID, SIGKILL if it lingers); return its exit code."""
+    """Stop the server (SIGTERM, SIGKILL if it lingers); return its exit code."""
     if server.process.poll() is None:
         os.kill(server.pid, signal.SIGTERM)
         try:
@@ -254,33 +715,3 @@ def port_in_use(host: str, port: int) -> bool:
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.settimeout(0.5)
         return probe.connect_ex((host, port)) == 0
-
-
-def run_until_stopped(server: RunningServer) -> int:
-    """Wait for the server in the foreground; Ctrl-C or SIGTERM stop it. Returns its exit code.
-
-    Raises StoreError (with the server's log) if the server stops on its own with an error.
-
-    >>> server = start_server(ServerSettings(Path("var/store")))       # doctest: +SKIP
-    >>> run_until_stopped(server)                                      # doctest: +SKIP
-    """
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        code = server.process.wait()
-    except KeyboardInterrupt:
-        return stop_server(server)
-    except BaseException:
-        stop_server(server)
-        raise
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-    log = server.log()
-    stop_server(server)
-    if code != 0:
-        raise StoreError(f"the Oxigraph server exited with code {code}: {log.strip()[-500:]}")
-    return code
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    # SIGTERM (e.g. `kill PID`) stops the foreground server the way Ctrl-C does.
-    raise KeyboardInterrupt

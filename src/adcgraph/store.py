@@ -8,6 +8,7 @@ a location string, the way oaklib picks an adapter: a URL is an endpoint, anythi
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 import urllib.error
@@ -153,11 +154,15 @@ class EndpointBackend:
 
     location: str
     timeout_s: float = 60.0
+    max_bytes: int = 256 * 2**20
 
     def query(self, text: str, bindings: Bindings | None = None) -> QueryResult:
-        """POST the query and parse the standard results (JSON) or RDF (N-Triples)."""
-        declarations = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in vocab.sparql_prefixes().items())
-        full_text = declarations + text + _values_clause(bindings)
+        """POST the query and parse the standard results (JSON) or RDF (N-Triples).
+
+        The predeclared prefixes the query uses are declared on its first line, so the line
+        numbers of the endpoint's error messages are the query's own.
+        """
+        full_text = _prologue(text) + text + _values_clause(bindings)
         body = urllib.parse.urlencode({"query": full_text}).encode()
         request = urllib.request.Request(
             self.location,
@@ -170,26 +175,43 @@ class EndpointBackend:
         )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
-                payload = response.read()
+                payload = response.read(self.max_bytes + 1)
                 content_type = response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as error:
             detail = error.read().decode("utf-8", "replace").strip()[:500]
             raise QueryError(
                 f"endpoint {self.location} rejected the query (HTTP {error.code}): {detail}"
             ) from None
-        except (urllib.error.URLError, TimeoutError, OSError) as error:
+        except (urllib.error.URLError, TimeoutError, OSError, ValueError) as error:
             reason = getattr(error, "reason", error)
             raise StoreError(f"cannot reach SPARQL endpoint {self.location}: {reason}") from None
-        if "n-triples" in content_type:
-            return _triples_result(payload)
-        try:
-            json.loads(payload)
-        except ValueError:
+        if len(payload) > self.max_bytes:
             raise QueryError(
-                f"endpoint {self.location} sent an incomplete or malformed "
-                "result (a server timeout cuts results short)"
-            ) from None
-        return ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
+                f"endpoint {self.location} answered with more than "
+                f"{self.max_bytes / 2**20:g} MiB; raise the limit with --max-result-mb"
+            )
+        malformed = QueryError(
+            f"endpoint {self.location} sent an incomplete or malformed "
+            "result (a server timeout cuts results short)"
+        )
+        try:
+            if "n-triples" in content_type:
+                return _triples_result(payload)
+            json.loads(payload)
+            return ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
+        except (ValueError, SyntaxError):
+            raise malformed from None
+
+
+def _prologue(text: str) -> str:
+    """PREFIX declarations, on one line, for the predeclared prefixes ``text`` uses.
+
+    >>> _prologue("SELECT * WHERE { ?a a adco:ADC }")
+    'PREFIX adco: <https://w3id.org/adcgraph/ontology#> '
+    """
+    used = set(re.findall(r"(?<![\w<?$])([A-Za-z][\w.-]*):", text))
+    prefixes = vocab.sparql_prefixes()
+    return "".join(f"PREFIX {p}: <{prefixes[p]}> " for p in sorted(used) if p in prefixes)
 
 
 def _values_clause(bindings: Bindings | None) -> str:
@@ -217,6 +239,26 @@ def is_endpoint(location: str | Path | None) -> bool:
     return str(location or "").startswith(("http://", "https://"))
 
 
+def check_endpoint_url(url: str) -> str:
+    """An endpoint URL as given; StoreError for one that is not a valid http(s) URL.
+
+    >>> check_endpoint_url("http://[::1]:7878/query")
+    'http://[::1]:7878/query'
+    >>> check_endpoint_url("http://[::1/query")
+    Traceback (most recent call last):
+    ...
+    adcgraph.errors.StoreError: 'http://[::1/query' is not a valid endpoint URL (Invalid IPv6 URL)
+    """
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - validates the port
+    except ValueError as error:
+        raise StoreError(f"{url!r} is not a valid endpoint URL ({error})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise StoreError(f"{url!r} is not a valid endpoint URL (expected http(s)://host/path)")
+    return url
+
+
 def open_backend(location: str | Path | None = None, *, read_only: bool = True) -> Backend:
     """Open the store at ``location``: an ``http(s)://`` SPARQL endpoint or a store directory.
 
@@ -225,7 +267,7 @@ def open_backend(location: str | Path | None = None, *, read_only: bool = True) 
     """
     text = str(location) if location is not None else ""
     if text.startswith(("http://", "https://")):
-        return EndpointBackend(text)
+        return EndpointBackend(check_endpoint_url(text))
     return EmbeddedBackend(
         open_store(Path(text) if text else default_store_path(), read_only=read_only),
         text or str(default_store_path()),

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from adcgraph.errors import AdcGraphError
+from adcgraph.errors import AdcGraphError, QueryError
 
 F = TypeVar("F", bound=Callable[..., Any])
 RESULT_FORMATS = ("table", "tsv", "csv", "json")
@@ -39,10 +39,31 @@ def store_option(function: F) -> F:
     )(function)
 
 
+class EndpointUrl(click.ParamType):
+    """An http(s) SPARQL endpoint URL (a path is an error here, not a store location)."""
+
+    name = "url"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from adcgraph.errors import StoreError
+        from adcgraph.store import check_endpoint_url
+
+        text = str(value)
+        if not text.startswith(("http://", "https://")):
+            self.fail(
+                f"{text!r} is not an http(s):// URL (a store directory is --store)", param, ctx
+            )
+        try:
+            return check_endpoint_url(text)
+        except StoreError as error:
+            self.fail(error.message, param, ctx)
+
+
 def endpoint_option(function: F) -> F:
     return click.option(
         "--endpoint",
         metavar="URL",
+        type=EndpointUrl(),
         help="Query this SPARQL 1.1 endpoint instead of the embedded store.",
     )(function)
 
@@ -69,15 +90,109 @@ def open_query_backend(store_path: Path | None, endpoint: str | None) -> Any:
 
 
 def read_query_argument(query: str) -> str:
-    """Query text, ``@file`` or ``-`` for standard input."""
+    """Query text, ``@file`` or ``-`` for standard input (UTF-8)."""
     if query == "-":
-        return sys.stdin.read()
+        data = sys.stdin.buffer.read()
+        return _decoded_query(data, "standard input")
     if query.startswith("@"):
         path = Path(query[1:])
         if not path.exists():
-            raise AdcGraphError(f"query file {path} does not exist")
-        return path.read_text(encoding="utf-8")
+            raise QueryError(f"query file {path} does not exist")
+        if not path.is_file():
+            raise QueryError(f"query file {path} is not a file")
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise QueryError(f"query file {path}: cannot read: {error.strerror}") from None
+        return _decoded_query(data, str(path))
     return query
+
+
+def _decoded_query(data: bytes, where: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise QueryError(
+            f"{where}:{line}: not UTF-8 (byte 0x{data[error.start : error.start + 1].hex()}); "
+            "a SPARQL query must be UTF-8 text"
+        ) from None
+
+
+def query_limit_options(function: F) -> F:
+    """--timeout-s, --max-result-mb and --allow-service for commands running user queries."""
+    for option in reversed(
+        [
+            click.option(
+                "--timeout-s",
+                type=PositiveSeconds(),
+                default=60.0,
+                show_default=True,
+                help="Stop the query after this many seconds (it runs in a child process).",
+            ),
+            click.option(
+                "--max-result-mb",
+                type=click.IntRange(min=1),
+                default=256,
+                show_default=True,
+                help="Refuse answers larger than this (nothing is printed then).",
+            ),
+            click.option(
+                "--allow-service",
+                "allowed_services",
+                multiple=True,
+                metavar="URL",
+                help="Allow SERVICE <URL> (federation is off by default; repeatable).",
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+def run_user_query(
+    query: str,
+    store_path: Path | None,
+    endpoint: str | None,
+    fmt: str,
+    timeout_s: float,
+    max_result_mb: int,
+    allowed_services: tuple[str, ...],
+) -> None:
+    """Check a user-written query against the limits, run it bounded and print the answer."""
+    from adcgraph import vocab
+    from adcgraph.build import ensure_store
+    from adcgraph.querylimits import QueryLimits, check_query, first_keyword, run_bounded
+
+    text = read_query_argument(query)
+    limits = QueryLimits(
+        timeout_s=timeout_s,
+        max_result_bytes=max_result_mb * 2**20,
+        allowed_services=frozenset(allowed_services),
+    )
+    form = check_query(text, limits, known_prefixes=frozenset(vocab.sparql_prefixes()))
+    if form == "update":
+        raise QueryError(
+            f"this is a SPARQL update ({first_keyword(text)}); `adcgraph sparql` runs queries "
+            "only (SELECT, ASK, CONSTRUCT, DESCRIBE): the store changes through build and import"
+        )
+    if first_keyword(text) in ("CONSTRUCT", "DESCRIBE") and fmt not in ("table",):
+        raise QueryError(
+            f"{first_keyword(text)} answers with RDF triples, which --format {fmt} cannot hold; "
+            "use --format table (N-Triples)"
+        )
+    sys.stdout.flush()
+    output = sys.stdout.buffer
+    if endpoint:
+        from adcgraph import store
+        from adcgraph.results import render
+
+        backend = store.open_backend(endpoint)
+        backend.timeout_s = timeout_s  # type: ignore[attr-defined]
+        backend.max_bytes = limits.max_result_bytes  # type: ignore[attr-defined]
+        output.write(render(backend.query(text), fmt).encode("utf-8"))
+        return
+    run_bounded(ensure_store(store_path), text, fmt, limits, output)
 
 
 class PositiveSeconds(click.ParamType):

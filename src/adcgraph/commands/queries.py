@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import textwrap
 from pathlib import Path
@@ -153,7 +154,12 @@ def run_and_render(backend: Any, query: NamedQuery, values: dict[str, str], fmt:
 
 @click.command("serve")
 @store_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on (loopback unless --allow-remote).",
+)
 @click.option(
     "--port", type=click.IntRange(1, 65535), default=7878, show_default=True, help="TCP port."
 )
@@ -162,46 +168,91 @@ def run_and_render(backend: Any, query: NamedQuery, values: dict[str, str], fmt:
     type=click.IntRange(min=1),
     default=30,
     show_default=True,
-    help="Ask Oxigraph to cancel a query after this many seconds. It checks the deadline as "
-    "results are produced: a cancelled query reaches the client as a truncated response "
-    "(HTTP 200), and a query that computes long before its first result may overrun it.",
+    help="Stop a query after this many seconds (its worker is killed); the client gets "
+    "HTTP 504, never a truncated answer.",
+)
+@click.option(
+    "--max-result-mb",
+    type=click.IntRange(min=1),
+    default=64,
+    show_default=True,
+    help="Refuse answers larger than this (HTTP 500).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=6,
+    show_default=True,
+    help="Query worker processes (a query runs in one; cheap queries stay fast while "
+    "expensive ones run).",
+)
+@click.option("--cors", is_flag=True, help="Allow cross-origin requests (browser clients).")
+@click.option(
+    "--allow-remote", is_flag=True, help="Allow a --host that is reachable from other machines."
+)
+@click.option(
+    "--allow-service",
+    "allowed_services",
+    multiple=True,
+    metavar="URL",
+    help="Allow SERVICE <URL> in queries (federation is off by default; repeatable).",
 )
 @click.option(
     "--writable",
     is_flag=True,
-    help="Accept SPARQL updates (oxigraph serve); they change the store in place.",
+    help="Accept SPARQL updates at /update; they change the store in place (one worker).",
 )
 def serve_command(
-    store_path: Path | None, host: str, port: int, timeout_s: int, writable: bool
+    store_path: Path | None,
+    host: str,
+    port: int,
+    timeout_s: int,
+    max_result_mb: int,
+    workers: int,
+    cors: bool,
+    allow_remote: bool,
+    allowed_services: tuple[str, ...],
+    writable: bool,
 ) -> None:
-    """Serve the store as a SPARQL 1.1 Protocol endpoint with the Oxigraph server.
+    """Serve the store as a SPARQL 1.1 Protocol endpoint (queries bounded, read-only).
 
     Read-only by default (updates get HTTP 403). The default graph is the union of all
-    graphs, as for `adcgraph sparql`. Any SPARQL client works: YASGUI (open the root URL),
-    SPARQLWrapper, rdflib's SPARQLStore, Jena, or `adcgraph query ... --endpoint URL`.
-    Stop it with Ctrl-C (or SIGTERM).
+    graphs, as for `adcgraph sparql`, and the same query limits apply. Any SPARQL client
+    works: SPARQLWrapper, rdflib's SPARQLStore, Jena, YASGUI (with --cors), or
+    `adcgraph query ... --endpoint URL`. Stop it with Ctrl-C (or SIGTERM).
 
     \b
     Example:
       adcgraph serve
-      adcgraph serve --port 8080 --timeout-s 10
+      adcgraph serve --port 8080 --timeout-s 10 --cors
       adcgraph query adcs-by-target -p target=HER2 --endpoint http://127.0.0.1:7878/query
     """
     from adcgraph.build import ensure_store
-    from adcgraph.server import ServerSettings, run_until_stopped, start_server
+    from adcgraph.server import ServerSettings, serve
 
-    settings = ServerSettings(ensure_store(store_path), host, port, timeout_s, writable)
-    server = start_server(settings)
-    mode = "read-write" if writable else "read-only"
-    click.echo(
-        f"serving {settings.store} ({mode}, query timeout {timeout_s} s, pid {server.pid})\n"
-        f"SPARQL endpoint: {settings.query_url}\n"
-        f"YASGUI:          {settings.base_url}/\n"
-        "stop with Ctrl-C"
+    settings = ServerSettings(
+        ensure_store(store_path),
+        host,
+        port,
+        timeout_s,
+        writable,
+        workers=workers,
+        max_result_mb=max_result_mb,
+        cors=cors,
+        allow_remote=allow_remote,
+        allowed_services=allowed_services,
     )
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(f"warning: listening on {host}, reachable from other machines", err=True)
-    run_until_stopped(server)
+    mode = "read-write" if writable else "read-only"
+
+    def announce() -> None:
+        click.echo(
+            f"serving {settings.store} ({mode}, query timeout {timeout_s} s, "
+            f"{1 if writable else workers} workers, pid {os.getpid()})\n"
+            f"SPARQL endpoint: {settings.query_url}\n"
+            "stop with Ctrl-C"
+        )
+
+    serve(settings, announce)
     click.echo("stopped")
 
 
