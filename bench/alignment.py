@@ -1,88 +1,153 @@
-"""Benchmark the ontology matcher on OAEI Bio-ML NCIt <-> DOID (development references).
+"""Benchmark the ontology matcher on five tasks, beside two baselines measured in the same run.
 
-    python bench/alignment.py [--shared PATH] [--json]
+    python bench/alignment.py [--shared PATH] [--split dev|held-out|both] [--task NAME] [--json]
 
-The matcher sees only the two ontology files; the reference file is read afterwards, for
-scoring. The baseline (normalised labels and EXACT synonyms, every shared key a mapping) is
-computed in the same run so both figures come from the same data and machine.
+Tasks: OAEI Bio-ML NCIt <-> DOID (its development references), and the tasks that
+``bench/alignment_tasks.py`` builds from the shared data with MONDO-derived gold, each
+scored on its development and its held-out half. The matcher sees only the two ontology
+files of a task; the reference files are read afterwards, for scoring. Its learned name
+forms are derived here from the shared MONDO files with every MONDO class that bridges a
+held-out gold pair left out (the shipped table, learned from all of MONDO, is not used).
+
+Baselines, computed on the same files in the same run:
+- exact label: classes whose labels are equal after lowercasing and whitespace folding;
+- OAK-style lexmatch: like OAK's default ``lexmatch`` (case and whitespace normalised
+  labels and synonyms, every class pair sharing a normalised name), keeping the pairs OAK
+  would call skos:exactMatch (label or EXACT synonym on both sides).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import alignment_tasks
 
 from adcgraph.align.evaluate import evaluate, read_sssom_pairs
 from adcgraph.align.matcher import match_ontologies
+from adcgraph.align.nameforms import NameForms, derive_name_forms
 from adcgraph.ontofile import Term, read_ontology
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = REPO.parent / "shared"
-BENCHMARK = Path("data") / "alignment-benchmark"
-SOURCE_FILE = "ncit-neoplasm-2018.obo"
-TARGET_FILE = "doid-cancer-2018.obo"
-REFERENCE_FILE = "ncit-doid-dev.sssom.tsv"
+OAEI = Path("data") / "alignment-benchmark"
+OAEI_TASK = "ncit-doid"
+OAEI_FILES = ("ncit-neoplasm-2018.obo", "doid-cancer-2018.obo", "ncit-doid-dev.sssom.tsv")
+SPLITS = ("dev", "held-out")
+
+Pairs = set[tuple[str, str]]
 
 
-def baseline_pairs(source: Mapping[str, Term], target: Mapping[str, Term]) -> set[tuple[str, str]]:
-    """Every pair sharing a normalised label or EXACT synonym (no selection, no structure).
+def exact_label_pairs(source: Mapping[str, Term], target: Mapping[str, Term]) -> Pairs:
+    """Every pair whose labels are equal after lowercasing and whitespace folding.
 
-    >>> t = Term("A:1", "Lung Cancer", (), (), None, False)
-    >>> baseline_pairs({"A:1": t}, {"B:1": Term("B:1", "lung cancer", (), (), None, False)})
+    >>> t = Term("A:1", "Lung  Cancer", (), (), None, False)
+    >>> exact_label_pairs({"A:1": t}, {"B:1": Term("B:1", "lung cancer", (), (), None, False)})
     {('A:1', 'B:1')}
     """
-    target_ids_by_key: dict[str, set[str]] = defaultdict(set)
+    return _shared_key_pairs(source, target, lambda term: [(term.label or "", "LABEL")])
+
+
+def oak_style_pairs(source: Mapping[str, Term], target: Mapping[str, Term]) -> Pairs:
+    """OAK-style lexmatch: labels and synonyms, case/whitespace normalised, exactMatch pairs.
+
+    >>> from adcgraph.ontofile import Synonym
+    >>> a = Term("A:1", "NSCLC", (Synonym("Non-small cell lung cancer", "EXACT"),), (), None, False)
+    >>> b = Term("B:1", "non-small cell lung cancer", (), (), None, False)
+    >>> oak_style_pairs({"A:1": a}, {"B:1": b})
+    {('A:1', 'B:1')}
+    """
+
+    def names(term: Term) -> list[tuple[str, str]]:
+        return [(term.label or "", "LABEL")] + [(s.text, s.scope) for s in term.synonyms]
+
+    return _shared_key_pairs(source, target, names)
+
+
+def _shared_key_pairs(
+    source: Mapping[str, Term],
+    target: Mapping[str, Term],
+    names: Callable[[Term], list[tuple[str, str]]],
+) -> Pairs:
+    exact_scopes = {"LABEL", "EXACT"}
+    target_ids: dict[str, set[str]] = defaultdict(set)
     for term in target.values():
-        for key in _baseline_keys(term):
-            target_ids_by_key[key].add(term.id)
+        for text, scope in names(term):
+            if scope in exact_scopes and text.strip():
+                target_ids[" ".join(text.lower().split())].add(term.id)
     return {
         (term.id, target_id)
         for term in source.values()
-        for key in _baseline_keys(term)
-        for target_id in target_ids_by_key.get(key, ())
+        for text, scope in names(term)
+        if scope in exact_scopes
+        for target_id in target_ids.get(" ".join(text.lower().split()), ())
     }
 
 
-def _baseline_keys(term: Term) -> set[str]:
-    texts = [term.label or ""] + [s.text for s in term.synonyms if s.scope == "EXACT"]
-    keys = {" ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split()) for text in texts}
-    return keys - {""}
+def task_files(shared: Path, out: Path) -> dict[str, tuple[Path, Path, dict[str, Path]]]:
+    """Task name -> (source file, target file, {split: reference file})."""
+    folder = shared / OAEI
+    tasks = {
+        OAEI_TASK: (folder / OAEI_FILES[0], folder / OAEI_FILES[1], {"dev": folder / OAEI_FILES[2]})
+    }
+    alignment_tasks.build(shared, out)
+    for name, _, _ in alignment_tasks.TASKS:
+        manifest = json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
+        references = {split: out / f"{name}-{split}.sssom.tsv" for split in SPLITS}
+        tasks[name] = (Path(manifest["source"]), Path(manifest["target"]), references)
+    return tasks
 
 
-def run(shared: Path) -> dict[str, object]:
-    """Match, score and time; return one JSON-ready dict."""
-    folder = shared / BENCHMARK
-    started = time.perf_counter()
-    source = read_ontology(folder / SOURCE_FILE)
-    target = read_ontology(folder / TARGET_FILE)
-    read_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    mappings = match_ontologies(source, target)
+def run_task(
+    source_path: Path,
+    target_path: Path,
+    references: Mapping[str, Path],
+    splits: Iterable[str],
+    forms: NameForms,
+) -> dict[str, object]:
+    """Read, match and score one task; the references are read only after matching."""
+    source = read_ontology(source_path)
+    target = read_ontology(target_path)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    mappings = match_ontologies(source, target, name_forms=forms)
     match_seconds = time.perf_counter() - started
-    gold = read_sssom_pairs(folder / REFERENCE_FILE)
-    matcher_scores = evaluate(((m.subject_id, m.object_id) for m in mappings), gold)
-    baseline_scores = evaluate(baseline_pairs(source, target), gold)
+    match_cpu_seconds = time.process_time() - cpu_started
+    predicted = {(m.subject_id, m.object_id) for m in mappings}
+    baselines = {
+        "exact label": exact_label_pairs(source, target),
+        "OAK-style": oak_style_pairs(source, target),
+    }
+    scores = {}
+    for split in splits:
+        if split not in references:
+            continue
+        gold = read_sssom_pairs(references[split])
+        scores[split] = {"matcher": evaluate(predicted, gold).as_dict()} | {
+            name: evaluate(pairs, gold).as_dict() for name, pairs in baselines.items()
+        }
     return {
-        "benchmark": str(folder),
         "source_classes": len(source),
         "target_classes": len(target),
-        "reference_pairs": len(gold),
-        "matcher": matcher_scores.as_dict(),
-        "baseline": baseline_scores.as_dict(),
-        "read_seconds": round(read_seconds, 2),
+        "synonyms": {
+            "source": sum(len(t.synonyms) for t in source.values()),
+            "target": sum(len(t.synonyms) for t in target.values()),
+        },
         "match_seconds": round(match_seconds, 2),
+        "match_cpu_seconds": round(match_cpu_seconds, 2),
+        "scores": scores,
     }
 
 
 def _line(name: str, scores: Mapping[str, float | int]) -> str:
     return (
-        f"{name:<10} P {scores['precision']:.3f}  R {scores['recall']:.3f}  "
+        f"  {name:<12} P {scores['precision']:.3f}  R {scores['recall']:.3f}  "
         f"F1 {scores['f1']:.3f}  ({scores['true_positives']} of {scores['gold_pairs']} found, "
         f"{scores['judged_predictions']} of {scores['predictions']} predictions judged)"
     )
@@ -92,23 +157,41 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the shared/ folder")
+    parser.add_argument("--out", type=Path, default=alignment_tasks.DEFAULT_OUT, help="task files")
+    parser.add_argument("--split", choices=[*SPLITS, "both"], default="both")
+    parser.add_argument("--task", action="append", help="only this task (repeatable)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     arguments = parser.parse_args(argv)
-    if not (arguments.shared / BENCHMARK).is_dir():
-        print(f"no benchmark at {arguments.shared / BENCHMARK}", file=sys.stderr)
+    if not (arguments.shared / OAEI).is_dir():
+        print(f"no benchmark at {arguments.shared / OAEI}", file=sys.stderr)
         return 2
-    result = run(arguments.shared)
+    splits = SPLITS if arguments.split == "both" else (arguments.split,)
+    tasks = task_files(arguments.shared, arguments.out)
+    held_out = alignment_tasks.held_out_mondo(arguments.out)
+    forms = derive_name_forms(arguments.shared / "data", exclude_mondo=held_out)
+    results = {}
+    for name, (source, target, references) in tasks.items():
+        if arguments.task and name not in arguments.task:
+            continue
+        results[name] = run_task(source, target, references, splits, forms)
+        if not arguments.json:
+            _print_task(name, results[name])
     if arguments.json:
-        print(json.dumps(result, indent=2))
-        return 0
-    print(
-        f"NCIt neoplasm ({result['source_classes']} classes) -> DOID cancer "
-        f"({result['target_classes']} classes), {result['reference_pairs']} reference pairs"
-    )
-    print(_line("matcher", result["matcher"]))
-    print(_line("baseline", result["baseline"]))
-    print(f"read {result['read_seconds']} s, match {result['match_seconds']} s")
+        print(json.dumps(results, indent=2))
     return 0
+
+
+def _print_task(name: str, result: Mapping[str, object]) -> None:
+    synonyms = result["synonyms"]
+    print(
+        f"{name}: {result['source_classes']} x {result['target_classes']} classes "
+        f"({synonyms['source']} / {synonyms['target']} synonyms), match "
+        f"{result['match_seconds']} s ({result['match_cpu_seconds']} s CPU)"
+    )
+    for split, by_method in result["scores"].items():
+        print(f" {split}")
+        for method, scores in by_method.items():
+            print(_line(method, scores))
 
 
 if __name__ == "__main__":

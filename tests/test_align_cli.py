@@ -20,6 +20,7 @@ COMMANDS = (
     ["align"],
     ["align", "match"],
     ["align", "evaluate"],
+    ["align", "map"],
     ["import"],
     ["export-mappings"],
 )

@@ -23,6 +23,7 @@ from adcgraph.align.matcher import (
     match_ontologies,
     word_bag,
 )
+from adcgraph.align.nameforms import NameForms
 from adcgraph.align.sssom_out import write_sssom
 from adcgraph.errors import MappingError
 from adcgraph.ontofile import Synonym, Term, read_ontology
@@ -151,8 +152,13 @@ def test_cancer_prefers_malignant_neoplasm_over_a_carcinoma_with_a_cancer_synony
     assert matched[MALIGNANT_RECTAL_NEOPLASM].object_id == RECTUM_CANCER
     assert RECTAL_CARCINOMA not in matched
     monkeypatch.setattr(matcher, "CANCER_VS_CARCINOMA_FACTOR", 1.0)
-    found = {m.subject_id: m.object_id for m in match_ontologies(source, target)}
-    assert found[RECTAL_CARCINOMA] == RECTUM_CANCER  # the closer wording wins without it
+    # Without the learned name forms (rectal ~ rectum) the carcinoma's "cancer" synonym is
+    # the closer wording, and only the factor keeps it from winning.
+    found = {
+        m.subject_id: m.object_id
+        for m in match_ontologies(source, target, name_forms=NameForms())
+    }
+    assert found[RECTAL_CARCINOMA] == RECTUM_CANCER
 
 
 def test_one_to_one_keeps_the_label_match_and_drops_the_synonym_match(matched) -> None:
@@ -207,7 +213,7 @@ def test_every_class_is_used_at_most_once(matched) -> None:
 
 
 def test_threshold_drops_weaker_matches(source, target) -> None:
-    strict = match_ontologies(source, target, threshold=0.99)
+    strict = match_ontologies(source, target, threshold=0.995)
     assert pairs(strict) == {
         (LUNG_ADENOCARCINOMA, LUNG_ADENOCARCINOMA_T),
         (UVEAL_MELANOMA, UVEAL_MELANOMA_UNDER_EYE),

@@ -20,16 +20,19 @@ How a pair gets its confidence:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
+from adcgraph.align.nameforms import MIN_DROP_RATIO, NameForms, Rewrite, shipped_name_forms
+from adcgraph.align.text import fold_text, word_bag, words_in_order
 from adcgraph.ontofile import Term
 
 EXACT_MATCH = "skos:exactMatch"
 LEXICAL_MATCHING = "semapv:LexicalMatching"
+# Lexical evidence raised or found by the is_a structure.
+COMPOSITE_MATCHING = "semapv:CompositeMatching"
 
 # Scope weights: a label names the class itself; EXACT synonyms almost always do; the other
 # scopes name a related idea, so they can only win when nothing better is there.
@@ -37,12 +40,37 @@ NAME_WEIGHTS = MappingProxyType(
     {"LABEL": 1.0, "EXACT": 0.92, "NARROW": 0.6, "BROAD": 0.6, "RELATED": 0.6}
 )
 
-# One factor per normalisation level, loosest last. The first four are exact key lookups,
-# the last swaps one word for a learned variant.
-EXACT_LEVELS = ("folded text", "bag of words", "disease pattern", "abbreviations expanded")
-LEVEL_NAMES = (*EXACT_LEVELS, "learned word variant")
-LEVEL_FACTORS = (1.0, 0.98, 0.94, 0.92, 0.88)
+# One factor per normalisation level, loosest last. The first five are exact key lookups;
+# then one word swapped for a variant the two ontologies use; then a vocabulary's learned
+# head convention (scaled by how often MONDO's mappings follow it); then words that only
+# the class's is_a ancestors give.
+EXACT_LEVELS = (
+    "folded text",
+    "bag of words",
+    "disease pattern",
+    "learned name forms",
+    "abbreviations expanded",
+)
+LEVEL_NAMES = (*EXACT_LEVELS, "learned word variant", "vocabulary convention", "is_a context")
+LEVEL_FACTORS = (1.0, 0.98, 0.94, 0.91, 0.9, 0.88, 0.9, 0.8)
+CANONICAL_LEVEL = EXACT_LEVELS.index("learned name forms")
 SUBSTITUTION_LEVEL = len(EXACT_LEVELS)
+CONVENTION_LEVEL = SUBSTITUTION_LEVEL + 1
+CONTEXT_LEVEL = SUBSTITUTION_LEVEL + 2
+STRUCTURAL_LEVELS = frozenset({CONTEXT_LEVEL})
+
+# Derived names: a name with a parenthesised qualifier dropped, one part of "A/B", and an
+# organ-level class that names no disease ("Breast" over "Breast Carcinoma" ...) read as
+# "<organ> neoplasm".
+WITHOUT_QUALIFIER_WEIGHT = 0.95
+SLASH_PART_WEIGHT = 0.85
+IMPLIED_HEAD_WEIGHT = 0.7
+IMPLIED_HEAD = "neoplasm"
+# How far up the is_a hierarchy a class's context words are collected.
+CONTEXT_DEPTH = 3
+MAX_CONTEXT_WORDS = 2
+# Only labels and exact synonyms take part in is_a context matching.
+CONTEXT_MIN_WEIGHT = 0.9
 
 # A label that says "malignant" (or carcinoma, sarcoma ...) against one that does not is a
 # weaker match; against one that says "benign" it is almost certainly wrong.
@@ -54,37 +82,19 @@ MALIGNANCY_CONFLICT_FACTOR = 0.5
 CANCER_VS_CARCINOMA_FACTOR = 0.95
 
 PARENT_BONUS = 0.03
+CHILD_BONUS = 0.02
+# A loose match whose matched ancestors point elsewhere in the other ontology.
+CONTEXT_CONFLICT_FACTOR = 0.85
+CONFLICT_DEPTH = 4
 DEFAULT_THRESHOLD = 0.5
-
-STOP_WORDS = frozenset({"of", "the", "a", "an", "nos", "and", "or", "in", "with", "by", "to"})
-
-# British to American spellings, as whole-word rewrites and as word-start rewrites.
-BRITISH_WORDS = MappingProxyType(
-    {"tumour": "tumor", "tumours": "tumors", "oesophagus": "esophagus", "foetal": "fetal"}
-)
-BRITISH_PREFIXES = (
-    ("oesophag", "esophag"),
-    ("haem", "hem"),
-    ("leukaem", "leukem"),
-    ("anaem", "anem"),
-    ("paediatr", "pediatr"),
-    ("oestr", "estr"),
-    ("orthopaed", "orthoped"),
-    ("gynaec", "gynec"),
-    ("oedem", "edem"),
-    ("caec", "cec"),
-    ("coeliac", "celiac"),
-)
 
 NEOPLASM_WORDS = frozenset({"tumor", "neoplasm", "neoplasia"})
 # Words that already say "malignant", so an extra "malignant" adds nothing.
 MALIGNANT_SUFFIXES = ("carcinoma", "sarcoma", "blastoma", "melanoma", "lymphoma", "leukemia")
 
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_BRITISH_PREFIX = re.compile("|".join(british for british, _ in BRITISH_PREFIXES))
-_AMERICAN_BY_BRITISH_PREFIX = MappingProxyType(dict(BRITISH_PREFIXES))
 _CAPITALISED_WORD = re.compile(r"\b[A-Z][A-Z0-9]{1,5}\b")
-_POSSESSIVE = re.compile(r"(\w)'s\b")
+_PARENTHESISED = re.compile(r"\s*[(\[][^)\]]*[)\]]")
+_SLASH_BETWEEN_WORDS = re.compile(r"(?<=[A-Za-z])\s*/\s*(?=[A-Za-z])")
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,7 @@ class PredictedMapping:
     confidence: float
     mapping_justification: str
     match_string: str
+    evidence: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,6 +127,7 @@ class TermName:
     term_id: str
     text: str
     weight: float
+    scope: str = "LABEL"
 
 
 @dataclass(frozen=True)
@@ -124,6 +136,25 @@ class _Candidate:
     source_name: str
     target_name: str
     level: int
+    source_scope: str = "LABEL"
+    target_scope: str = "LABEL"
+    structure: str = ""
+
+
+@dataclass(frozen=True)
+class _KeyedName:
+    name: TermName
+    keys: tuple[str, ...]
+    canonical_bag: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One ontology prepared for matching: its terms, vocabulary and keyed names."""
+
+    terms: Mapping[str, Term]
+    vocabulary: str | None
+    names: list[_KeyedName]
 
 
 def match_ontologies(
@@ -131,24 +162,53 @@ def match_ontologies(
     target: Mapping[str, Term],
     *,
     threshold: float = DEFAULT_THRESHOLD,
+    name_forms: NameForms | None = None,
+    one_to_one: bool = True,
 ) -> list[PredictedMapping]:
-    """Align ``source`` to ``target``; return one-to-one mappings with confidence >= threshold.
+    """Align ``source`` to ``target``; return mappings with confidence >= threshold.
+
+    With ``one_to_one`` (two ontologies of the same granularity) every class has at most
+    one partner; without it every source class keeps its best target, and several source
+    classes may share one (a list of names against a reference ontology).
+    ``name_forms`` defaults to the table shipped with adcgraph (learned from MONDO).
 
     >>> a = {"A:1": Term("A:1", "Breast Tumour", (), (), None, False)}
     >>> b = {"B:1": Term("B:1", "tumor of the breast", (), (), None, False)}
     >>> [(m.subject_id, m.object_id) for m in match_ontologies(a, b)]
     [('A:1', 'B:1')]
     """
+    forms = shipped_name_forms() if name_forms is None else name_forms
     source_terms = _live_terms(source)
     target_terms = _live_terms(target)
-    lexicon = learn_lexicon([*source_terms.values(), *target_terms.values()])
-    candidates = _lexical_candidates(source_terms, target_terms, lexicon)
-    scored = _add_parent_bonus(candidates, source_terms, target_terms)
-    chosen = _select_one_to_one(scored, threshold)
+    learned = learn_lexicon([*source_terms.values(), *target_terms.values()])
+    lexicon = Lexicon({**forms.abbreviations, **learned.abbreviations}, learned.word_variants)
+    source_side = _prepare_side(source_terms, lexicon, forms)
+    target_side = _prepare_side(target_terms, lexicon, forms)
+    candidates = _lexical_candidates(source_side, target_side, lexicon, forms)
+    scored = _add_structure(candidates, source_terms, target_terms, threshold)
+    chosen = (
+        _select_one_to_one(scored, threshold)
+        if one_to_one
+        else _select_best_per_source(scored, threshold)
+    )
     return [
         _predicted_mapping(source_terms[s], target_terms[t], scored[(s, t)])
         for s, t in sorted(chosen)
     ]
+
+
+def vocabulary_of(terms: Mapping[str, Term]) -> str | None:
+    """The identifier prefix most classes share, upper-cased (None without prefixes).
+
+    >>> vocabulary_of({"mesh:D1": Term("mesh:D1", "x", (), (), None, False)})
+    'MESH'
+    """
+    prefixes = Counter(
+        term_id.split(":", 1)[0].upper()
+        for term_id in terms
+        if ":" in term_id and "//" not in term_id
+    )
+    return prefixes.most_common(1)[0][0] if prefixes else None
 
 
 def _live_terms(terms: Mapping[str, Term]) -> dict[str, Term]:
@@ -170,45 +230,38 @@ def term_names(term: Term) -> list[TermName]:
     if term.label:
         names.append(TermName(term.id, term.label, NAME_WEIGHTS["LABEL"]))
     for synonym in term.synonyms:
-        names.append(TermName(term.id, synonym.text, NAME_WEIGHTS[synonym.scope]))
+        names.append(TermName(term.id, synonym.text, NAME_WEIGHTS[synonym.scope], synonym.scope))
     return sorted(names, key=lambda name: -name.weight)
 
 
-def fold_text(text: str) -> str:
-    """Lowercase, strip accents, possessives and punctuation; keep word order.
+def derived_names(
+    term: Term, names: list[TermName], heads: frozenset[str], has_children: bool
+) -> list[TermName]:
+    """Extra names read off a class's own names: qualifiers dropped, "A/B" split, and an
+    organ-level class that names no disease read as "<organ> neoplasm".
 
-    >>> fold_text("Ewing's Sarcoma/PNET, Müllerian")
-    'ewing sarcoma pnet mullerian'
+    >>> t = Term("O:1", "Spiroma/Spiradenoma (Skin)", (), (), None, False)
+    >>> [n.text for n in derived_names(t, term_names(t), frozenset({"spiradenoma"}), False)]
+    ['Spiroma/Spiradenoma', 'Spiroma', 'Spiradenoma']
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
-    return " ".join(_NON_ALNUM.sub(" ", _POSSESSIVE.sub(r"\1", ascii_text)).split())
-
-
-def word_bag(text: str) -> list[str]:
-    """Content words of a name, American-spelled and singular, in sorted order.
-
-    >>> word_bag("Tumours of the Oesophagus")
-    ['esophagus', 'tumor']
-    """
-    words = (_singular(_american(word)) for word in fold_text(text).split())
-    return sorted(word for word in words if word not in STOP_WORDS)
-
-
-def _american(word: str) -> str:
-    if word in BRITISH_WORDS:
-        return BRITISH_WORDS[word]
-    prefix = _BRITISH_PREFIX.match(word)
-    if prefix is None:
-        return word
-    return _AMERICAN_BY_BRITISH_PREFIX[prefix.group(0)] + word[prefix.end() :]
-
-
-def _singular(word: str) -> str:
-    # Plain "s" plurals only; Latin endings (-us, -is, -ss) stay as they are.
-    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is", "as")):
-        return word[:-1]
-    return word
+    extra: list[TermName] = []
+    for name in names:
+        text = name.text
+        without = " ".join(_PARENTHESISED.sub("", text).split())
+        if without and without != text:
+            extra.append(
+                TermName(term.id, without, name.weight * WITHOUT_QUALIFIER_WEIGHT, name.scope)
+            )
+            text = without
+        parts = _SLASH_BETWEEN_WORDS.split(text)
+        if len(parts) > 1:
+            weight = name.weight * SLASH_PART_WEIGHT
+            extra += [TermName(term.id, part, weight, name.scope) for part in parts if part.strip()]
+    label_words = set(words_in_order(term.label or ""))
+    if has_children and term.label and heads and not label_words & heads:
+        implied = f"{term.label} {IMPLIED_HEAD}"
+        extra.append(TermName(term.id, implied, IMPLIED_HEAD_WEIGHT, "DERIVED"))
+    return extra
 
 
 def disease_pattern(words: Iterable[str]) -> list[str]:
@@ -235,20 +288,26 @@ def disease_pattern(words: Iterable[str]) -> list[str]:
     return sorted(set(rewritten))
 
 
-def name_keys(text: str, lexicon: Lexicon) -> tuple[str, ...]:
+def name_keys(text: str, lexicon: Lexicon, forms: NameForms | None = None) -> tuple[str, ...]:
     """The comparison key of a name at each exact-lookup level, strictest first.
 
-    The last key expands abbreviations written in capitals ("NET", not "net").
+    The fourth key spells words in their learned canonical form; the last also expands
+    abbreviations written in capitals ("NET", not "net").
 
     >>> lexicon = Lexicon({"NET": ("neuroendocrine", "tumor")}, {})
     >>> name_keys("Appendix NET", lexicon)[2:]
-    ('appendix net', 'appendix neoplasm neuroendocrine')
+    ('appendix net', 'appendix net', 'appendix neoplasm neuroendocrine')
     """
+    forms = forms or NameForms()
     bag = word_bag(text)
     pattern = " ".join(disease_pattern(bag))
+    canonical = " ".join(disease_pattern(forms.canonical(bag)))
     expanded_text = expand_abbreviations(text, lexicon)
-    expanded = pattern if expanded_text == text else " ".join(pattern_words(expanded_text))
-    return fold_text(text), " ".join(bag), pattern, expanded
+    if expanded_text == text:
+        expanded = canonical
+    else:
+        expanded = " ".join(disease_pattern(forms.canonical(word_bag(expanded_text))))
+    return fold_text(text), " ".join(bag), pattern, canonical, expanded
 
 
 def pattern_words(text: str) -> list[str]:
@@ -326,7 +385,7 @@ def _abbreviations_in(texts: list[str]) -> Iterator[tuple[str, tuple[str, ...]]]
     abbreviations = {word for text in texts for word in _CAPITALISED_WORD.findall(text)}
     if not abbreviations:
         return
-    word_lists = [_words_in_order(text) for text in texts]
+    word_lists = [words_in_order(text) for text in texts]
     for abbreviation in sorted(abbreviations):
         letters = abbreviation.lower()
         for words in word_lists:
@@ -374,10 +433,6 @@ def _is_subsequence(letters: str, word: str) -> bool:
     return all(letter in remaining for letter in letters)
 
 
-def _words_in_order(text: str) -> list[str]:
-    return [_singular(_american(word)) for word in fold_text(text).split()]
-
-
 def _word_variants_in(bags: list[frozenset[str]]) -> set[tuple[str, str]]:
     """Word pairs that alone tell two word bags of one class apart, as (a, b) with a < b.
 
@@ -399,56 +454,67 @@ def _word_variants_in(bags: list[frozenset[str]]) -> set[tuple[str, str]]:
 # --- candidates, structure and selection ---------------------------------------------------
 
 
+def _prepare_side(terms: Mapping[str, Term], lexicon: Lexicon, forms: NameForms) -> _Side:
+    """Key every name (own and derived) of every class once."""
+    with_children = {parent for term in terms.values() for parent in term.parents}
+    keys_by_text: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
+    keyed = []
+    for term in terms.values():
+        names = term_names(term)
+        names += derived_names(term, names, forms.heads, term.id in with_children)
+        for name in names:
+            if name.text not in keys_by_text:
+                keys = name_keys(name.text, lexicon, forms)
+                bag = frozenset(forms.canonical(word_bag(name.text)))
+                keys_by_text[name.text] = (keys, bag)
+            keys, bag = keys_by_text[name.text]
+            keyed.append(_KeyedName(name, keys, bag))
+    return _Side(terms, vocabulary_of(terms), keyed)
+
+
 def _lexical_candidates(
-    source: Mapping[str, Term], target: Mapping[str, Term], lexicon: Lexicon
+    source: _Side, target: _Side, lexicon: Lexicon, forms: NameForms
 ) -> dict[tuple[str, str], _Candidate]:
     """Best candidate per (source, target) pair over all names and levels."""
-    source_keys = _keyed_names(source, lexicon)
-    target_keys = _keyed_names(target, lexicon)
     best: dict[tuple[str, str], _Candidate] = {}
     for level in range(len(EXACT_LEVELS)):
         index: dict[str, list[TermName]] = defaultdict(list)
-        for name, keys in target_keys:
-            index[keys[level]].append(name)
-        for name, keys in source_keys:
-            for target_name in index.get(keys[level], ()):
-                _keep_best(best, name, target_name, level)
-    for name, target_name in _one_substitution_matches(source_keys, target_keys, lexicon):
+        for keyed in target.names:
+            index[keyed.keys[level]].append(keyed.name)
+        for keyed in source.names:
+            for target_name in index.get(keyed.keys[level], ()):
+                _keep_best(best, keyed.name, target_name, level)
+    for name, target_name in _one_substitution_matches(source.names, target.names, lexicon):
         _keep_best(best, name, target_name, SUBSTITUTION_LEVEL)
-    profiles = {term_id: _label_profile(term) for term_id, term in source.items()}
-    profiles |= {term_id: _label_profile(term) for term_id, term in target.items()}
+    for name, target_name, factor in _convention_matches(source, target, forms):
+        _keep_best(best, name, target_name, CONVENTION_LEVEL, factor)
+    for name, target_name in _context_matches(source, target, forms):
+        _keep_best(best, name, target_name, CONTEXT_LEVEL)
+    profiles = {term_id: _label_profile(term) for term_id, term in source.terms.items()}
+    profiles |= {term_id: _label_profile(term) for term_id, term in target.terms.items()}
     return {
         pair: _scaled(candidate, _label_agreement(profiles[pair[0]], profiles[pair[1]]))
         for pair, candidate in best.items()
     }
 
 
-def _keyed_names(
-    terms: Mapping[str, Term], lexicon: Lexicon
-) -> list[tuple[TermName, tuple[str, ...]]]:
-    keys_by_text: dict[str, tuple[str, ...]] = {}
-    keyed = []
-    for term in terms.values():
-        for name in term_names(term):
-            if name.text not in keys_by_text:
-                keys_by_text[name.text] = name_keys(name.text, lexicon)
-            keyed.append((name, keys_by_text[name.text]))
-    return keyed
-
-
 def _keep_best(
-    best: dict[tuple[str, str], _Candidate], name: TermName, target_name: TermName, level: int
+    best: dict[tuple[str, str], _Candidate],
+    name: TermName,
+    target_name: TermName,
+    level: int,
+    factor: float = 1.0,
 ) -> None:
-    score = name.weight * target_name.weight * LEVEL_FACTORS[level]
+    score = name.weight * target_name.weight * LEVEL_FACTORS[level] * factor
     pair = (name.term_id, target_name.term_id)
     if pair not in best or score > best[pair].score:
-        best[pair] = _Candidate(score, name.text, target_name.text, level)
+        best[pair] = _Candidate(
+            score, name.text, target_name.text, level, name.scope, target_name.scope
+        )
 
 
 def _one_substitution_matches(
-    source_keys: list[tuple[TermName, tuple[str, ...]]],
-    target_keys: list[tuple[TermName, tuple[str, ...]]],
-    lexicon: Lexicon,
+    source_keys: list[_KeyedName], target_keys: list[_KeyedName], lexicon: Lexicon
 ) -> Iterator[tuple[TermName, TermName]]:
     """Name pairs whose disease-pattern word bags differ by one learned word variant.
 
@@ -456,15 +522,141 @@ def _one_substitution_matches(
     """
     pattern_level = EXACT_LEVELS.index("disease pattern")
     index: dict[str, list[tuple[str, TermName]]] = defaultdict(list)
-    for name, keys in target_keys:
-        for left_out, rest in _leave_one_out(keys[pattern_level]):
-            index[rest].append((left_out, name))
-    for name, keys in source_keys:
-        for left_out, rest in _leave_one_out(keys[pattern_level]):
+    for keyed in target_keys:
+        for left_out, rest in _leave_one_out(keyed.keys[pattern_level]):
+            index[rest].append((left_out, keyed.name))
+    for keyed in source_keys:
+        for left_out, rest in _leave_one_out(keyed.keys[pattern_level]):
             variants = lexicon.word_variants.get(left_out, frozenset())
             for target_left_out, target_name in index.get(rest, ()):
                 if target_left_out in variants:
-                    yield name, target_name
+                    yield keyed.name, target_name
+
+
+def convention_factor(ratio: float) -> float:
+    """How much a learned head convention is trusted, from the share of mappings that use it.
+
+    >>> round(convention_factor(1.0), 2), round(convention_factor(0.2), 2)
+    (1.0, 0.67)
+    """
+    return ratio**0.25
+
+
+def rewritten_keys(bag: frozenset[str], rewrites: Iterable[Rewrite]) -> dict[str, float]:
+    """Disease-pattern keys of a canonical word bag after one learned rewrite each.
+
+    >>> rewritten_keys(frozenset({"kidney", "neoplasm"}),
+    ...                [Rewrite(("neoplasm",), ("cancer",), 9, 0.2)])
+    {'kidney malignant neoplasm': 0.6687}
+    """
+    keys: dict[str, float] = {}
+    for rewrite in rewrites:
+        if not bag.issuperset(rewrite.source):
+            continue
+        kept = bag - set(rewrite.source)
+        if kept.issuperset(rewrite.target) and rewrite.ratio < MIN_DROP_RATIO:
+            continue  # in effect it only drops words, which needs a stronger convention
+        rest = kept | set(rewrite.target)
+        if not rest:
+            continue
+        key = " ".join(disease_pattern(rest))
+        factor = round(convention_factor(rewrite.ratio), 4)
+        if factor > keys.get(key, 0.0):
+            keys[key] = factor
+    return keys
+
+
+def _convention_matches(
+    source: _Side, target: _Side, forms: NameForms
+) -> Iterator[tuple[TermName, TermName, float]]:
+    """Name pairs that agree once one side's head phrase is rewritten as MONDO writes it."""
+    source_index = _convention_index(source, forms)
+    target_index = _convention_index(target, forms)
+    for key, source_entries in source_index.items():
+        for target_name, target_factor in target_index.get(key, ()):
+            for name, source_factor in source_entries:
+                if source_factor < 1.0 or target_factor < 1.0:
+                    yield name, target_name, source_factor * target_factor
+
+
+def _convention_index(side: _Side, forms: NameForms) -> dict[str, list[tuple[TermName, float]]]:
+    rewrites = forms.rewrites_for(side.vocabulary)
+    by_word: dict[str, list[Rewrite]] = defaultdict(list)
+    for rewrite in rewrites:
+        by_word[rewrite.source[0]].append(rewrite)
+    index: dict[str, list[tuple[TermName, float]]] = defaultdict(list)
+    cache: dict[frozenset[str], dict[str, float]] = {}
+    for keyed in side.names:
+        index[keyed.keys[CANONICAL_LEVEL]].append((keyed.name, 1.0))
+        bag = keyed.canonical_bag
+        if bag not in cache:
+            applicable = [r for word in bag for r in by_word.get(word, ())]
+            cache[bag] = rewritten_keys(bag, applicable)
+        for key, factor in cache[bag].items():
+            index[key].append((keyed.name, factor))
+    return index
+
+
+def _context_matches(
+    source: _Side, target: _Side, forms: NameForms
+) -> Iterator[tuple[TermName, TermName]]:
+    """Name pairs where one name has at most two more words, all found in the other
+    class's is_a ancestors ("Yolk Sac Tumor" under "Ovarian Germ Cell Tumor" and
+    "ovarian yolk sac tumor")."""
+    source_context = _context_words(source.terms, forms)
+    target_context = _context_words(target.terms, forms)
+    yield from _contained_matches(source.names, target.names, source_context)
+    for target_name, name in _contained_matches(target.names, source.names, target_context):
+        yield name, target_name
+
+
+def _contained_matches(
+    shorter: list[_KeyedName], longer: list[_KeyedName], context: Mapping[str, frozenset[str]]
+) -> Iterator[tuple[TermName, TermName]]:
+    by_key: dict[frozenset[str], list[tuple[_KeyedName, frozenset[str]]]] = defaultdict(list)
+    for keyed in shorter:
+        extra_words = context.get(keyed.name.term_id, frozenset())
+        if extra_words and keyed.name.weight >= CONTEXT_MIN_WEIGHT:
+            by_key[frozenset(keyed.keys[CANONICAL_LEVEL].split())].append((keyed, extra_words))
+    removable = frozenset(w for entries in by_key.values() for _, extra in entries for w in extra)
+    for keyed in longer:
+        if keyed.name.weight < CONTEXT_MIN_WEIGHT:
+            continue
+        words = frozenset(keyed.keys[CANONICAL_LEVEL].split())
+        candidates = sorted(words & removable)
+        if len(words) < 2 or not candidates:
+            continue
+        for removed in _small_subsets(candidates):
+            rest = words - removed
+            for short, extra_words in by_key.get(rest, ()) if rest else ():
+                if removed <= extra_words:
+                    yield short.name, keyed.name
+
+
+def _small_subsets(words: list[str]) -> Iterator[frozenset[str]]:
+    for first in range(len(words)):
+        yield frozenset({words[first]})
+        if MAX_CONTEXT_WORDS > 1:
+            for second in range(first + 1, len(words)):
+                yield frozenset({words[first], words[second]})
+
+
+def _context_words(terms: Mapping[str, Term], forms: NameForms) -> dict[str, frozenset[str]]:
+    """Canonical words of each class's ancestors (up to ``CONTEXT_DEPTH`` levels) that its
+    own label lacks."""
+    label_words = {
+        term_id: frozenset(disease_pattern(forms.canonical(word_bag(term.label or ""))))
+        for term_id, term in terms.items()
+    }
+    context = {}
+    for term_id, term in terms.items():
+        words: set[str] = set()
+        frontier = list(term.parents)
+        for _ in range(CONTEXT_DEPTH):
+            words.update(w for parent in frontier for w in label_words.get(parent, ()))
+            frontier = [p for parent in frontier if parent in terms for p in terms[parent].parents]
+        context[term_id] = frozenset(words - label_words[term_id])
+    return context
 
 
 def _leave_one_out(key: str) -> Iterator[tuple[str, str]]:
@@ -524,29 +716,90 @@ def _label_agreement(first: tuple[str, str | None], second: tuple[str, str | Non
 
 
 def _scaled(candidate: _Candidate, factor: float) -> _Candidate:
-    return _Candidate(
-        candidate.score * factor, candidate.source_name, candidate.target_name, candidate.level
-    )
+    return replace(candidate, score=candidate.score * factor)
 
 
-def _add_parent_bonus(
+def _add_structure(
     candidates: Mapping[tuple[str, str], _Candidate],
     source: Mapping[str, Term],
     target: Mapping[str, Term],
+    threshold: float,
 ) -> dict[tuple[str, str], _Candidate]:
-    """Raise pairs whose parents are candidates of each other (is_a agreement)."""
-    raised = {}
+    """Raise pairs whose parents (or children) are candidates of each other; lower loose
+    pairs whose matched ancestors, in a first one-to-one pass, point elsewhere."""
+    source_children = _children(source)
+    target_children = _children(target)
+    anchors = dict(_select_one_to_one(candidates, threshold))
+    source_up = {term_id: _ancestors(source, term_id, 2) for term_id in {s for s, _ in candidates}}
+    target_up = {term_id: _ancestors(target, term_id, 2) for term_id in {t for _, t in candidates}}
+    adjusted = {}
     for (source_id, target_id), candidate in candidates.items():
-        agree = any(
-            (source_parent, target_parent) in candidates
-            for source_parent in source[source_id].parents
-            for target_parent in target[target_id].parents
+        notes = []
+        score = candidate.score
+        if _linked(source[source_id].parents, target[target_id].parents, candidates):
+            score += PARENT_BONUS
+            notes.append("parents agree")
+        elif _linked(source_children[source_id], target_children[target_id], candidates):
+            score += CHILD_BONUS
+            notes.append("children agree")
+        elif candidate.level >= SUBSTITUTION_LEVEL and _context_conflict(
+            (source_up[source_id], target_up[target_id]),
+            (
+                _ancestors(source, source_id, CONFLICT_DEPTH),
+                _ancestors(target, target_id, CONFLICT_DEPTH),
+            ),
+            anchors,
+        ):
+            score *= CONTEXT_CONFLICT_FACTOR
+            notes.append("ancestors disagree")
+        adjusted[(source_id, target_id)] = _Candidate(
+            score,
+            candidate.source_name,
+            candidate.target_name,
+            candidate.level,
+            candidate.source_scope,
+            candidate.target_scope,
+            ", ".join(notes),
         )
-        score = candidate.score + PARENT_BONUS if agree else candidate.score
-        raised[(source_id, target_id)] = _Candidate(
-            score, candidate.source_name, candidate.target_name, candidate.level
-        )
-    return raised
+    return adjusted
+
+
+def _linked(
+    first: Iterable[str], second: Iterable[str], candidates: Mapping[tuple[str, str], object]
+) -> bool:
+    second = tuple(second)
+    return any((a, b) in candidates for a in first for b in second)
+
+
+def _context_conflict(
+    near: tuple[frozenset[str], frozenset[str]],
+    far: tuple[frozenset[str], frozenset[str]],
+    anchors: Mapping[str, str],
+) -> bool:
+    """Near ancestors on both sides are matched, none of them to a (far) ancestor of the
+    other class."""
+    backwards = {target: source for source, target in anchors.items()}
+    forward = {anchors[a] for a in near[0] if a in anchors}
+    backward = {backwards[a] for a in near[1] if a in backwards}
+    return bool(forward and backward) and not (forward & far[1] or backward & far[0])
+
+
+def _children(terms: Mapping[str, Term]) -> dict[str, list[str]]:
+    children: dict[str, list[str]] = {term_id: [] for term_id in terms}
+    for term in terms.values():
+        for parent in term.parents:
+            if parent in children:
+                children[parent].append(term.id)
+    return children
+
+
+def _ancestors(terms: Mapping[str, Term], term_id: str, depth: int) -> frozenset[str]:
+    found: set[str] = set()
+    frontier = list(terms[term_id].parents)
+    for _ in range(depth):
+        found.update(frontier)
+        frontier = [p for parent in frontier if parent in terms for p in terms[parent].parents]
+    return frozenset(found)
 
 
 def _select_one_to_one(
@@ -568,10 +821,30 @@ def _select_one_to_one(
     return chosen
 
 
+def _select_best_per_source(
+    candidates: Mapping[tuple[str, str], _Candidate], threshold: float
+) -> list[tuple[str, str]]:
+    """Each source class's best target (ties to the smaller identifier)."""
+    best: dict[str, tuple[float, str]] = {}
+    for (source_id, target_id), candidate in candidates.items():
+        if candidate.score < threshold:
+            continue
+        key = (candidate.score, target_id)
+        current = best.get(source_id)
+        if current is None or (key[0], _reverse(key[1])) > (current[0], _reverse(current[1])):
+            best[source_id] = key
+    return [(source_id, target_id) for source_id, (_, target_id) in best.items()]
+
+
+def _reverse(text: str) -> tuple[int, ...]:
+    return tuple(-ord(character) for character in text)
+
+
 def _predicted_mapping(source: Term, target: Term, candidate: _Candidate) -> PredictedMapping:
     match_string = (
         f"{candidate.source_name} ~ {candidate.target_name} ({LEVEL_NAMES[candidate.level]})"
     )
+    structural = candidate.level in STRUCTURAL_LEVELS or bool(candidate.structure)
     return PredictedMapping(
         subject_id=source.id,
         subject_label=source.label,
@@ -579,6 +852,25 @@ def _predicted_mapping(source: Term, target: Term, candidate: _Candidate) -> Pre
         object_label=target.label,
         predicate_id=EXACT_MATCH,
         confidence=round(min(candidate.score, 1.0), 4),
-        mapping_justification=LEXICAL_MATCHING,
+        mapping_justification=COMPOSITE_MATCHING if structural else LEXICAL_MATCHING,
         match_string=match_string,
+        evidence=mapping_evidence(candidate),
     )
+
+
+def mapping_evidence(candidate: _Candidate) -> str:
+    """What a mapping rests on: ``label``, ``synonym`` or ``structure``, with details.
+
+    >>> mapping_evidence(_Candidate(0.9, "a", "b", 1, "LABEL", "EXACT", "parents agree"))
+    'synonym (bag of words); structure: parents agree'
+    """
+    if candidate.level in STRUCTURAL_LEVELS:
+        kind = "structure"
+    elif candidate.source_scope == "LABEL" and candidate.target_scope == "LABEL":
+        kind = "label"
+    elif "DERIVED" in (candidate.source_scope, candidate.target_scope):
+        kind = "structure"
+    else:
+        kind = "synonym"
+    text = f"{kind} ({LEVEL_NAMES[candidate.level]})"
+    return f"{text}; structure: {candidate.structure}" if candidate.structure else text

@@ -34,6 +34,7 @@ COLUMNS = (
     "mapping_justification",
     "confidence",
     "match_string",
+    "comment",
 )
 
 
@@ -100,6 +101,7 @@ def _row(mapping: PredictedMapping) -> dict[str, str]:
         "mapping_justification": mapping.mapping_justification,
         "confidence": f"{mapping.confidence:.4f}".rstrip("0").rstrip("."),
         "match_string": _cell(mapping.match_string),
+        "comment": _cell(f"evidence: {mapping.evidence}" if mapping.evidence else ""),
     }
 
 

@@ -1,4 +1,4 @@
-"""Alignment commands: `xref`, `resolve`, `align match`, `align evaluate`.
+"""Alignment commands: `xref`, `resolve`, `align match`, `align map`, `align evaluate`.
 
 Only click is imported at load time; `adcgraph resolve` reads its cached name index
 without loading pyoxigraph or the prefix map.
@@ -145,11 +145,12 @@ def resolve_command(
 
 @click.group("align")
 def align_group() -> None:
-    """Align two ontologies and score an alignment against reference mappings.
+    """Align two ontologies, map a vocabulary to MONDO, score an alignment.
 
     \b
     Example:
       adcgraph align match ncit-neoplasm-2018.obo doid-cancer-2018.obo -o ncit-doid.sssom.tsv
+      adcgraph align map conditions.txt --to MONDO -o conditions.sssom.tsv
       adcgraph align evaluate ncit-doid.sssom.tsv ncit-doid-dev.sssom.tsv
     """
 
@@ -206,6 +207,91 @@ def match_command(
     click.echo(
         f"wrote {len(mappings)} mappings ({len(source_terms)} source, {len(target_terms)} "
         f"target classes) to {output}"
+    )
+
+
+@align_group.command("map")
+@click.argument("vocabulary", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option(
+    "--to",
+    "target",
+    type=click.Choice(["MONDO"], case_sensitive=False),
+    default="MONDO",
+    show_default=True,
+    help="The ontology to map to.",
+)
+@click.option(
+    "--mondo",
+    "mondo_path",
+    type=click.Path(path_type=Path, exists=True),
+    envvar="ADCGRAPH_MONDO",
+    help="MONDO folder (mappings/, synonyms/, hierarchy/ as in ../shared/data/mondo) or "
+    "ontology file; default ../shared/data/mondo beside the repository.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="SSSOM TSV file to write.",
+)
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    default=0.5,
+    show_default=True,
+    help="Lowest confidence kept.",
+)
+@click.option(
+    "--license",
+    "license_iri",
+    default="https://creativecommons.org/licenses/by/4.0/",
+    show_default=True,
+    help="Licence IRI of the written mapping set (MONDO is CC BY 4.0).",
+)
+def map_command(
+    vocabulary: Path,
+    target: str,
+    mondo_path: Path | None,
+    output: Path,
+    min_confidence: float,
+    license_iri: str,
+) -> None:
+    """Map a vocabulary to MONDO: a list of names (one a line), a TSV/CSV table with a
+    name column, or an OBO/OWL/OBO Graphs ontology.
+
+    Terms whose identifiers MONDO maps (DOID, NCIT, MESH, ONCOTREE, OMIM ... CURIEs) take
+    MONDO's own mapping (crosswalk); the others are matched by name and structure. The
+    SSSOM output gives each mapping a confidence and, in `comment`, its evidence: crosswalk,
+    label, synonym or structure, and the matching level.
+
+    \b
+    Example:
+      adcgraph align map conditions.txt --to MONDO -o conditions.sssom.tsv
+      adcgraph align map oncotree.tsv --mondo ../shared/data/mondo --min-confidence 0.8 -o o.tsv
+    """
+    from adcgraph.align.mondo import load_mondo, map_to_mondo
+    from adcgraph.align.sssom_out import write_sssom
+    from adcgraph.align.vocabulary import INPUT_PREFIX, input_prefix_map, read_vocabulary
+
+    terms = read_vocabulary(vocabulary)
+    mondo = load_mondo(mondo_path)
+    mappings = map_to_mondo(terms, mondo, min_confidence=min_confidence)
+    uses_input = any(term_id.startswith(f"{INPUT_PREFIX}:") for term_id in terms)
+    write_sssom(
+        mappings,
+        output,
+        mapping_set_id=f"https://w3id.org/adcgraph/mappings/{output.name}",
+        license=license_iri,
+        subject_source=_source_curie(terms),
+        object_source="obo:mondo",
+        prefix_map=input_prefix_map(vocabulary) if uses_input else None,
+    )
+    mapped = len({m.subject_id for m in mappings})
+    crosswalked = len({m.subject_id for m in mappings if m.evidence.startswith("crosswalk")})
+    click.echo(
+        f"mapped {mapped} of {len(terms)} terms to {target.upper()} ({crosswalked} by crosswalk, "
+        f"{mapped - crosswalked} by matching; {len(mappings)} mappings) -> {output}"
     )
 
 
