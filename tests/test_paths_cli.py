@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from adcgraph.cli import cli
+from adcgraph.commands.paths import RANKING_COLUMNS
 
 
 @pytest.fixture
@@ -63,3 +64,35 @@ def test_unknown_entity_gives_nearest_names_and_no_traceback(run):
     assert result.exit_code == 1
     assert "sacituzumab govitecan" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_combos_table_fits_the_terminal_width_and_shows_what_json_says(run, monkeypatch, columns):
+    monkeypatch.setenv("COLUMNS", str(columns))
+    table = run("combos", "SG", "TNBC", "--format", "table", "--permutations", "3", "--top", "5")
+    assert table.exit_code == 0, table.output
+    lines = table.stdout.splitlines()
+    assert lines and max(len(line) for line in lines) <= columns
+    document = json.loads(
+        run("combos", "SG", "TNBC", "--format", "json", "--permutations", "3", "--top", "5").stdout
+    )
+    for candidate in document["candidates"]:
+        assert candidate["label"] in table.stdout
+        assert candidate["type"] in table.stdout
+    header_line = next(line for line in lines if "rank" in line)
+    headers = [cell.strip() for cell in header_line.strip("|").split("|")]
+    assert headers[:3] == ["rank", "label", "type"]
+    assert set(headers) <= {*RANKING_COLUMNS}
+    if columns >= 120:
+        assert {"adjusted_score", "p_value", "metapaths", "tested"} <= set(headers)
+
+
+def test_combos_tsv_keeps_metapaths_phase_and_notes(run):
+    tsv = run("combos", "SG", "TNBC", "--format", "tsv", "--no-explain", "--permutations", "3")
+    header, *rows = tsv.stdout.splitlines()
+    columns = header.split("\t")
+    assert columns[:7] == ["rank", "id", "label", "type", "score", "adjusted_score", "p_value"]
+    assert {"metapaths", "tested", "notes", "citations"} <= set(columns)
+    cells = [dict(zip(columns, row.split("\t"), strict=True)) for row in rows]
+    assert all(cell["metapaths"] for cell in cells)
+    assert any("NCT:" in cell["tested"] for cell in cells)

@@ -405,9 +405,17 @@ def test_query_prints_csv_and_standard_json(invoke):
 
 
 def test_query_table_shows_curies(invoke):
-    result = invoke("query", "external-id-mappings", "-p", "xref=DOID:0060081")
+    result = invoke("query", "external-id-mappings", "-p", "xref=DOID:0060081", "--format", "table")
     assert result.exit_code == 0, result.output
     assert "MONDO:0005494" in result.output and "1 row" in result.output
+
+
+def test_query_output_piped_is_plain_tab_separated_text(invoke):
+    result = invoke("query", "external-id-mappings", "-p", "xref=DOID:0060081")
+    assert result.exit_code == 0, result.output
+    header, *rows = result.output.splitlines()
+    assert "\t" in header and "┃" not in result.output and "|" not in header
+    assert any(row.split("\t")[:2] == ["DOID:0060081", "MONDO:0005494"] for row in rows)
 
 
 @pytest.mark.parametrize(

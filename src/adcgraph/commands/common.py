@@ -14,7 +14,7 @@ import click
 from adcgraph.errors import AdcGraphError, QueryError
 
 F = TypeVar("F", bound=Callable[..., Any])
-RESULT_FORMATS = ("table", "tsv", "csv", "json")
+RESULT_FORMATS = ("auto", "table", "tsv", "csv", "json")
 
 
 class AdcGraphGroup(click.Group):
@@ -73,9 +73,10 @@ def result_format_option(function: F) -> F:
         "--format",
         "fmt",
         type=click.Choice(RESULT_FORMATS),
-        default="table",
+        default="auto",
         show_default=True,
-        help="Output: a table, or standard SPARQL 1.1 results (tsv, csv, json).",
+        help="Output: auto (a table fitted to the terminal; plain tab-separated text when "
+        "piped), table, or standard SPARQL 1.1 results (tsv, csv, json).",
     )(function)
 
 

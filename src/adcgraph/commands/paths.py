@@ -17,7 +17,7 @@ from adcgraph.commands.common import (
     store_option,
 )
 
-RANKING_FORMATS = ("table", "json", "tsv")
+RANKING_FORMATS = ("auto", "table", "json", "tsv")
 #: Longest path `paths --max-length` accepts (longer ones only hit the time limit).
 MAX_PATH_LENGTH = 20
 
@@ -107,44 +107,61 @@ def _write_html(path: Path | None, ranking: Any, title: str) -> None:
     click.echo(f"wrote {path}", err=True)
 
 
-def _print_ranking(ranking: Any, fmt: str) -> None:
-    if fmt == "json":
-        click.echo(json.dumps(ranking.as_dict(), indent=1))
-        return
-    if fmt == "tsv":
-        click.echo("rank\tid\tlabel\ttype\tscore\tadjusted_score\tp_value\tcitations\ttrials")
-        for number, c in enumerate(ranking.candidates, start=1):
-            trials = ",".join(t for entry in c.trials for t in entry["trial_ids"])
-            click.echo(
-                f"{number}\t{c.id}\t{c.label}\t{c.kind}\t{c.score:.4f}\t"
-                f"{c.adjusted_score:.4f}\t{c.p_value:.3f}\t{','.join(c.citations)}\t{trials}"
-            )
-        return
-    from adcgraph.results import rich_table
+#: Columns of a ranking, the same names in the table, TSV and JSON (``type``, ``p_value`` ...).
+RANKING_COLUMNS = (
+    "rank",
+    "id",
+    "label",
+    "type",
+    "score",
+    "adjusted_score",
+    "p_value",
+    "metapaths",
+    "tested",
+    "notes",
+    "citations",
+)
 
+
+def ranking_rows(ranking: Any) -> list[list[str]]:
+    """One row per candidate in :data:`RANKING_COLUMNS` order (JSON carries the same fields)."""
     rows = []
     for number, c in enumerate(ranking.candidates, start=1):
-        why = ", ".join(c.metapath_scores)
-        trials = ", ".join(f"{t['phase']} {' '.join(t['trial_ids'])}".strip() for t in c.trials)
+        tested = "; ".join(
+            " ".join(filter(None, [str(t["phase"]), *map(str, t["trial_ids"])])) for t in c.trials
+        )
         rows.append(
             [
                 str(number),
+                c.id,
                 c.label,
                 c.kind,
                 f"{c.score:.3f}",
                 f"{c.adjusted_score:.3f}",
-                f"{c.p_value:.2f}",
-                why,
-                ", ".join(c.citations[:4]),
-                trials,
+                f"{c.p_value:.3f}",
+                ", ".join(c.metapath_scores),
+                tested,
+                "; ".join(c.notes),
+                ", ".join(c.citations),
             ]
         )
-    click.echo(
-        rich_table(
-            ["#", "candidate", "type", "score", "adjusted", "p", "why", "citations", "tested"], rows
-        ),
-        nl=False,
-    )
+    return rows
+
+
+def _print_ranking(ranking: Any, fmt: str) -> None:
+    from adcgraph.results import plain_tsv, resolve_format, rich_table
+
+    shown = resolve_format("auto" if fmt == "auto" else fmt)
+    if shown == "json":
+        click.echo(json.dumps(ranking.as_dict(), indent=1))
+    elif shown in ("tsv", "plain"):
+        click.echo(plain_tsv(list(RANKING_COLUMNS), ranking_rows(ranking)), nl=False)
+    else:
+        # The terminal table keeps rank, label and type whole and shortens the rest.
+        keep = [0, 2, 3, 4, 5, 6, 7, 8, 9]
+        headers = [RANKING_COLUMNS[i] for i in keep]
+        rows = [[row[i] for i in keep] for row in ranking_rows(ranking)]
+        click.echo(rich_table(headers, rows, key_columns=3), nl=False)
     for notice in ranking.truncated:
         click.echo(f"note: {notice}", err=True)
     if ranking.query.get("evidence_note"):
@@ -167,7 +184,13 @@ def _print_ranking(ranking: Any, fmt: str) -> None:
 )
 @click.option("--no-explain", is_flag=True, help="Skip path explanations (faster).")
 @click.option(
-    "--format", "fmt", type=click.Choice(RANKING_FORMATS), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(RANKING_FORMATS),
+    default="auto",
+    show_default=True,
+    help="auto: a table fitted to the terminal, tab-separated text when piped; or table, "
+    "json (every field), tsv (the same columns as the table, plus id and citations).",
 )
 @click.option(
     "--html",
@@ -235,7 +258,13 @@ def combos_command(
     help="[default: 10, or 5 for graphs over 500k edges]",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(RANKING_FORMATS), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(RANKING_FORMATS),
+    default="auto",
+    show_default=True,
+    help="auto: a table fitted to the terminal, tab-separated text when piped; or table, "
+    "json (every field), tsv (the same columns as the table, plus id and citations).",
 )
 @click.option("--html", "html_path", type=click.Path(path_type=Path))
 @store_option
