@@ -55,3 +55,32 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not present")
     return SHARED_DATA
+
+
+def top1_inhibitor_adc_labels(excluding: str) -> set[str]:
+    """Labels of the curated ADCs whose payload class descends from the TOP1-inhibitor class.
+
+    Read from ``graph/sources`` so the expectation grows with the curation.
+
+    >>> "trastuzumab deruxtecan" in top1_inhibitor_adc_labels(excluding="DRUGBANK:DB12893")
+    True
+    """
+    from adcgraph.curation import read_sources
+    from adcgraph.ontology import controlled_values
+
+    curation = read_sources(SOURCES_DIR, controlled_values())
+    parent = {r.id: r.one("parent") for r in curation.records("payload_classes")}
+    payload_class = {r.id: r.one("payload_class") for r in curation.records("payloads")}
+
+    def in_top1(cls: str | None) -> bool:
+        while cls:
+            if cls == "adcgraph:payload-class/top1-inhibitor":
+                return True
+            cls = parent.get(cls)
+        return False
+
+    return {
+        r.one("label") or ""
+        for r in curation.records("adcs")
+        if r.id != excluding and in_top1(payload_class.get(r.one("payload") or ""))
+    }

@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+from conftest import top1_inhibitor_adc_labels
 
 from adcgraph import vocab
 from adcgraph.combos import (
@@ -24,14 +25,7 @@ SACITUZUMAB_GOVITECAN = vocab.expand("DRUGBANK:DB12893")
 TRASTUZUMAB_EMTANSINE = vocab.expand("DRUGBANK:DB05773")
 TNBC = vocab.expand("MONDO:0005494")
 OLAPARIB = vocab.expand("DRUGBANK:DB09074")
-TOP1_INHIBITOR_ADCS = {
-    "trastuzumab deruxtecan",
-    "datopotamab deruxtecan",
-    "sacituzumab tirumotecan",
-    "patritumab deruxtecan",
-    "izalontamab brengitecan",
-    "trastuzumab rezetecan",
-}
+TOP1_INHIBITOR_ADCS = top1_inhibitor_adc_labels(excluding="DRUGBANK:DB12893")
 
 
 @pytest.fixture(scope="module")
