@@ -164,3 +164,40 @@ def test_query_enums_match_any_case_and_errors_name_the_parameter(built):
     targets = load_query("adcs-by-target")
     with pytest.raises(QueryError, match="parameter 'target'"):
         bind_parameters(built.backend, targets, {"target": "http://exa mple.org/x"})
+
+
+def _set_cell(path: Path, row_id: str, column: str, value: str) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    header = lines[0].split("\t")
+    for number, line in enumerate(lines):
+        cells = line.split("\t")
+        if cells[0] == row_id:
+            cells[header.index(column)] = value
+            lines[number] = "\t".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("table", "row", "column", "value", "expected"),
+    [
+        ("diseases.tsv", "MONDO:0000430", "parents", "MONDO:0000430", "cycle: MONDO:0000430"),
+        (
+            "payload_classes.tsv",
+            "adcgraph:payload-class/microtubule-inhibitor",
+            "parent",
+            "adcgraph:payload-class/auristatin",
+            "cycle: adcgraph:payload-class/",
+        ),
+        ("adcs.tsv", "DRUGBANK:DB05773", "dar", "inf", "expected a decimal number"),
+        ("adcs.tsv", "DRUGBANK:DB05773", "dar", "nan", "expected a decimal number"),
+        ("adcs.tsv", "DRUGBANK:DB05773", "citations", "DOI:10.1038/s41467 018", "contains a space"),
+    ],
+    ids=["self-parent", "payload-class-cycle", "dar-inf", "dar-nan", "doi-space"],
+)
+def test_silently_accepted_curation_values_are_refused(
+    sources_copy, table, row, column, value, expected
+):
+    # Before: accepted by lint; the DOI crashed build, dar=inf became an ill-typed literal.
+    _set_cell(sources_copy / table, row, column, value)
+    with pytest.raises(InputFileError, match=re.escape(expected)):
+        read_sources(sources_copy, controlled_values())

@@ -20,6 +20,7 @@ from adcgraph.errors import InputFileError
 
 LOCAL_SLUG = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 YEAR = re.compile(r"^(19|20)\d\d$")
+DECIMAL = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 MONTH = re.compile(r"^(0[1-9]|1[0-2])$")
 COUNT = re.compile(r"^[1-9][0-9]*$")
 MAX_REPORTED = 25
@@ -447,9 +448,50 @@ def read_sources(directory: Path, codes: Codes) -> Curation:
         curation.tables[table.name] = _unique(records, issues)
     issues.extend(_dangling_references(curation))
     issues.extend(consistency_issues(curation))
+    issues.extend(hierarchy_issues(curation))
     if issues:
         raise InputFileError(format_issues(issues))
     return curation
+
+
+#: Tables whose rows point to a parent row of the same table: no row may be its own ancestor.
+HIERARCHIES = (("diseases", "parents"), ("payload_classes", "parent"))
+
+
+def hierarchy_issues(curation: Curation) -> list[Issue]:
+    """Rows that are their own parent or ancestor (a cycle in a hierarchy).
+
+    >>> from adcgraph.ontology import controlled_values
+    >>> hierarchy_issues(read_sources(Path("graph/sources"), controlled_values()))
+    []
+    """
+    issues = []
+    for table, column in HIERARCHIES:
+        records = {record.id: record for record in curation.tables.get(table, [])}
+        for record in records.values():
+            path = _cycle_from(record.id, records, column)
+            if path:
+                chain = " -> ".join(path)
+                issues.append(
+                    Issue(record.path, record.line, column, record.id, f"cycle: {chain}")
+                )
+    return issues
+
+
+def _cycle_from(start: str, records: Mapping[str, Record], column: str) -> list[str]:
+    # Depth-first over parents; the first path that comes back to ``start``.
+    stack = [(start, [start])]
+    seen: set[str] = set()
+    while stack:
+        node, path = stack.pop()
+        record = records.get(node)
+        for parent in record.many(column) if record else ():
+            if parent == start:
+                return [*path, parent]
+            if parent not in seen:
+                seen.add(parent)
+                stack.append((parent, [*path, parent]))
+    return []
 
 
 def _unique(records: list[Record], issues: list[Issue]) -> list[Record]:
@@ -675,11 +717,10 @@ def _check_value(value: str, column: Column, table: Table, codes: Codes) -> str 
     if column.kind is Kind.BOOL:
         return None if value in ("true", "false") else "expected 'true' or 'false'"
     if column.kind is Kind.DECIMAL:
-        try:
-            number = float(value)
-        except ValueError:
+        # xsd:decimal lexical form only: float() would also take inf, nan and 1e400.
+        if not DECIMAL.match(value):
             return "expected a decimal number such as 3.5"
-        return None if number > 0 else "expected a positive number"
+        return None if float(value) > 0 else "expected a positive number"
     if column.kind is Kind.YEAR:
         return None if YEAR.match(value) else "expected a four-digit year such as 2020"
     if column.kind is Kind.MONTH:
@@ -738,6 +779,8 @@ def check_curie(value: str, prefixes: Iterable[str], local_kind: str | None) -> 
         if local_kind and kind == local_kind:
             return f"local ids are adcgraph:{local_kind}/<slug> with a lowercase a-z0-9- slug"
         return f"expected one of {expected}"
+    if any(character.isspace() for character in local):
+        return f"identifier {value!r} contains a space; identifiers have none"
     written = vocab.written_prefixes().get(prefix.lower())
     if written is None:
         return f"unknown identifier prefix {prefix!r}; expected one of {expected}"
