@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from adcgraph.cli import cli
 from adcgraph.curation import read_sources, sort_table_file
-from adcgraph.errors import InputFileError, QueryError
+from adcgraph.errors import AdcGraphError, InputFileError, QueryError
 from adcgraph.importers import ImportOptions, run_import
 from adcgraph.ontology import controlled_values
 from adcgraph.queries import bind_parameters, load_query
@@ -201,3 +201,14 @@ def test_silently_accepted_curation_values_are_refused(
     _set_cell(sources_copy / table, row, column, value)
     with pytest.raises(InputFileError, match=re.escape(expected)):
         read_sources(sources_copy, controlled_values())
+
+
+def test_an_sssom_predicate_outside_the_sssom_vocabulary_is_refused(store_copy, tmp_path):
+    path = tmp_path / "x.sssom.tsv"
+    path.write_text(
+        "subject_id\tpredicate_id\tobject_id\tmapping_justification\n"
+        "MONDO:0005494\tskos:sameMatch\tDOID:0060081\tsemapv:ManualMappingCuration\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(AdcGraphError, match="'skos:sameMatch' is not an SSSOM mapping predicate"):
+        run_import("sssom", [path], store_copy, ImportOptions())

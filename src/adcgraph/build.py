@@ -69,7 +69,9 @@ class GraphContent:
     inferred: list[ox.Triple]
 
 
-def assemble(paths: BuildPaths, *, run_reasoner: bool = True) -> GraphContent:
+def assemble(
+    paths: BuildPaths, *, run_reasoner: bool = True, workdir: Path | None = None
+) -> GraphContent:
     """Read, validate and reason; pure apart from reading files. Raises on any problem.
 
     >>> content = assemble(BuildPaths(), run_reasoner=False)  # doctest: +SKIP
@@ -82,7 +84,7 @@ def assemble(paths: BuildPaths, *, run_reasoner: bool = True) -> GraphContent:
     )
     curated = sorted(set(curated_triples(curation, codes)), key=str)
     shapes.check_shapes([*curated, *ontology], paths.shapes)
-    inferred = reason.infer(ontology, curated) if run_reasoner else []
+    inferred = reason.infer(ontology, curated, workdir) if run_reasoner else []
     return GraphContent(curation, ontology, curated, inferred)
 
 
@@ -95,7 +97,8 @@ def build(paths: BuildPaths = BuildPaths(), *, run_reasoner: bool = True) -> Bui
     """
     store_path = paths.store or store.default_store_path()
     publish.check_replaceable(store_path)
-    content = assemble(paths, run_reasoner=run_reasoner)
+    with publish.staging_dir(store_path, "reason") as workdir:
+        content = assemble(paths, run_reasoner=run_reasoner, workdir=workdir)
     prefixes = export.release_prefixes()
     release_text = export.deterministic_turtle(content.curated, prefixes, RELEASE_HEADER)
     inferred_text = export.deterministic_turtle(content.inferred, prefixes, INFERRED_HEADER)

@@ -472,9 +472,7 @@ def hierarchy_issues(curation: Curation) -> list[Issue]:
             path = _cycle_from(record.id, records, column)
             if path:
                 chain = " -> ".join(path)
-                issues.append(
-                    Issue(record.path, record.line, column, record.id, f"cycle: {chain}")
-                )
+                issues.append(Issue(record.path, record.line, column, record.id, f"cycle: {chain}"))
     return issues
 
 

@@ -9,9 +9,13 @@ for the store's ``inferred`` graph.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
+import signal
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -55,24 +59,49 @@ def reasoning_input(ontology: Iterable[ox.Triple], curated: Iterable[ox.Triple])
     return selected
 
 
-def infer(ontology: Iterable[ox.Triple], curated: Iterable[ox.Triple]) -> list[ox.Triple]:
+def _java_dies_with_us() -> None:
+    # Runs in the forked child before exec (Linux): the kernel kills the reasoner's JVM when
+    # the Python thread that started it dies, even by kill -9, so no orphan keeps running.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+@contextlib.contextmanager
+def _reasoner_child_options() -> Iterator[None]:
+    """owlready2 starts Java with the keyword arguments of ``_subprocess_kargs``: for the
+    duration of one call, make the JVM die with this process."""
+    from owlready2 import reasoning
+
+    saved = dict(reasoning._subprocess_kargs)
+    reasoning._subprocess_kargs.update(preexec_fn=_java_dies_with_us)
+    try:
+        yield
+    finally:
+        reasoning._subprocess_kargs.clear()
+        reasoning._subprocess_kargs.update(saved)
+
+
+def infer(
+    ontology: Iterable[ox.Triple], curated: Iterable[ox.Triple], workdir: Path | None = None
+) -> list[ox.Triple]:
     """Check consistency and return the inferred, not asserted, triples about individuals.
 
     Raises ValidationError when the ontology with the data is inconsistent. Needs Java.
+    Temporary files go to ``workdir`` (a build passes its store's staging area).
     """
     import owlready2
 
     asserted = reasoning_input(ontology, curated)
     asserted_set = set(asserted)
     individuals = {t.subject for t in asserted if t.object.value == OWL_NAMED_INDIVIDUAL}
-    with tempfile.TemporaryDirectory(prefix="adcgraph-reason-") as directory:
+    with tempfile.TemporaryDirectory(prefix="adcgraph-reason-", dir=workdir) as directory:
         path = os.path.join(directory, "input.nt")
         with open(path, "wb") as stream:
             stream.write(ox.serialize(asserted, format=ox.RdfFormat.N_TRIPLES) or b"")
         world = owlready2.World()
         world.get_ontology(f"file://{path}").load(format="ntriples")
         try:
-            with world.get_ontology("http://inferrences/"):
+            with world.get_ontology("http://inferrences/"), _reasoner_child_options():
                 owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError:
             raise ValidationError(

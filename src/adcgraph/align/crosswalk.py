@@ -52,6 +52,24 @@ INVERSE_PREDICATES: Mapping[str, str] = {
     "skos:broadMatch": "skos:narrowMatch",
     "oboInOwl:hasDbXref": "oboInOwl:hasDbXref",
 }
+#: Mapping predicates the SSSOM specification names (SKOS, OWL, RDFS, oboInOwl, SEMAPV).
+SSSOM_PREDICATES = frozenset(
+    {
+        *(f"skos:{kind}Match" for kind in ("exact", "close", "broad", "narrow", "related")),
+        "owl:equivalentClass",
+        "owl:equivalentProperty",
+        "owl:sameAs",
+        "owl:differentFrom",
+        "rdfs:subClassOf",
+        "rdfs:subPropertyOf",
+        "rdfs:seeAlso",
+        "oboInOwl:hasDbXref",
+        "semapv:crossSpeciesExactMatch",
+        "semapv:crossSpeciesNarrowMatch",
+        "semapv:crossSpeciesBroadMatch",
+    }
+)
+SSSOM_NAMESPACES = frozenset({"skos", "owl", "rdfs", "oboInOwl", "semapv"})
 REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id", "mapping_justification")
 MAX_ERRORS_SHOWN = 10
 
@@ -260,6 +278,13 @@ def _mapping_from_row(row: Mapping[str, str], expand: _Expander) -> MappingRow:
             raise MappingError(f"confidence {row['confidence']!r} is not a number") from None
         if not 0.0 <= confidence <= 1.0:
             raise MappingError(f"confidence {confidence} is outside 0..1")
+    namespace = row["predicate_id"].partition(":")[0]
+    if namespace in SSSOM_NAMESPACES and row["predicate_id"] not in SSSOM_PREDICATES:
+        # Other namespaces (RO, debio ...) are used by real mapping sets and are kept.
+        raise MappingError(
+            f"predicate_id {row['predicate_id']!r} is not an SSSOM mapping predicate; "
+            f"expected one of {', '.join(sorted(SSSOM_PREDICATES))}"
+        )
     subject_curie, subject_iri = expand(row["subject_id"])
     object_curie, object_iri = expand(row["object_id"])
     return MappingRow(
