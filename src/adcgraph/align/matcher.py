@@ -69,6 +69,10 @@ IMPLIED_HEAD = "neoplasm"
 # How far up the is_a hierarchy a class's context words are collected.
 CONTEXT_DEPTH = 3
 MAX_CONTEXT_WORDS = 2
+# A label shared by two classes of one ontology: plain matches of it are lowered, matches
+# that its is_a context completes are raised to this level.
+AMBIGUOUS_LABEL_FACTOR = 0.9
+AMBIGUOUS_CONTEXT_LEVEL_FACTOR = 0.97
 # Only labels and exact synonyms take part in is_a context matching.
 CONTEXT_MIN_WEIGHT = 0.9
 
@@ -484,18 +488,44 @@ def _lexical_candidates(
         for keyed in source.names:
             for target_name in index.get(keyed.keys[level], ()):
                 _keep_best(best, keyed.name, target_name, level)
-    for name, target_name in _one_substitution_matches(source.names, target.names, lexicon):
+    substitutions = _one_substitution_matches(source.names, target.names, lexicon, forms.heads)
+    for name, target_name in substitutions:
         _keep_best(best, name, target_name, SUBSTITUTION_LEVEL)
     for name, target_name, factor in _convention_matches(source, target, forms):
         _keep_best(best, name, target_name, CONVENTION_LEVEL, factor)
     for name, target_name in _context_matches(source, target, forms):
         _keep_best(best, name, target_name, CONTEXT_LEVEL)
+    ambiguous = _ambiguous_labels(source, forms) | _ambiguous_labels(target, forms)
     profiles = {term_id: _label_profile(term) for term_id, term in source.terms.items()}
     profiles |= {term_id: _label_profile(term) for term_id, term in target.terms.items()}
     return {
-        pair: _scaled(candidate, _label_agreement(profiles[pair[0]], profiles[pair[1]]))
+        pair: _scaled(
+            candidate,
+            _label_agreement(profiles[pair[0]], profiles[pair[1]])
+            * _ambiguity_factor(candidate, ambiguous & set(pair)),
+        )
         for pair, candidate in best.items()
     }
+
+
+def _ambiguous_labels(side: _Side, forms: NameForms) -> set[str]:
+    """Classes whose label (canonical key) another class of the same ontology shares, as
+    OncoTree's "Dysgerminoma" under both Ovary and Testis."""
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for term_id, term in side.terms.items():
+        if term.label:
+            by_key[" ".join(disease_pattern(forms.canonical(word_bag(term.label))))].append(term_id)
+    return {term_id for ids in by_key.values() if len(ids) > 1 for term_id in ids}
+
+
+def _ambiguity_factor(candidate: _Candidate, ambiguous: set[str]) -> float:
+    """A label two classes share says less than its is_a context: the context match is
+    raised to a plain one, and a plain match is lowered."""
+    if not ambiguous:
+        return 1.0
+    if candidate.level == CONTEXT_LEVEL:
+        return AMBIGUOUS_CONTEXT_LEVEL_FACTOR / LEVEL_FACTORS[CONTEXT_LEVEL]
+    return AMBIGUOUS_LABEL_FACTOR
 
 
 def _keep_best(
@@ -514,11 +544,16 @@ def _keep_best(
 
 
 def _one_substitution_matches(
-    source_keys: list[_KeyedName], target_keys: list[_KeyedName], lexicon: Lexicon
+    source_keys: list[_KeyedName],
+    target_keys: list[_KeyedName],
+    lexicon: Lexicon,
+    heads: frozenset[str] = frozenset(),
 ) -> Iterator[tuple[TermName, TermName]]:
     """Name pairs whose disease-pattern word bags differ by one learned word variant.
 
     Only one word may be swapped, so variants never chain (a~b and b~c do not make a~c).
+    Head words (``carcinoma``, ``neoplasm`` ...) are never swapped: an ontology that calls
+    one class both "X carcinoma" and "X neoplasm" does not make the two heads equal.
     """
     pattern_level = EXACT_LEVELS.index("disease pattern")
     index: dict[str, list[tuple[str, TermName]]] = defaultdict(list)
@@ -527,7 +562,9 @@ def _one_substitution_matches(
             index[rest].append((left_out, keyed.name))
     for keyed in source_keys:
         for left_out, rest in _leave_one_out(keyed.keys[pattern_level]):
-            variants = lexicon.word_variants.get(left_out, frozenset())
+            variants = lexicon.word_variants.get(left_out, frozenset()) - heads
+            if left_out in heads or not variants:
+                continue
             for target_left_out, target_name in index.get(rest, ()):
                 if target_left_out in variants:
                     yield keyed.name, target_name

@@ -6,7 +6,8 @@ synonyms NCIt and DO confirm. Comparing a MONDO label with each of those names, 
 against word bag, shows three kinds of regularity:
 
 - word variants: two words of one stem that alone tell two names of one disease apart, in
-  at least two diseases ("duodenal" / "duodenum", "ovarian" / "ovary"), neither a head word;
+  at least two diseases ("duodenal" / "duodenum", "ovarian" / "ovary"), neither a head word,
+  and never the only difference between two MONDO classes ("endometrial" / "endometrioid");
 - head conventions, per vocabulary: the phrase a vocabulary writes where MONDO writes
   another, with the share of that vocabulary's mapped names that do so (MeSH "Neoplasms"
   stands for MONDO "cancer" in about a fifth of its mappings, NCIt "malignant neoplasm"
@@ -153,7 +154,7 @@ def learn_name_forms(
     ('duodenum', ('cancer',))
     """
     heads = head_words(pair.mondo_label for pair in pairs)
-    variants = _learn_variants(pairs, heads)
+    variants = _learn_variants(pairs, heads, distinguishing_swaps(pairs))
     forms = NameForms(variants=variants)
     rewrites = _learn_rewrites(pairs, forms)
     return NameForms(
@@ -188,7 +189,33 @@ def head_words(labels: Iterable[str]) -> frozenset[str]:
     )
 
 
-def _learn_variants(pairs: list[NamePair], heads: frozenset[str]) -> dict[str, str]:
+def distinguishing_swaps(pairs: Iterable[NamePair]) -> frozenset[tuple[str, str]]:
+    """Word pairs (a, b), a < b, that alone tell two different MONDO classes apart
+    ("endometrial carcinoma" / "endometrioid carcinoma"): such words are not variants.
+
+    >>> pairs = [NamePair("M:1", "endometrial carcinoma", "*", ""),
+    ...          NamePair("M:2", "endometrioid carcinoma", "*", "")]
+    >>> sorted(distinguishing_swaps(pairs))
+    [('endometrial', 'endometrioid')]
+    """
+    labels = {pair.mondo_id: pair.mondo_label for pair in pairs}
+    by_rest: dict[tuple[str, ...], set[tuple[str, str]]] = defaultdict(set)
+    for mondo_id, label in labels.items():
+        bag = word_bag(label)
+        for position, word in enumerate(bag):
+            by_rest[tuple(bag[:position] + bag[position + 1 :])].add((word, mondo_id))
+    swaps = set()
+    for entries in by_rest.values():
+        for first_word, first_id in entries:
+            for second_word, second_id in entries:
+                if first_word < second_word and first_id != second_id:
+                    swaps.add((first_word, second_word))
+    return frozenset(swaps)
+
+
+def _learn_variants(
+    pairs: list[NamePair], heads: frozenset[str], distinguishing: frozenset[tuple[str, str]]
+) -> dict[str, str]:
     support: dict[tuple[str, str], set[str]] = defaultdict(set)
     mondo_words: Counter[str] = Counter()
     for pair in pairs:
@@ -200,25 +227,25 @@ def _learn_variants(pairs: list[NamePair], heads: frozenset[str]) -> dict[str, s
         first, second = sorted((next(iter(only_mondo)), next(iter(only_other))))
         if {first, second} & heads or not _same_stem(first, second):
             continue
+        if (first, second) in distinguishing:
+            continue
         support[(first, second)].add(pair.mondo_id)
-    parent: dict[str, str] = {}
-
-    def root(word: str) -> str:
-        while parent.get(word, word) != word:
-            word = parent[word]
-        return word
-
+    groups: dict[str, set[str]] = {}
     for (first, second), mondo_ids in sorted(support.items()):
-        if len(mondo_ids) >= MIN_VARIANT_SUPPORT:
-            a, b = root(first), root(second)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    members: dict[str, list[str]] = defaultdict(list)
-    for word in parent:
-        members[root(word)].append(word)
+        if len(mondo_ids) < MIN_VARIANT_SUPPORT:
+            continue
+        group_a = groups.get(first, {first})
+        group_b = groups.get(second, {second})
+        if group_a is group_b:
+            continue
+        if any((min(x, y), max(x, y)) in distinguishing for x in group_a for y in group_b):
+            continue  # chaining would join two words that tell MONDO classes apart
+        merged = group_a | group_b
+        for word in merged:
+            groups[word] = merged
+    members = {min(group): sorted(group) for group in groups.values()}
     canonical = {}
-    for group_root, words in members.items():
-        group = sorted({group_root, *words})
+    for group in members.values():
         best = max(group, key=lambda w: (mondo_words[w], w))
         canonical.update({word: best for word in group if word != best})
     return dict(sorted(canonical.items()))

@@ -169,6 +169,12 @@ def align_group() -> None:
     "--threshold", type=click.FloatRange(0, 1), default=None, help="Lowest confidence kept."
 )
 @click.option(
+    "--many",
+    is_flag=True,
+    help="Let several source classes map to one target class (a finer source); "
+    "by default every class has at most one partner.",
+)
+@click.option(
     "--license",
     "license_iri",
     default="https://creativecommons.org/publicdomain/zero/1.0/",
@@ -176,12 +182,20 @@ def align_group() -> None:
     help="Licence IRI of the written mapping set.",
 )
 def match_command(
-    source: Path, target: Path, output: Path, threshold: float | None, license_iri: str
+    source: Path,
+    target: Path,
+    output: Path,
+    threshold: float | None,
+    many: bool,
+    license_iri: str,
 ) -> None:
     """Align two ontologies (OBO, OWL as RDF/XML or Turtle, OBO Graphs JSON) by their names.
 
-    Writes one-to-one skos:exactMatch mappings as SSSOM TSV, each with a confidence and
-    semapv:LexicalMatching as its justification. Only the two files are read.
+    Writes one-to-one skos:exactMatch mappings as SSSOM TSV, each with a confidence, its
+    justification (semapv:LexicalMatching, or semapv:CompositeMatching where the is_a
+    structure added evidence) and, in `comment`, the evidence: label, synonym or structure,
+    and the matching level. Only the two files are read; learned name forms ship with
+    adcgraph (src/adcgraph/align/data/name-forms.tsv, derived from MONDO).
 
     \b
     Example:
@@ -194,7 +208,10 @@ def match_command(
     source_terms = read_ontology(source)
     target_terms = read_ontology(target)
     mappings = match_ontologies(
-        source_terms, target_terms, threshold=DEFAULT_THRESHOLD if threshold is None else threshold
+        source_terms,
+        target_terms,
+        threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+        one_to_one=not many,
     )
     write_sssom(
         mappings,
