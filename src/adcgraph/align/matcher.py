@@ -1,20 +1,30 @@
-"""Align two ontologies by their names: tiered normalisation, learned lexicon, one-to-one.
+"""Align two ontologies by their names and is_a structure, with a confidence per pair.
 
 How a pair gets its confidence:
 
 1. Every class contributes names: its label, then synonyms weighted by scope (EXACT above
-   NARROW/BROAD/RELATED, which often name a broader or narrower idea).
+   NARROW/BROAD/RELATED, which often name a broader or narrower idea), then names derived
+   from those: a parenthesised qualifier dropped, each part of "A/B", and, for an
+   organ-level class that names no disease ("Breast" above "Breast Carcinoma"), "<organ>
+   neoplasm".
 2. Names are compared at increasingly loose normalisation levels, each with a lower factor:
    exact text after case/punctuation folding; a bag of words without stop words, plurals
-   and British spellings; disease patterns (``tumour``/``neoplasm``, ``cancer`` =
-   ``malignant neoplasm``, redundant ``malignant``); and a lexicon learned from the two
-   ontologies themselves (abbreviations such as ``NET`` and word variants such as
-   ``penile``/``penis`` that the same class uses in two of its own names).
+   and British spellings (so inverted headings such as "Carcinoma, Ductal, Breast" meet
+   "breast ductal carcinoma"); disease patterns (``tumour``/``neoplasm``, ``cancer`` =
+   ``malignant neoplasm``); word variants learned from MONDO (``duodenal``/``duodenum``,
+   see :mod:`adcgraph.align.nameforms`); abbreviations (learned from the two ontologies
+   and from MONDO); one word swapped for a variant the two ontologies use themselves;
+   a vocabulary's head convention learned from MONDO's mappings (MeSH "Neoplasms" where
+   MONDO says "cancer"), scaled by how often MONDO follows it; and words that only the
+   class's is_a ancestors give ("Yolk Sac Tumor" under "Ovarian Germ Cell Tumor").
 3. Labels must agree on the kind of disease: "malignant" against unspecified (or benign)
-   lowers a pair, and so does "cancer" (any malignant neoplasm) against "carcinoma".
-4. Candidates whose parents are also candidates of each other get a small bonus, so the
-   is_a structure breaks ties between equally named classes.
-5. A greedy best-first pass keeps at most one partner per class.
+   lowers a pair, and so does "cancer" (any malignant neoplasm) against "carcinoma". A
+   label that two classes of one ontology share counts for less than its is_a context.
+4. Structure: pairs whose parents (else children) are candidates of each other get a
+   small bonus; a loose pair whose matched ancestors (in a first one-to-one pass) all
+   point elsewhere in the other ontology is lowered.
+5. A greedy best-first pass keeps at most one partner per class (or, for a list of names
+   against a reference ontology, each source class's best target).
 """
 
 from __future__ import annotations

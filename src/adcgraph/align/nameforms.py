@@ -100,7 +100,8 @@ class NameForms:
         return sorted({self.variants.get(word, word) for word in words})
 
     def rewrites_for(self, vocabulary: str | None) -> tuple[Rewrite, ...]:
-        """The vocabulary's own rewrites if it has any, else the pooled ones (none for MONDO).
+        """The vocabulary's own rewrites, then the pooled ones it has no own ratio for (none
+        for MONDO, whose names the rewrites lead to).
 
         >>> forms = NameForms(rewrites={"*": (Rewrite(("neoplasm",), ("cancer",), 9, 0.2),)})
         >>> [r.target for r in forms.rewrites_for("MESH")]
@@ -108,9 +109,10 @@ class NameForms:
         """
         if vocabulary == CANONICAL_VOCABULARY:
             return ()
-        if vocabulary and vocabulary in self.rewrites:
-            return self.rewrites[vocabulary]
-        return self.rewrites.get(ANY_VOCABULARY, ())
+        own = self.rewrites.get(vocabulary or "", ()) if vocabulary != ANY_VOCABULARY else ()
+        known = {(r.source, r.target) for r in own}
+        pooled = self.rewrites.get(ANY_VOCABULARY, ())
+        return own + tuple(r for r in pooled if (r.source, r.target) not in known)
 
 
 @dataclass(frozen=True)
