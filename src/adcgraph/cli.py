@@ -220,12 +220,14 @@ def export_command(store_path: Path | None, fmt: str, output: Path, include_onto
                 f"{len(data.edges)} edges to {edges} (kgx)"
             )
             return
-        from adcgraph.paths import graphml_bytes, load_projection
+        from adcgraph.export.graphml import graphml_bytes
+        from adcgraph.export.kgx import read_alignment
 
-        graph = load_projection(location)
-        write_atomically(output, graphml_bytes(graph))
+        data = read_graph_data(location, scope="all")
+        alignment = read_alignment(store_module.open_backend(location))
+        write_atomically(output, graphml_bytes(data, alignment))
         click.echo(
-            f"wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} "
+            f"wrote {len(data.node_types)} nodes and {len(set(data.edges))} "
             f"edges to {output} (graphml)"
         )
         return

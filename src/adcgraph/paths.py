@@ -277,24 +277,3 @@ def _neighbours(
         for neighbour, _, key, attributes in graph.in_edges(node, keys=True, data=True):
             if key == step.predicate:
                 yield neighbour, attributes, False
-
-
-def graphml_bytes(graph: nx.MultiDiGraph) -> bytes:
-    """The projection as GraphML (Cytoscape, Gephi): list attributes joined with '|'.
-
-    >>> from adcgraph.graphdata import GraphData
-    >>> data = GraphData("v", {"a": "ADC", "g": "Gene"}, [("a", "hasTarget", "g")])
-    >>> b"hasTarget" in graphml_bytes(build_projection(data))
-    True
-    """
-    flat = nx.MultiDiGraph()
-    for node, attributes in graph.nodes(data=True):
-        flat.add_node(vocab.compress(node), **{k: str(v) for k, v in attributes.items()})
-    for source, target, key, attributes in graph.edges(keys=True, data=True):
-        flat.add_edge(
-            vocab.compress(source),
-            vocab.compress(target),
-            key=key,
-            **{k: "|".join(v) if isinstance(v, tuple) else str(v) for k, v in attributes.items()},
-        )
-    return "\n".join(nx.generate_graphml(flat)).encode("utf-8")
