@@ -87,7 +87,7 @@ def test_export_mappings_writes_sssom(store_copy, tmp_path):
     output = tmp_path / "out.sssom.tsv"
     result = invoke("export-mappings", "-o", str(output), "--store", store_copy)
     assert result.exit_code == 0, result.output
-    assert (TNBC, TNBC_MESH) in set(
+    assert (TNBC, "mesh:D064726") in set(  # MeSH as MONDO's released sets write it
         zip(*(parse_sssom_table(output).df[c] for c in ("subject_id", "object_id")), strict=True)
     )
 

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from adcgraph import __version__, export, publish, reason, shapes, store, vocab
 from adcgraph.curation import Curation, read_sources
 from adcgraph.errors import StoreError
+from adcgraph.export.release import provenance_triples
 from adcgraph.locations import PROJECT_ROOT
 from adcgraph.ontology import ONTOLOGY_FILE, SHAPES_FILE, controlled_values
 from adcgraph.triples import curated_triples
@@ -82,7 +83,8 @@ def assemble(
         {ox.Triple(q.subject, q.predicate, q.object) for q in store.parse_rdf(paths.ontology)},
         key=str,
     )
-    curated = sorted(set(curated_triples(curation, codes)), key=str)
+    described = set(curated_triples(curation, codes)) | set(provenance_triples(paths.sources))
+    curated = sorted(described, key=str)
     shapes.check_shapes([*curated, *ontology], paths.shapes)
     inferred = reason.infer(ontology, curated, workdir) if run_reasoner else []
     return GraphContent(curation, ontology, curated, inferred)

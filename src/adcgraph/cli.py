@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "adcgraph.commands.paths",
     "adcgraph.commands.data",
     "adcgraph.commands.report",
+    "adcgraph.commands.release",
 )
 
 
@@ -181,7 +182,16 @@ def sparql(
     show_default=True,
     help="Also export the ontology graph.",
 )
-def export_command(store_path: Path | None, fmt: str, output: Path, include_ontology: bool) -> None:
+@click.option(
+    "--iri-style",
+    type=click.Choice(["biolink", "bioregistry", "identifiers.org", "obo"]),
+    default="biolink",
+    show_default=True,
+    help="RDF formats: write IRIs in this convention (biolink: the project's, see README).",
+)
+def export_command(
+    store_path: Path | None, fmt: str, output: Path, include_ontology: bool, iri_style: str
+) -> None:
     """Export the graph for other tools: RDF, SSSOM mappings, KGX TSV or GraphML.
 
     Turtle, N-Triples and JSON-LD hold every triple (claims keep their qualifiers); N-Quads
@@ -195,6 +205,7 @@ def export_command(store_path: Path | None, fmt: str, output: Path, include_onto
       adcgraph export --format sssom -o adcgraph.sssom.tsv
       adcgraph export --format kgx -o adcgraph     # adcgraph_nodes.tsv, adcgraph_edges.tsv
       adcgraph export --format graphml -o adcgraph.graphml
+      adcgraph export --format ntriples --iri-style identifiers.org -o adcgraph-idorg.nt
     """
     from adcgraph import store as store_module
     from adcgraph import vocab
@@ -237,7 +248,7 @@ def export_command(store_path: Path | None, fmt: str, output: Path, include_onto
         for quad in graph_store.quads_for_pattern(None, None, None, None)
         if include_ontology or str(quad.graph_name.value) != vocab.ONTOLOGY_GRAPH
     ]
-    data = serialize_quads(quads, fmt)
+    data = serialize_quads(quads, fmt, iri_style)
     write_atomically(output, data)
     click.echo(f"wrote {len(quads)} statements to {output} ({fmt})")
 

@@ -255,6 +255,7 @@ def _adc(record: Record, codes: Codes) -> Iterator[ox.Triple]:
 def _drug(record: Record, codes: Codes) -> Iterator[ox.Triple]:
     node = iri(record.id)
     yield ox.Triple(node, A, ox.NamedNode(codes["drug_type"][record.one("drug_type") or ""]))
+    yield ox.Triple(node, A, adco("Drug"))
     yield from _labels(node, record)
     yield ox.Triple(node, adco("drugClass"), literal(record.one("drug_class") or ""))
     yield from _links(node, adco("inhibits"), record.many("targets"))
@@ -277,6 +278,7 @@ def _mechanism(record: Record, codes: Codes) -> Iterator[ox.Triple]:
     yield ox.Triple(
         node, A, ox.NamedNode(codes["mechanism_category"][record.one("category") or ""])
     )
+    yield ox.Triple(node, A, adco("ResistanceMechanism"))  # queries and shapes need no reasoner
     yield ox.Triple(node, LABEL, literal(record.one("label") or ""))
     yield from _links(node, adco("involvesGene"), record.many("genes"))
     yield from _links(node, adco("involvesVariant"), record.many("variants"))
@@ -308,6 +310,7 @@ def _strategy(record: Record, codes: Codes) -> Iterator[ox.Triple]:
     yield ox.Triple(
         node, A, ox.NamedNode(codes["strategy_type"][record.one("strategy_type") or ""])
     )
+    yield ox.Triple(node, A, adco("Strategy"))
     yield ox.Triple(node, LABEL, literal(record.one("label") or ""))
     yield from _links(node, adco("usesAdc"), record.many("adcs"))
     yield from _links(node, adco("usesDrug"), record.many("drugs"))

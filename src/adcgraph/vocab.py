@@ -176,6 +176,7 @@ def generate_prefix_records() -> list[dict[str, object]]:
                 "prefix_synonyms": sorted(name for name in known if name != written),
                 "uri_prefix_synonyms": sorted(_with_both_schemes(alternatives) - {uri_prefix}),
                 "pattern": resource.get_pattern(),
+                "license": bioregistry.get_license(key),
                 "styles": _styles(resource, key, written, uri_prefix),
             }
         )
@@ -189,6 +190,7 @@ def generate_prefix_records() -> list[dict[str, object]]:
                 "prefix_synonyms": [],
                 "uri_prefix_synonyms": [],
                 "pattern": None,
+                "license": None,
                 "styles": dict.fromkeys(IRI_STYLES[1:], uri_prefix),
             }
         )
@@ -530,14 +532,15 @@ def normalise_rdf_iris(data: bytes) -> bytes:
 
     >>> normalise_rdf_iris(b"<https://identifiers.org/hgnc:3430> <http://x/p> <http://x/o> .\n")
     b'<http://identifiers.org/hgnc/3430> <http://x/p> <http://x/o> .\n'
-    >>> data = b"<http://x/s> <http://x/p> <http://x/o> .\n"
+    >>> data = b"<http://x/s> <http://x/p> <http://www.ebi.ac.uk/efo/EFO_0000181> .\n"
     >>> normalise_rdf_iris(data) is data
     True
     """
     pattern, table = _alternative_iri_pattern()
     if pattern.search(data) is None:
         return data
-    return pattern.sub(lambda match: b"<" + table[match.group(1)], data)
+    rewritten = pattern.sub(lambda match: b"<" + table[match.group(1)], data)
+    return data if rewritten == data else rewritten
 
 
 @cache
@@ -550,6 +553,11 @@ def _alternative_iri_pattern() -> tuple[re.Pattern[bytes], dict[bytes, bytes]]:
         target = canonical[str(record["prefix"])].encode()
         for uri_prefix in record["uri_prefix_synonyms"]:  # type: ignore[attr-defined]
             table[str(uri_prefix).encode()] = target
+    # A canonical prefix that extends a synonym (``.../efo/EFO_`` after ``.../efo/``) must win
+    # the longest match, and maps to itself.
+    for uri_prefix in {u.encode() for u in canonical.values()}:
+        if any(uri_prefix.startswith(synonym) for synonym in table):
+            table[uri_prefix] = uri_prefix
     return re.compile(b"<(" + _trie_pattern(sorted(table)) + b")(?=[^\\s])"), table
 
 

@@ -767,36 +767,74 @@ def graph_mappings(backend: store.Backend) -> list[tuple[str, str, str, str, str
 def export_sssom(backend: store.Backend, path: Path) -> int:
     """Write the graph's mappings (curated exactMatch and loaded sets) as SSSOM TSV.
 
-    Returns the number of mappings written; the file is replaced atomically.
+    Returns the number of mappings written; the file is replaced atomically. Both sides
+    carry labels, the header the set's version, date, creator and the release licence, and
+    MeSH is written ``mesh:`` as MONDO's released sets write it.
 
     >>> export_sssom(backend, Path("adcgraph.sssom.tsv"))  # doctest: +SKIP
     214
     """
     from adcgraph.align.matcher import PredictedMapping
     from adcgraph.align.sssom_out import write_sssom
+    from adcgraph.export.release import LICENCE, dataset_version
 
-    rows = graph_mappings(backend)
-    mappings = [
-        PredictedMapping(
-            subject_id=subject,
-            subject_label=subject_label or None,
-            object_id=obj,
-            object_label=object_label or None,
-            predicate_id=predicate,
-            confidence=confidence,
-            mapping_justification=justification,
-            match_string="",
+    labels = _graph_labels(backend)
+    version, date = dataset_version(backend)
+    mappings = []
+    for subject, subject_label, predicate, obj, object_label, confidence, justification in (
+        graph_mappings(backend)
+    ):
+        subject_name = subject_label or labels.get(subject, "")
+        # An exact match of a curated entity names the same thing: its label serves.
+        same = subject_name if predicate == "skos:exactMatch" else ""
+        mappings.append(
+            PredictedMapping(
+                subject_id=_sssom_curie(subject),
+                subject_label=subject_name or None,
+                object_id=_sssom_curie(obj),
+                object_label=object_label or labels.get(obj) or same or None,
+                predicate_id=predicate,
+                confidence=confidence,
+                mapping_justification=justification,
+                match_string="",
+            )
         )
-        for subject, subject_label, predicate, obj, object_label, confidence, justification in rows
-    ]
+    prefixes = {**_stored_prefixes(backend), **vocab.sparql_prefixes()}
+    prefixes.update({new: prefixes[old] for old, new in SSSOM_PREFIXES.items()})
     write_sssom(
         mappings,
         Path(path),
         mapping_set_id=vocab.RESOURCE + "mappings/adcgraph.sssom.tsv",
-        license="https://creativecommons.org/publicdomain/zero/1.0/",
-        prefix_map={**_stored_prefixes(backend), **vocab.sparql_prefixes()},
+        license=LICENCE,
+        prefix_map={**prefixes, "infores": vocab.sparql_prefixes()["infores"]},
+        metadata_extra={
+            "mapping_set_version": version,
+            "mapping_date": date,
+            "creator_id": ["infores:adcgraph"],
+        },
     )
     return len(mappings)
+
+
+#: Written prefixes that MONDO's released mapping sets spell otherwise (``mesh:D064726``),
+#: so a CURIE join with MONDO's SSSOM files works.
+SSSOM_PREFIXES = {"MESH": "mesh"}
+
+
+def _sssom_curie(curie: str) -> str:
+    prefix, _, local = curie.partition(":")
+    return f"{SSSOM_PREFIXES.get(prefix, prefix)}:{local}"
+
+
+def _graph_labels(backend: store.Backend) -> dict[str, str]:
+    """CURIE -> the label the graph gives it (any graph; the smallest when several)."""
+    labels: dict[str, str] = {}
+    query = "SELECT ?node ?label WHERE { ?node rdfs:label|dcterms:title ?label }"
+    for row in _solutions(backend, query):
+        if isinstance(row.get("node"), ox.NamedNode):
+            curie = _curie(row["node"].value)
+            labels[curie] = min(labels.get(curie, row["label"].value), row["label"].value)
+    return labels
 
 
 def _stored_prefixes(backend: store.Backend) -> dict[str, str]:

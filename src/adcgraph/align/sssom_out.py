@@ -47,12 +47,14 @@ def write_sssom(
     subject_source: str | None = None,
     object_source: str | None = None,
     prefix_map: Mapping[str, str] | None = None,
+    metadata_extra: Mapping[str, object] | None = None,
 ) -> Path:
     """Write ``mappings`` to ``path`` as SSSOM TSV, atomically; return the path.
 
     The ``curie_map`` lists every prefix used by identifiers, predicates, justifications
     and sources; ``prefix_map`` (CURIE prefix -> URI prefix) takes precedence, and prefixes
-    neither knows are taken to be OBO Foundry ones.
+    neither knows are taken to be OBO Foundry ones. ``metadata_extra`` adds mapping-set
+    slots (``mapping_set_version``, ``mapping_date``, ``creator_id`` ...).
 
     >>> write_sssom(
     ...     mappings, Path("ncit-doid.sssom.tsv"),
@@ -64,12 +66,17 @@ def write_sssom(
     """
     path = Path(path)
     rows = [_row(mapping) for mapping in mappings]
+    extra = dict(metadata_extra or {})
+    curies = [v for value in extra.values() for v in (value if isinstance(value, list) else [])]
     metadata: dict[str, object] = {
-        "curie_map": _curie_map(rows, (subject_source, object_source), prefix_map or {}),
+        "curie_map": _curie_map(
+            rows, (subject_source, object_source, *curies), prefix_map or {}
+        ),
         "mapping_set_id": mapping_set_id,
         "license": license,
         "mapping_tool": "adcgraph",
         "mapping_tool_version": __version__,
+        **extra,
     }
     if subject_source:
         metadata["subject_source"] = subject_source

@@ -23,9 +23,39 @@ SAFE_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 RDF_TYPE = vocab.RDF + "type"
 
 
-def release_prefixes() -> dict[str, str]:
-    """Prefixes offered to Turtle writers: the project's map (primary URI prefixes only)."""
-    return {str(r["prefix"]): str(r["uri_prefix"]) for r in vocab.prefix_records()}
+def release_prefixes(iri_style: str = "biolink") -> dict[str, str]:
+    """Prefixes offered to Turtle and JSON-LD writers: the project's map in an IRI style.
+
+    >>> release_prefixes()["HGNC"], release_prefixes("identifiers.org")["HGNC"]
+    ('http://identifiers.org/hgnc/', 'https://identifiers.org/hgnc:')
+    """
+    if iri_style == vocab.IRI_STYLES[0]:
+        return {str(r["prefix"]): str(r["uri_prefix"]) for r in vocab.prefix_records()}
+    return {str(r["prefix"]): str(r["styles"][iri_style]) for r in vocab.prefix_records()}  # type: ignore[index]
+
+
+def styled_quads(quads: Iterable[ox.Quad], iri_style: str) -> list[ox.Quad]:
+    """The quads with every IRI rewritten to an export style (``export --iri-style``).
+
+    >>> q = ox.Quad(ox.NamedNode("http://id.nlm.nih.gov/mesh/D064726"),
+    ...             ox.NamedNode("http://x/p"), ox.Literal("TNBC"))
+    >>> styled_quads([q], "obo")[0].subject.value
+    'http://purl.obolibrary.org/obo/MESH_D064726'
+    """
+    if iri_style == vocab.IRI_STYLES[0]:
+        return list(quads)
+    cache: dict[str, ox.NamedNode] = {}
+
+    def term(node):  # type: ignore[no-untyped-def]
+        if not isinstance(node, ox.NamedNode):
+            return node
+        if node.value not in cache:
+            cache[node.value] = ox.NamedNode(vocab.styled_iri(node.value, iri_style))
+        return cache[node.value]
+
+    return [
+        ox.Quad(term(q.subject), term(q.predicate), term(q.object), q.graph_name) for q in quads
+    ]
 
 
 def deterministic_turtle(
@@ -101,25 +131,57 @@ def write_atomically(path: Path, data: bytes) -> None:
             os.unlink(temporary)
 
 
-def serialize_quads(quads: Iterable[ox.Quad], fmt: str) -> bytes:
-    """Serialise the store's quads: Turtle (deterministic), N-Triples (sorted), N-Quads, JSON-LD.
+def serialize_quads(quads: Iterable[ox.Quad], fmt: str, iri_style: str = "biolink") -> bytes:
+    """Serialise the store's quads: Turtle (deterministic), N-Triples (sorted), N-Quads,
+    JSON-LD (compacted with an ``@context`` of the prefixes used), IRIs in ``iri_style``.
 
     >>> q = ox.Quad(ox.NamedNode("http://x/a"), ox.NamedNode("http://x/b"), ox.Literal("c"),
     ...             ox.NamedNode("http://x/g"))
     >>> serialize_quads([q], "nquads")
     b'<http://x/a> <http://x/b> "c" <http://x/g> .\\n'
     """
-    quads = list(quads)
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(
+            f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}"
+        )
+    quads = styled_quads(quads, iri_style)
     if fmt == "turtle":
         triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
-        return deterministic_turtle(triples, release_prefixes()).encode("utf-8")
+        return deterministic_turtle(triples, release_prefixes(iri_style)).encode("utf-8")
     if fmt == "ntriples":
         lines = sorted({f"{q.subject} {q.predicate} {q.object} .\n" for q in quads})
         return "".join(lines).encode("utf-8")
     if fmt == "nquads":
         lines = sorted({f"{q} .\n" for q in quads})
         return "".join(lines).encode("utf-8")
-    if fmt == "jsonld":
-        triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
-        return ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b""
-    raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
+    return compact_jsonld(quads, release_prefixes(iri_style))
+
+
+def compact_jsonld(quads: Iterable[ox.Quad], prefixes: Mapping[str, str]) -> bytes:
+    """JSON-LD compacted with an ``@context`` holding the prefixes the triples use.
+
+    >>> q = ox.Quad(ox.NamedNode("http://purl.obolibrary.org/obo/MONDO_0005494"),
+    ...             ox.NamedNode(vocab.RDFS + "label"), ox.Literal("TNBC"))
+    >>> print(compact_jsonld([q], {"MONDO": "http://purl.obolibrary.org/obo/MONDO_",
+    ...                            "rdfs": vocab.RDFS}).decode())
+    {
+      "@context": {
+        "MONDO": "http://purl.obolibrary.org/obo/MONDO_",
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#"
+      },
+      "@id": "http://purl.obolibrary.org/obo/MONDO_0005494",
+      "rdfs:label": "TNBC"
+    }
+    """
+    import rdflib
+
+    triples = sorted({f"{q.subject} {q.predicate} {q.object} .\n" for q in quads})
+    graph = rdflib.Graph().parse(data="".join(triples), format="nt")
+    iris = {str(t) for triple in graph for t in triple if isinstance(t, rdflib.URIRef)}
+    context = {
+        prefix: namespace
+        for prefix, namespace in sorted(prefixes.items())
+        if any(iri.startswith(namespace) for iri in iris)
+    }
+    text = graph.serialize(format="json-ld", context=context, auto_compact=True, indent=2)
+    return text.encode("utf-8")
