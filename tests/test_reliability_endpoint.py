@@ -38,10 +38,11 @@ def invoke(*args: str):
         ("INSERT DATA { <a:s> <a:p> <a:o> }", [], "this is a SPARQL update (INSERT)"),
         ("SELECT * WHERE { ?s foo:bar ?o }", [], "column 21: prefix 'foo:' is not declared"),
         ('SELECT * { ?s ?p ?o FILTER REGEX(?o, "([a-") }', [], "is not a valid pattern"),
+        ('SELECT * { ?s ?p ?o FILTER REGEX(STR(?o), "(") }', [], "is not a valid pattern"),
         ("CONSTRUCT WHERE { ?s ?p ?o }", ["--format", "csv"], "--format csv cannot hold"),
     ],
     ids=["deep", "unions", "timeout", "result-size", "service", "update", "prefix", "regex",
-         "construct-csv"],
+         "regex-of-expression", "construct-csv"],
 )  # fmt: skip
 def test_the_cli_bounds_a_query_and_says_which_limit(built, query, extra, expected):
     # Before: a segfault (deep, unions), a run without end (timeout), memory exhaustion,

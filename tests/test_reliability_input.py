@@ -129,6 +129,7 @@ def invoke(*args: str):
     [
         (["combos", "T-DM1", "TNBC", "--top", "0"], "'--top': 0 is not in the range x>=1"),
         (["combos", "T-DM1", "TNBC", "--permutations", "0"], "'--permutations': 0 is not"),
+        (["combos", "T-DM1", "TNBC", "--permutations", "100000"], "1<=x<=1000"),
         (["cross-resistance", "T-DM1", "--top", "-3"], "'--top': -3 is not in the range"),
         (["paths", "T-DM1", "olaparib", "-k", "0"], "0 is not in the range x>=1"),
         (["paths", "T-DM1", "olaparib", "--max-length", "0"], "'--max-length': 0 is not"),
@@ -212,3 +213,12 @@ def test_an_sssom_predicate_outside_the_sssom_vocabulary_is_refused(store_copy, 
     )
     with pytest.raises(AdcGraphError, match="'skos:sameMatch' is not an SSSOM mapping predicate"):
         run_import("sssom", [path], store_copy, ImportOptions())
+
+
+def test_an_import_line_over_the_parsers_limit_is_a_clear_error(store_copy, tmp_path):
+    # Before: "MemoryError: Reached the buffer maximal size" as a traceback.
+    data = tmp_path / "long.nt"
+    literal = "x" * (17 * 2**20)
+    data.write_text(f'<https://example.org/s> <https://example.org/p> "{literal}" .\n')
+    with pytest.raises(InputFileError, match="longer than the RDF parser accepts"):
+        run_import("ntriples", [data], store_copy, ImportOptions())

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -131,3 +134,67 @@ def test_store_version_damage_is_a_clear_error(built, tmp_path):
     with pytest.raises(StoreError, match="damaged version record"):
         store.store_version(target)
     assert json.loads((built.paths.store / "adcgraph-version.json").read_text())["version"]
+
+
+def test_a_full_disk_is_a_clear_error_and_the_store_is_kept(built, tmp_path):
+    mount = tmp_path / "full"
+    mount.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], check=False
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here")
+    try:
+        target = mount / "store"
+        shutil.copytree(built.paths.store, target)
+        before = crashes.state(target)
+        with (mount / "filler").open("wb") as filler, contextlib.suppress(OSError):
+            while True:
+                filler.write(b"\0" * 65536)
+        result = invoke("build", "--no-reason", "--store", str(target))
+        assert result.exit_code == 1 and "No space left on device" in result.output
+        assert "Traceback" not in result.output
+        (mount / "filler").unlink()
+        assert crashes.state(target) == before
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_readers_never_fail_while_the_store_is_rebuilt(built, tmp_path):
+    # Before: "Corruption ... MANIFEST may be corrupted" tracebacks (3 in 839 reads).
+    target = tmp_path / "store"
+    shutil.copytree(built.paths.store, target)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER_LOOP, str(target), "6"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    paths = BuildPaths(store=target, release=None, inferred_release=None)
+    deadline = time.monotonic() + 5
+    builds = 0
+    while time.monotonic() < deadline:
+        build(paths, run_reasoner=False)
+        builds += 1
+    output, errors = reader.communicate(timeout=60)
+    assert reader.returncode == 0, errors[-2000:]
+    reads, failures = map(int, output.split())
+    assert builds >= 2 and reads > 0 and failures == 0, errors[-2000:]
+
+
+READER_LOOP = """
+import sys, time
+from pathlib import Path
+from adcgraph import store
+from adcgraph.errors import AdcGraphError
+reads = failures = 0
+end = time.monotonic() + float(sys.argv[2])
+while time.monotonic() < end:
+    try:
+        len(list(store.open_store(Path(sys.argv[1])).named_graphs()))
+        reads += 1
+    except AdcGraphError as error:
+        failures += 1
+        print(error.message, file=sys.stderr)
+print(reads, failures)
+"""

@@ -142,12 +142,15 @@ class _Checker:
         self.operators = 0
         self.form: str | None = None
         self.previous: list[Token] = []
+        self.regex_depth: int | None = None  # depth inside REGEX( ... ), awaiting its comma
+        self.pattern_next = False
 
     def fail(self, token: Token, message: str) -> None:
         raise QueryError(f"{_where(self.text, token.start)}: {message}")
 
     def take(self, token: Token) -> None:
         kind, upper = token.kind, token.text.upper()
+        self._track_regex(token)
         if kind == "open":
             self.depth += 1
             if self.depth > self.limits.max_depth:
@@ -211,15 +214,28 @@ class _Checker:
         last = [t.text.upper() for t in self.previous[-2:]]
         return last[-1:] == ["SERVICE"] or last == ["SERVICE", "SILENT"]
 
+    def _track_regex(self, token: Token) -> None:
+        # REGEX ( any expression , "pattern" ...: remember where its second argument starts.
+        last = self.previous[-1].text.upper() if self.previous else ""
+        if token.kind == "open" and last == "REGEX":
+            self.regex_depth = self.depth + 1
+        elif token.text == "," and self.regex_depth == self.depth:
+            self.pattern_next, self.regex_depth = True, None
+        elif self.pattern_next and token.kind != "string":
+            self.pattern_next = False
+
     def _regex_pattern(self, token: Token) -> None:
-        # REGEX ( text , "pattern" ...: the pattern must compile.
-        recent = [t.text.upper() for t in self.previous]
-        if len(recent) >= 4 and recent[-1] == "," and recent[-4:-2] == ["REGEX", "("]:
-            pattern = token.text.strip("\"'").replace("\\\\", "\\")
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                self.fail(token, f"REGEX pattern {token.text} is not a valid pattern ({error})")
+        if not self.pattern_next:
+            return
+        self.pattern_next = False
+        body = token.text.strip("\"'")
+        pattern = re.sub(
+            r"\\(.)", lambda m: m.group(1) if m.group(1) in "\"'" else m.group(0), body
+        )
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            self.fail(token, f"REGEX pattern {token.text} is not a valid pattern ({error})")
 
 
 def first_keyword(text: str) -> str:

@@ -288,7 +288,7 @@ def open_store(path: Path, *, read_only: bool = True) -> ox.Store:
             raise StoreError(_no_store_message(path))
         try:
             return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
-        except OSError as error:
+        except (OSError, RuntimeError) as error:
             if attempt + 1 < OPEN_ATTEMPTS and _transient(error):
                 time.sleep(OPEN_RETRY_S)
                 continue
@@ -300,8 +300,9 @@ OPEN_ATTEMPTS = 25
 OPEN_RETRY_S = 0.2
 
 
-def _transient(error: OSError) -> bool:
-    # RocksDB files replaced under a reader: "Corruption: ... MANIFEST", "No such file".
+def _transient(error: Exception) -> bool:
+    # A swap under a reader: the manifest of one directory, the table files of the other
+    # ("Corruption: Sst file size mismatch ... MANIFEST"), or files gone ("No such file").
     text = str(error)
     return any(word in text for word in ("Corruption", "MANIFEST", "No such file", "IO error"))
 
@@ -350,21 +351,35 @@ def write_store(
     publish.check_replaceable(path)
     with publish.staging_dir(path, "build") as work:
         staging = work / "store"
-        store = ox.Store(str(staging))
-        for graph, triples in graphs.items():
-            name = ox.NamedNode(graph)
-            store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
-        store.flush()
-        store.optimize()
-        del store
-        for extra in extra_files:
-            shutil.copy2(extra, staging / extra.name)
-        publish.write_marker(staging)
-        (staging / VERSION_FILE).write_text(
-            json.dumps(version, indent=1, sort_keys=True), encoding="utf-8"
-        )
+        try:
+            _write_new_store(staging, graphs, version, extra_files)
+        except OSError as error:
+            raise StoreError(
+                f"cannot write the new store beside {path}: {error}; the store is unchanged"
+            ) from None
         publish.fault_point("build.staged")
         swap_directory(staging, path)
+
+
+def _write_new_store(
+    staging: Path,
+    graphs: Mapping[str, Iterable[ox.Triple]],
+    version: dict[str, str],
+    extra_files: Iterable[Path],
+) -> None:
+    store = ox.Store(str(staging))
+    for graph, triples in graphs.items():
+        name = ox.NamedNode(graph)
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+    store.flush()
+    store.optimize()
+    del store
+    for extra in extra_files:
+        shutil.copy2(extra, staging / extra.name)
+    publish.write_marker(staging)
+    (staging / VERSION_FILE).write_text(
+        json.dumps(version, indent=1, sort_keys=True), encoding="utf-8"
+    )
 
 
 def other_graphs(path: Path, built_graphs: Iterable[str]) -> list[str]:
@@ -400,9 +415,13 @@ def replace_graphs(
     publish.begin(path, {"kind": "transaction", "version_before": before, "note": "build"})
     publish.fault_point("replace.journaled")
     graph_store = open_store(path, read_only=False)
-    graph_store.update(" ;\n".join(blocks))
-    graph_store.flush()
-    del graph_store
+    try:
+        graph_store.update(" ;\n".join(blocks))
+        graph_store.flush()
+    except OSError as error:
+        raise StoreError(f"cannot write the store {path}: {error}; it is unchanged") from None
+    finally:
+        del graph_store
     publish.fault_point("replace.written")
     write_version(path, version)
     publish.end(path)

@@ -102,9 +102,11 @@ def seed_store(seed: Path, operation: str, target: Path, work: Path) -> None:
 
 
 _REMOVE_CURATED = (
-    "import sys, pyoxigraph as ox; from adcgraph import vocab; "
+    "import sys, pyoxigraph as ox; from pathlib import Path; from adcgraph import store, vocab; "
     "s = ox.Store(sys.argv[1]); g = ox.NamedNode(vocab.CURATED_GRAPH); "
-    "q = next(iter(s.quads_for_pattern(None, None, None, g))); s.remove(q); s.flush()"
+    "q = next(iter(s.quads_for_pattern(None, None, None, g))); s.remove(q); s.flush(); "
+    "r = store.store_version(Path(sys.argv[1])); r['version'] = 'older-build'; "
+    "store.write_version(Path(sys.argv[1]), r)"
 )
 
 

@@ -28,9 +28,13 @@ from fault import corpus, crashes
 from fault.crashes import environment, run
 
 _BUILD_SEED = (
-    "import sys; from pathlib import Path; from adcgraph.build import BuildPaths, build; "
-    "build(BuildPaths(store=Path(sys.argv[1]), release=None, inferred_release=None), "
-    "run_reasoner=False)"
+    "import sys; from pathlib import Path; from adcgraph.build import BuildPaths, build\n"
+    "from adcgraph.errors import AdcGraphError\n"
+    "try:\n"
+    "    build(BuildPaths(store=Path(sys.argv[1]), release=None, inferred_release=None), "
+    "run_reasoner=False)\n"
+    "except AdcGraphError as error:\n"
+    "    print('Error:', error.message); sys.exit(1)\n"
 )
 _READER = (
     "import sys, time; from pathlib import Path; from adcgraph import store\n"
@@ -39,8 +43,8 @@ _READER = (
     "while time.monotonic() < end:\n"
     "    try:\n"
     "        s = store.open_store(Path(sys.argv[1])); len(list(s.named_graphs())); ok += 1\n"
-    "    except AdcGraphError:\n"
-    "        clear += 1\n"
+    "    except AdcGraphError as error:\n"
+    "        clear += 1; print(error.message, file=sys.stderr)\n"
     "print(ok, clear)\n"
 )
 
@@ -114,6 +118,7 @@ def readers_during_builds(seed: Path, work: Path, seconds: float = 20.0) -> dict
         output, errors = reader.communicate(timeout=seconds + 60)
         if "Traceback" in errors or reader.returncode != 0:
             tracebacks += 1
+            print(f"reader failed: {errors.strip()[-600:]}", file=sys.stderr)
         else:
             good, refused = map(int, output.split())
             ok, clear = ok + good, clear + refused

@@ -244,8 +244,11 @@ class LazyChoice(click.ParamType):
         return found
 
 
-#: Counts such as --top, --permutations, -k and --max-length: whole numbers from 1.
+#: Counts such as --top, -k and --max-length: whole numbers from 1.
 POSITIVE_INT = click.IntRange(min=1)
+#: --permutations: each one rebuilds the scoring matrices (about 0.1-1 s); beyond 1000 a
+#: ranking runs for many minutes with no better p-value resolution worth it.
+PERMUTATIONS = click.IntRange(1, 1000)
 SECONDS = PositiveSeconds()
 
 

@@ -10,6 +10,7 @@ import click
 
 from adcgraph.commands.common import (
     NODE_TYPE,
+    PERMUTATIONS,
     POSITIVE_INT,
     PREDICATE,
     SECONDS,
@@ -178,7 +179,7 @@ def _print_ranking(ranking: Any, fmt: str) -> None:
     "--permutations",
     "n_permutations",
     default=None,
-    type=POSITIVE_INT,
+    type=PERMUTATIONS,
     help="Degree-preserving permutations for the adjusted score [default: 10, or 5 for "
     "graphs over 500k edges].",
 )
@@ -254,7 +255,7 @@ def combos_command(
     "--permutations",
     "n_permutations",
     default=None,
-    type=POSITIVE_INT,
+    type=PERMUTATIONS,
     help="[default: 10, or 5 for graphs over 500k edges]",
 )
 @click.option(

@@ -130,7 +130,7 @@ def _load_journaled(
                     _refuse_existing_graphs(path, graphs_before)
                 loaded += _bulk_load(graph_store, path, rdf_format, graph, progress, store_path)
                 publish.fault_point("bulk.loading")
-        except (InputFileError, SyntaxError, ValueError, OSError) as error:
+        except (InputFileError, SyntaxError, ValueError, OSError, MemoryError) as error:
             for added in set(graph_store.named_graphs()) - graphs_before:
                 graph_store.clear_graph(added)
                 graph_store.remove_graph(added)
@@ -277,6 +277,8 @@ def _position(error: BaseException, path: Path) -> str:
 
 
 def _reason(error: BaseException) -> str:
+    if isinstance(error, MemoryError):
+        return f"a statement is longer than the RDF parser accepts ({error})"
     return str(getattr(error, "msg", None) or error)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from adcgraph import publish, store
+from adcgraph.errors import StoreError
 
 #: Above this many quads an import is bulk-loaded into a copy of the store and swapped in.
 BULK_LOAD_QUADS = 200_000
@@ -39,12 +40,18 @@ def commit_quads(
         before = store.store_version(store_path)["version"]
         publish.begin(store_path, {"kind": "transaction", "version_before": before, "note": note})
         publish.fault_point("commit.journaled")
-        with store.writable_store(store_path) as writable:
-            if replace_graphs:
-                drops = " ;\n".join(f"DROP SILENT GRAPH <{graph}>" for graph in replace_graphs)
-                writable.update(f"{drops} ;\n{_insert_data(quads)}" if quads else drops)
-            else:
-                writable.extend(quads)
+        try:
+            with store.writable_store(store_path) as writable:
+                if replace_graphs:
+                    drops = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in replace_graphs)
+                    writable.update(f"{drops} ;\n{_insert_data(quads)}" if quads else drops)
+                else:
+                    writable.extend(quads)
+        except OSError as error:
+            publish.end(store_path)  # the transaction did not commit: nothing to recover
+            raise StoreError(
+                f"cannot write the store {store_path}: {error}; nothing was imported"
+            ) from None
         publish.fault_point("commit.written")
         bump_store_version(store_path, note, len(quads))
         publish.end(store_path)
