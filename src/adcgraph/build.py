@@ -59,6 +59,15 @@ class BuildReport:
     release: Path | None
     version: str
 
+    def summary(self) -> str:
+        """What ``adcgraph build`` prints."""
+        return (
+            f"built {self.records} records into {self.curated_triples} curated, "
+            f"{self.inferred_triples} inferred and {self.ontology_triples} ontology triples\n"
+            f"store:   {self.store} (version {self.version})\n"
+            f"release: {self.release}"
+        )
+
 
 @dataclass(frozen=True)
 class GraphContent:

@@ -59,12 +59,7 @@ def build(store_path: Path | None, no_reason: bool) -> None:
     from adcgraph.build import build as run_build
 
     report = run_build(BuildPaths(store=store_path), run_reasoner=not no_reason)
-    click.echo(
-        f"built {report.records} records into {report.curated_triples} curated, "
-        f"{report.inferred_triples} inferred and {report.ontology_triples} ontology triples\n"
-        f"store:   {report.store} (version {report.version})\n"
-        f"release: {report.release}"
-    )
+    click.echo(report.summary())
 
 
 @cli.command()
