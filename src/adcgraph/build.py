@@ -64,8 +64,8 @@ class BuildReport:
         return (
             f"built {self.records} records into {self.curated_triples} curated, "
             f"{self.inferred_triples} inferred and {self.ontology_triples} ontology triples\n"
-            f"store:   {self.store} (version {self.version})\n"
-            f"release: {self.release}"
+            f"store:   {self.store} (version {self.version})"
+            + (f"\nrelease: {self.release}" if self.release else "")
         )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -46,7 +47,12 @@ def cli() -> None:
 
 @cli.command()
 @store_option
-@click.option("--no-reason", is_flag=True, help="Skip the OWL reasoner (no Java needed).")
+@click.option(
+    "--no-reason",
+    is_flag=True,
+    help="Skip the OWL reasoner (no Java needed): builds only the store and leaves the "
+    "committed release files unchanged.",
+)
 def build(store_path: Path | None, no_reason: bool) -> None:
     """Validate the curated sources and build the store and the Turtle release.
 
@@ -58,8 +64,17 @@ def build(store_path: Path | None, no_reason: bool) -> None:
     from adcgraph.build import BuildPaths
     from adcgraph.build import build as run_build
 
-    report = run_build(BuildPaths(store=store_path), run_reasoner=not no_reason)
+    # Without the reasoner the inferred graph is empty, so the committed release files (which
+    # hold the reasoned build) are left as they are; only the store is built.
+    paths = (
+        BuildPaths(store=store_path, release=None, inferred_release=None)
+        if no_reason
+        else BuildPaths(store=store_path)
+    )
+    report = run_build(paths, run_reasoner=not no_reason)
     click.echo(report.summary())
+    if no_reason:
+        click.echo("release files left unchanged (--no-reason builds only the store)")
 
 
 @cli.command()
@@ -169,7 +184,8 @@ def sparql(
     "--output",
     type=click.Path(path_type=Path),
     required=True,
-    help="File to write, replaced atomically (kgx: a prefix for _nodes.tsv and _edges.tsv).",
+    help="File to write, replaced atomically, or '-' for standard output (kgx: a prefix for "
+    "_nodes.tsv and _edges.tsv, never '-').",
 )
 @click.option(
     "--include-ontology/--no-ontology",
@@ -205,15 +221,18 @@ def export_command(
     from adcgraph import store as store_module
     from adcgraph import vocab
     from adcgraph.build import ensure_store
-    from adcgraph.export import serialize_quads, write_atomically
+    from adcgraph.export import STDOUT, serialize_quads, write_output
     from adcgraph.export.kgx import write_kgx
 
+    to_stdout = output == STDOUT
+    if to_stdout and fmt == "kgx":
+        raise AdcGraphError("kgx writes two files: give -o a file prefix, not '-'")
     location = ensure_store(store_path)
     if fmt == "sssom":
         from adcgraph.align.crosswalk import export_sssom
 
-        count = export_sssom(store_module.open_backend(location), output)
-        click.echo(f"wrote {count} mappings to {output} (sssom)")
+        count = _export_sssom(export_sssom, store_module.open_backend(location), output)
+        click.echo(f"wrote {count} mappings to {output} (sssom)", err=to_stdout)
         return
     if fmt in ("kgx", "graphml"):
         from adcgraph.graphdata import read_graph_data
@@ -231,10 +250,11 @@ def export_command(
 
         data = read_graph_data(location, scope="all")
         alignment = read_alignment(store_module.open_backend(location))
-        write_atomically(output, graphml_bytes(data, alignment))
+        write_output(output, graphml_bytes(data, alignment))
         click.echo(
             f"wrote {len(data.node_types)} nodes and {len(set(data.edges))} "
-            f"edges to {output} (graphml)"
+            f"edges to {output} (graphml)",
+            err=to_stdout,
         )
         return
     graph_store = store_module.open_store(location)
@@ -244,8 +264,23 @@ def export_command(
         if include_ontology or str(quad.graph_name.value) != vocab.ONTOLOGY_GRAPH
     ]
     data = serialize_quads(quads, fmt, iri_style)
-    write_atomically(output, data)
-    click.echo(f"wrote {len(quads)} statements to {output} ({fmt})")
+    write_output(output, data)
+    click.echo(f"wrote {len(quads)} statements to {output} ({fmt})", err=to_stdout)
+
+
+def _export_sssom(export: Any, backend: Any, output: Path) -> int:
+    """SSSOM to a file, or through a temporary file to standard output for ``-o -``."""
+    import tempfile
+
+    from adcgraph.export import STDOUT, write_output
+
+    if output != STDOUT:
+        return int(export(backend, output))
+    with tempfile.TemporaryDirectory() as directory:
+        temporary = Path(directory) / "mappings.sssom.tsv"
+        count = int(export(backend, temporary))
+        write_output(STDOUT, temporary.read_bytes())
+    return count
 
 
 def _register_command_modules() -> None:

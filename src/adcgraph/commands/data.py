@@ -83,18 +83,25 @@ def import_command(
 )
 @store_option
 def export_mappings_command(output: Path, store_path: Path | None) -> None:
-    """Write the graph's mappings (curated exactMatch and loaded sets) as SSSOM TSV.
+    """Deprecated alias of `adcgraph export --format sssom` (same file, same options).
 
     \b
     Example:
-      adcgraph export-mappings -o adcgraph.sssom.tsv
+      adcgraph export --format sssom -o adcgraph.sssom.tsv
     """
-    from adcgraph import store
-    from adcgraph.align.crosswalk import export_sssom
-    from adcgraph.build import ensure_store
+    from adcgraph.cli import export_command
 
-    count = export_sssom(store.open_backend(ensure_store(store_path)), output)
-    click.echo(f"wrote {count} mappings to {output} (SSSOM TSV)")
+    click.echo(
+        "warning: export-mappings is deprecated; use `adcgraph export --format sssom`", err=True
+    )
+    click.get_current_context().invoke(
+        export_command,
+        store_path=store_path,
+        fmt="sssom",
+        output=output,
+        include_ontology=False,
+        iri_style="biolink",
+    )
 
 
 COMMANDS: list[click.Command] = [import_command, export_mappings_command]

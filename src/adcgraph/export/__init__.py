@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -113,6 +114,24 @@ def deterministic_turtle(
     return header + declarations + "\n" + "\n".join(blocks)
 
 
+STDOUT = Path("-")
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write to ``path`` atomically, or to standard output when ``path`` is ``-``."""
+    if path == STDOUT:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    write_atomically(path, data)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write bytes to ``path`` through a temporary file and a rename, never half a file."""
     try:
@@ -123,6 +142,9 @@ def write_atomically(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        # mkstemp makes the file private (0600); an export is for others to read: give it
+        # the mode a plain open() would, 0666 less the user's umask.
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     except OSError as error:
         raise InputFileError(f"{path}: cannot write: {error.strerror}") from None
