@@ -305,9 +305,10 @@ def test_integer_and_string_parameters_are_bound_as_typed_literals(built, tmp_pa
 
 
 def test_user_text_is_bound_not_pasted_into_the_query(built):
+    # The text is compared with the graph's values as a bound literal; it never becomes SPARQL.
     injected = 'PARP inhibitor" } UNION { ?s ?p ?o } #'
-    rows = rows_of(built, "adc-combinations-by-drug-class", adc="SG", drug_class=injected)
-    assert rows == []
+    with pytest.raises(QueryError, match="no adco:drugClass value is"):
+        rows_of(built, "adc-combinations-by-drug-class", adc="SG", drug_class=injected)
 
 
 def test_names_resolve_by_label_synonym_curie_and_iri(built):
@@ -449,3 +450,28 @@ def test_every_command_help_has_an_example(command):
     result = CliRunner().invoke(cli, [command, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output
+
+
+def test_a_string_parameter_matches_the_graph_value_whatever_its_case_or_plural(invoke):
+    exact = invoke(
+        "query", "adc-combinations-by-drug-class", "-p", "adc=SG", "-p", "drug_class=PARP inhibitor"
+    )
+    loose = invoke(
+        "query",
+        "adc-combinations-by-drug-class",
+        "-p",
+        "adc=SG",
+        "-p",
+        "drug_class=parp Inhibitors",
+    )
+    assert exact.exit_code == 0 and loose.exit_code == 0, loose.output
+    assert "olaparib" in exact.output and loose.output == exact.output
+
+
+def test_an_unknown_string_value_is_refused_with_the_values_the_graph_has(invoke):
+    result = invoke(
+        "query", "adc-combinations-by-drug-class", "-p", "adc=SG", "-p", "drug_class=PARB inhibitor"
+    )
+    assert result.exit_code == 1
+    assert "parameter 'drug_class'" in result.output
+    assert "did you mean: PARP inhibitor" in result.output and "ATR inhibitor" in result.output

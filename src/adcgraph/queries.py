@@ -47,7 +47,7 @@ HEADER_KEYS = frozenset(
     {"summary", "description", "parameters", "example", "expected_contains", "expected_absent"}
 )
 PARAMETER_KEYS = frozenset(
-    {"name", "type", "required", "default", "description", "values", "class"}
+    {"name", "type", "required", "default", "description", "values", "class", "values_from"}
 )
 _PARAMETER_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _QUERY_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -70,6 +70,8 @@ class Parameter:
     description: str = ""
     values: Mapping[str, EnumTerm] = field(default_factory=dict)
     entity_class: str | None = None
+    #: For a string parameter: the property (CURIE) whose values in the graph it must match.
+    values_from: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The parameter as plain data (for ``adcgraph queries --format json``).
@@ -275,6 +277,9 @@ def _parameter(path: Path, item: Mapping[str, Any]) -> Parameter:
     entity_class = item.get("class")
     if entity_class is not None and kind != "entity":
         raise QueryError(f"{where}: only entity parameters take a 'class'")
+    values_from = item.get("values_from")
+    if values_from is not None and kind != "string":
+        raise QueryError(f"{where}: only string parameters take 'values_from'")
     default = item.get("default")
     return Parameter(
         name=name,
@@ -284,6 +289,7 @@ def _parameter(path: Path, item: Mapping[str, Any]) -> Parameter:
         description=str(item.get("description") or "").strip(),
         values=values,
         entity_class=None if entity_class is None else str(entity_class),
+        values_from=None if values_from is None else str(values_from),
     )
 
 
@@ -380,6 +386,8 @@ def parameter_term(backend: Backend | None, parameter: Parameter, value: object)
     'http://id.nlm.nih.gov/mesh/D064726'
     """
     text = str(value).strip()
+    if parameter.type == "string" and parameter.values_from and backend is not None:
+        return ox.Literal(_graph_value(backend, parameter, text))
     if parameter.type == "string":
         return ox.Literal(text)
     if parameter.type == "integer":
@@ -391,6 +399,39 @@ def parameter_term(backend: Backend | None, parameter: Parameter, value: object)
     if backend is None:
         raise QueryError(f"parameter {parameter.name!r} needs a store to resolve {text!r}")
     return resolve_entity(backend, text, parameter.entity_class, parameter_name=parameter.name)
+
+
+_VALUES_QUERY = "SELECT DISTINCT ?property ?value WHERE { ?node ?property ?value } ORDER BY ?value"
+
+
+def text_key(text: str) -> str:
+    """A value as a reader means it: case, spacing and plural endings ignored.
+
+    >>> text_key("PARP Inhibitors") == text_key("PARP inhibitor")
+    True
+    """
+    words = text.lower().split()
+    return " ".join(word[:-1] if len(word) > 3 and word.endswith("s") else word for word in words)
+
+
+def _graph_value(backend: Backend, parameter: Parameter, text: str) -> str:
+    """The value the graph holds for ``parameter.values_from`` that ``text`` names."""
+    from adcgraph import vocab
+
+    property_node = ox.NamedNode(vocab.expand(parameter.values_from or ""))
+    known = [
+        row["value"].value
+        for row in backend.query(_VALUES_QUERY, {"property": property_node})
+        if isinstance(row["value"], ox.Literal)
+    ]
+    by_key = {text_key(value): value for value in known}
+    match = by_key.get(text_key(text))
+    if match is None:
+        raise QueryError(
+            f"parameter {parameter.name!r}: no {parameter.values_from} value is {text!r}"
+            f"{_suggestion(text, known)}; the graph has: {', '.join(known)}"
+        )
+    return match
 
 
 def _integer_term(parameter: Parameter, text: str) -> ox.Literal:
