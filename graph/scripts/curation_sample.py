@@ -6,6 +6,9 @@ tables resistance_claims, strategies and indications. The sample is stratified b
 the total is topped up to ``--minimum`` rows if needed. Ids already in the curation log can be
 left out with ``--exclude-logged`` to draw a second sample of rows added later.
 
+The first sample (25 rows) was drawn on main at commit c44c636, before later rows landed;
+later samples use ``--exclude-logged`` so rows already re-checked are not drawn again.
+
 Usage::
 
     python graph/scripts/curation_sample.py            # first sample (seed 20261201)
@@ -46,7 +49,9 @@ def logged_rows(log: Path = LOG) -> set[str]:
     if not log.is_file():
         return set()
     with log.open(encoding="utf-8", newline="") as handle:
-        return {row["row"] for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)}
+        return {
+            row["row"] for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        }
 
 
 def draw(
