@@ -99,8 +99,9 @@ def rich_table(
 ) -> str:
     """Render rows as a plain-text table that fits the terminal (no colour codes).
 
-    The first ``key_columns`` columns keep their width; the others share what is left and
-    wrap inside it, so nothing is cut and no line is wider than the terminal.
+    The first ``key_columns`` columns keep their width; the others share what is left: text
+    wraps between words, identifiers are shortened with an ellipsis, and no line is wider
+    than the terminal.
 
     >>> text = rich_table(["id", "finding"], [["res-1", "word " * 60]], key_columns=1, width=60)
     >>> max(len(line) for line in text.splitlines()) <= 60, text.count("word")
@@ -111,38 +112,48 @@ def rich_table(
 
     natural_widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
     fitted = min(sum(w + 3 for w in natural_widths) + 1, width or table_width())
-    # On a terminal too narrow for every header, the last non-key columns are left out
+    # A column of text wraps between words, so it needs room for its longest word (up to
+    # 24 characters); a column of identifiers is shortened with an ellipsis instead.
+    wraps = [any(" " in r[i] for r in rows) for i in range(len(headers))]
+    minimums = [
+        max(
+            len(h),
+            min(
+                24, natural_widths[i], max((len(w) for r in rows for w in r[i].split()), default=0)
+            ),
+        )
+        if wraps[i]
+        else min(len(h), natural_widths[i])
+        for i, h in enumerate(headers)
+    ]
+    # On a terminal too narrow for every column, the last non-key columns are left out
     # (tsv and json always carry them).
     shown = len(headers)
-    minimum = sum(w + 3 for w in natural_widths[:key_columns]) + 1
+    keys_width = sum(w + 3 for w in natural_widths[:key_columns]) + 1
     while (
         shown > key_columns
-        and minimum
-        + sum(
-            min(len(h), natural_widths[i]) + 3
-            for i, h in enumerate(headers[key_columns:shown], key_columns)
-        )
-        > fitted
+        and keys_width + sum(minimums[i] + 3 for i in range(key_columns, shown)) > fitted
     ):
         shown -= 1
-    if shown < len(headers):
-        headers, rows = headers[:shown], [row[:shown] for row in rows]
-        natural_widths = natural_widths[:shown]
-    # Key columns keep their natural width; the others share what is left, none narrower
-    # than its header, and wrap.
-    keys = natural_widths[:key_columns]
+    headers, rows = headers[:shown], [row[:shown] for row in rows]
+    natural_widths, minimums, wraps = natural_widths[:shown], minimums[:shown], wraps[:shown]
     others = natural_widths[key_columns:]
-    room = max(fitted - sum(w + 3 for w in keys) - 3 * len(others) - 1, 0)
-    share = _share(others, [len(h) for h in headers[key_columns:]], room)
+    room = max(fitted - keys_width - 3 * len(others), 0)
+    share = _share(others, minimums[key_columns:], room)
     from rich import box
 
     grid = Table(header_style="bold", box=box.HEAVY_HEAD if is_terminal() else box.ASCII)
     for index, header in enumerate(headers):
         if index < key_columns:
             grid.add_column(header, overflow="fold", min_width=min(natural_widths[index], 40))
-        else:
-            limit = max(share[index - key_columns], 1)
+            continue
+        limit = max(share[index - key_columns], 1)
+        if wraps[index]:
             grid.add_column(header, overflow="fold", min_width=limit, max_width=limit)
+        else:
+            grid.add_column(
+                header, overflow="ellipsis", no_wrap=True, min_width=limit, max_width=limit
+            )
     for row in rows:
         grid.add_row(*row)
     buffer = io.StringIO()
