@@ -30,6 +30,8 @@ GOLDEN_QUERIES = (
     "combination-partners",
     "adc-indications-by-disease",
     "efflux-substrate-payloads",
+    "approvals-by-biomarker",
+    "evidence-by-biomarker",
 )
 ALL_QUERIES = [path.stem for path in queries.query_paths()]
 

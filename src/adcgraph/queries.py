@@ -555,9 +555,18 @@ def _unknown_prefix_note(text: str) -> str:
 
 
 def _name_matches(backend: Backend, text: str, class_node: ox.NamedNode | None) -> list[Match]:
-    from adcgraph.align.resolve import resolve
+    from dataclasses import replace
 
-    return _best_matches(backend, resolve(backend, text), class_node)
+    from adcgraph.resolving import resolve
+
+    candidates = resolve(backend, text)
+    if class_node is not None and class_node.value == vocab.ONTOLOGY + "Disease":
+        # A population name (HER2-low breast cancer, R/R AML) stands for its disease here.
+        candidates = [
+            replace(c, iri=vocab.expand(c.disease)) if c.kind == "population" and c.disease else c
+            for c in candidates
+        ]
+    return _best_matches(backend, candidates, class_node)
 
 
 def _best_matches(

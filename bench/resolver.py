@@ -1,0 +1,322 @@
+"""Resolver benchmark: disease and population names the project did not write, to MONDO.
+
+    python bench/resolver.py            # every set, with the baseline, and start-up times
+    python bench/resolver.py --json     # one JSON object
+
+Sets (all from ``../shared/data``; gold MONDO classes from MONDO's own mapping files):
+
+- ``mondo-ncit-synonyms``: MONDO exact synonyms and abbreviations confirmed by NCIt, resolved
+  by an index derived *without* the NCIt synonym file (held out), so the names are unseen;
+- ``oncotree``: OncoTree 2025-10 names; gold through MONDO's ONCOTREE dbxrefs;
+- ``mesh-c04``: MeSH 2025 C04 (neoplasm) descriptor names; gold through MONDO's MESH
+  exactMatch (the shared MeSH files hold descriptor names, not entry terms);
+- ``registry``: the disease areas of approved ADCs as the pirlygenes table writes them
+  (``HER2+ mBC``, ``R/R DLBCL`` ...), split at ``;``, gold written here (disease, biomarkers,
+  states; a population counts as right when its disease is).
+
+A name whose gold class is not in the index (or has no MONDO mapping at all) should be
+refused: the share refused is reported beside the accuracy. The baseline, in the same run,
+is an exact case-insensitive match on MONDO labels. Start-up of ``adcgraph resolve`` is
+measured in fresh processes beside ``python -c pass`` and ``adcgraph --help``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_SHARED = REPO.parent / "shared"
+ADCGRAPH = str(Path(sys.executable).with_name("adcgraph"))
+
+#: Approved-ADC disease areas as pirlygenes writes them -> (MONDO, biomarkers, states).
+REGISTRY_GOLD: dict[str, tuple[str, set[tuple[str, str]], set[str]]] = {
+    "R/R HL": ("MONDO:0004952", set(), {"relapsed_or_refractory"}),
+    "sALCL": ("MONDO:0020325", set(), set()),
+    "pcALCL": ("MONDO:0017598", set(), set()),
+    "CD30+ MF": ("MONDO:0009691", {("HGNC:11923", "positive")}, set()),
+    "CD30+ PTCL": ("MONDO:0000430", {("HGNC:11923", "positive")}, set()),
+    "HER2+ mBC": ("MONDO:0006244", {("HGNC:3430", "positive")}, {"metastatic"}),
+    "HER2+ eBC": ("MONDO:0006244", {("HGNC:3430", "positive")}, {"early_stage"}),
+    "R/R B-cell precursor ALL": ("MONDO:0020511", set(), {"relapsed_or_refractory"}),
+    "R/R DLBCL": ("MONDO:0018905", set(), {"relapsed_or_refractory"}),
+    "Locally advanced or metastasis UC": (
+        "MONDO:0040679",
+        set(),
+        {"locally_advanced_or_metastatic"},
+    ),
+    "HER2+ BC": ("MONDO:0006244", {("HGNC:3430", "positive")}, set()),
+    "HERlow BC": ("MONDO:0007254", {("HGNC:3430", "low")}, set()),
+    "HER2Mut NSCLC": ("MONDO:0005233", {("HGNC:3430", "mutant")}, set()),
+    "Locally advanced or metastasis TNBC": (
+        "MONDO:0005494",
+        set(),
+        {"locally_advanced_or_metastatic"},
+    ),
+    "UC": ("MONDO:0040679", set(), set()),
+    "HR+ BC": ("MONDO:0007254", {("HGNC:3467", "positive")}, set()),
+    "Unresectable locally advanced or recurrent head and neck cancer": (
+        "MONDO:0005627",
+        set(),
+        {"unresectable"},
+    ),
+    "HER2+ UC": ("MONDO:0040679", {("HGNC:3430", "positive")}, set()),
+    "Recurrent or metastatic cervical cancer": ("MONDO:0002974", set(), {"metastatic"}),
+    "R/R CD33+ AML": (
+        "MONDO:0018874",
+        {("HGNC:1659", "positive")},
+        {"relapsed_or_refractory"},
+    ),
+    "R/R MM": ("MONDO:0009693", set(), {"relapsed_or_refractory"}),
+    "HR+/HER2- metastatic BC": (
+        "MONDO:0007254",
+        {("HGNC:3467", "positive"), ("HGNC:3430", "negative")},
+        {"metastatic"},
+    ),
+    "c-MET high non-squamous NSCLC": ("MONDO:0005233", {("HGNC:7029", "high")}, set()),
+}
+
+
+def _tsv(path: Path) -> Iterable[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        yield from csv.DictReader((line for line in handle if not line.startswith("#")),
+                                  delimiter="\t")
+
+
+def _mondo_of(shared: Path, filename: str, prefix: str) -> dict[str, set[str]]:
+    gold: dict[str, set[str]] = {}
+    for row in _tsv(shared / "data" / "mondo" / "mappings" / filename):
+        local = row["object_id"].rsplit("/", 1)[-1].split(":", 1)[-1]
+        gold.setdefault(f"{prefix}:{local}", set()).add(row["subject_id"])
+    return gold
+
+
+def ncit_synonym_set(shared: Path) -> list[tuple[str, set[str]]]:
+    """NCIt-confirmed exact synonyms that DO does not also give (unseen by the held-out index)."""
+    robot = shared / "data" / "mondo" / "synonyms"
+    seen = set()
+    for name in ("doid.synonyms.confirmed.robot.tsv",):
+        rows = _tsv(robot / name)
+        next(rows)
+        seen |= {(row["mondo_id"], row["synonym"].casefold()) for row in rows}
+    rows = _tsv(robot / "ncit.synonyms.confirmed.robot.tsv")
+    next(rows)
+    cases: dict[str, set[str]] = {}
+    for row in rows:
+        text = row["synonym"]
+        if not text or (row["mondo_id"], text.casefold()) in seen:
+            continue
+        if text.casefold() == row["mondo_label"].casefold():
+            continue
+        cases.setdefault(text, set()).add(row["mondo_id"])
+    return sorted(cases.items())
+
+
+def oncotree_set(shared: Path) -> list[tuple[str, set[str]]]:
+    """OncoTree names with the MONDO classes MONDO maps their codes to (empty: none)."""
+    gold = _mondo_of(shared, "mondo_hasdbxref_oncotree.sssom.tsv", "ONCOTREE")
+    tree = json.loads((shared / "data" / "oncotree" / "oncotree_2025_10_03.json").read_text())
+    cases: list[tuple[str, set[str]]] = []
+
+    def walk(nodes: dict[str, dict[str, object]]) -> None:
+        for code, node in nodes.items():
+            if code != "TISSUE":
+                cases.append((str(node["name"]), gold.get(f"ONCOTREE:{code}", set())))
+            walk(node["children"])  # type: ignore[arg-type]
+
+    walk(tree)
+    return cases
+
+
+def mesh_set(shared: Path) -> list[tuple[str, set[str]]]:
+    """MeSH C04 descriptor names with the MONDO classes exactMatched to them."""
+    gold = _mondo_of(shared, "mondo_exactmatch_mesh.sssom.tsv", "MESH")
+    path = shared / "data" / "mesh" / "mesh2025-c04" / "mesh_c04_complete.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = {row["mesh_id"]: row["mesh_name"] for row in csv.DictReader(handle)}
+    return [(name, gold.get(f"MESH:{mesh_id}", set())) for mesh_id, name in sorted(rows.items())]
+
+
+def registry_set() -> list[tuple[str, set[str]]]:
+    """The approved-ADC disease areas with their gold disease."""
+    return [(name, {gold[0]}) for name, gold in REGISTRY_GOLD.items()]
+
+
+def score(
+    cases: list[tuple[str, set[str]]],
+    answer: Callable[[str], str | None],
+    known: set[str],
+) -> dict[str, float | int]:
+    """Top-1 accuracy where the gold class is in the index; share refused where it is not."""
+    right = total = refused = absent = 0
+    for text, gold in cases:
+        found = answer(text)
+        if gold & known:
+            total += 1
+            right += found in gold
+        else:
+            absent += 1
+            refused += found is None
+    return {
+        "names_with_class": total,
+        "top1": round(right / total, 4) if total else 0.0,
+        "names_without_class": absent,
+        "refused": round(refused / absent, 4) if absent else 0.0,
+    }
+
+
+def _resolver(index: object) -> Callable[[str], str | None]:
+    from adcgraph.errors import ResolutionError
+    from adcgraph.resolving import resolve_candidates
+
+    def answer(text: str) -> str | None:
+        try:
+            found = resolve_candidates(index, text, "disease")  # type: ignore[arg-type]
+        except ResolutionError:
+            return None
+        return found[0].disease or found[0].id
+
+    return answer
+
+
+def _baseline(rows: Iterable[object]) -> Callable[[str], str | None]:
+    labels: dict[str, set[str]] = {}
+    for row in rows:
+        labels.setdefault(row.label.casefold(), set()).add(row.id)  # type: ignore[attr-defined]
+
+    def answer(text: str) -> str | None:
+        found = labels.get(text.casefold(), set())
+        return next(iter(found)) if len(found) == 1 else None
+
+    return answer
+
+
+def _index(rows: list[object]) -> object:
+    from adcgraph.resolving.index import IndexBuilder, add_reference
+
+    builder = IndexBuilder()
+    add_reference(builder, rows)  # type: ignore[arg-type]
+    return builder.build("bench")
+
+
+def held_out_rows(shared: Path) -> list[object]:
+    """Reference rows derived without NCIt's synonyms (for the NCIt synonym set)."""
+    from adcgraph.resolving import reference_build
+
+    original = reference_build.SYNONYM_FILES
+    reference_build.SYNONYM_FILES = ("doid.synonyms.confirmed.robot.tsv",)
+    try:
+        derived = reference_build.derive(shared / "data")
+    finally:
+        reference_build.SYNONYM_FILES = original
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "held-out.tsv.gz"
+        reference_build.write_index(derived, path)
+        from adcgraph.resolving.index import read_reference
+
+        return list(read_reference(path))
+
+
+def startup(repeats: int = 5) -> dict[str, float]:
+    """Median wall seconds of fresh processes, in interleaved rounds."""
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "adcgraph --help": [ADCGRAPH, "--help"],
+        "adcgraph resolve TNBC": [ADCGRAPH, "resolve", "TNBC"],
+        "adcgraph resolve (population)": [ADCGRAPH, "resolve", "HER2-low breast cancer"],
+    }
+    subprocess.run(commands["adcgraph resolve TNBC"], capture_output=True, check=True)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeats):
+        for name, command in commands.items():
+            started = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=True, env=os.environ)
+            times[name].append(time.perf_counter() - started)
+    return {name: round(statistics.median(found), 3) for name, found in times.items()}
+
+
+def run(shared: Path) -> dict[str, object]:
+    """Every set, the resolver beside the baseline."""
+    from adcgraph import store
+    from adcgraph.build import ensure_store
+    from adcgraph.locations import default_store_path
+    from adcgraph.resolving import build_index
+    from adcgraph.resolving.index import read_reference
+
+    shipped_rows = read_reference()
+    known = {row.id for row in shipped_rows}
+    full = build_index(store.open_backend(ensure_store(default_store_path())), "bench")
+    held_rows = held_out_rows(shared)
+    sets = {
+        "mondo-ncit-synonyms (held out)": (ncit_synonym_set(shared), _index(held_rows), held_rows),
+        "oncotree": (oncotree_set(shared), full, shipped_rows),
+        "mesh-c04": (mesh_set(shared), full, shipped_rows),
+        "registry": (registry_set(), full, shipped_rows),
+    }
+    results: dict[str, object] = {"index_diseases": len(shipped_rows)}
+    for name, (cases, index, rows) in sets.items():
+        results[name] = {
+            "resolver": score(cases, _resolver(index), known),
+            "baseline": score(cases, _baseline(rows), known),
+        }
+    results["registry populations"] = registry_parts(full)
+    results["startup_s"] = startup()
+    return results
+
+
+def registry_parts(index: object) -> dict[str, float | int]:
+    """Share of registry names whose disease, biomarkers and states are all right."""
+    from adcgraph.errors import ResolutionError
+    from adcgraph.resolving import resolve_disease
+
+    right = 0
+    for text, (disease, markers, states) in REGISTRY_GOLD.items():
+        try:
+            found = resolve_disease(index, text)
+        except ResolutionError:
+            continue
+        got = {(m["gene"], m["status"]) for m in found.biomarkers}
+        right += found.disease == disease and got == markers and set(found.states) == states
+    return {"names": len(REGISTRY_GOLD), "all_parts_right": round(right / len(REGISTRY_GOLD), 4)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the figures (or one JSON object)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the shared/ folder")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    if not (args.shared / "data").is_dir():
+        raise SystemExit(f"{args.shared}/data not found (pass --shared)")
+    results = run(args.shared)
+    if args.json:
+        print(json.dumps(results, indent=1))
+        return 0
+    print(f"disease index: {results['index_diseases']} MONDO classes")
+    for name, value in results.items():
+        if isinstance(value, dict) and "resolver" in value:
+            for who in ("resolver", "baseline"):
+                figures = value[who]
+                print(
+                    f"{name:<32} {who:<9} top-1 {figures['top1']:.3f} "
+                    f"({figures['names_with_class']} names)  refused {figures['refused']:.3f} "
+                    f"({figures['names_without_class']} without class)"
+                )
+    print(f"registry names with every part right: {results['registry populations']}")
+    for name, seconds in results["startup_s"].items():  # type: ignore[union-attr]
+        print(f"start-up {name:<45} {seconds:.3f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
