@@ -225,3 +225,75 @@ def test_combos_says_whose_evidence_it_used(built):
     query = json.loads(result.stdout)["query"]
     assert query["disease"] == AML and query["evidence_disease"] != AML
     assert query["evidence_note"].startswith("no evidence recorded on acute myeloid leukemia")
+
+
+# --- disease vocabularies imported by the user -------------------------------------------------
+
+
+@pytest.fixture
+def store_copy(built, tmp_path):
+    import shutil
+
+    target = tmp_path / "store"
+    shutil.copytree(built.paths.store, target)
+    return target
+
+
+def test_oncotree_and_mesh_names_and_ids_land_on_their_mondo_class(store_copy, shared_data):
+    from adcgraph.importers import ImportOptions, run_import
+
+    run_import(
+        "oncotree",
+        [shared_data / "oncotree" / "oncotree_2025_10_03.json"],
+        store_copy,
+        ImportOptions(),
+    )
+    run_import(
+        "mesh",
+        [shared_data / "mesh" / "mesh2025-c04" / "mesh_c04_complete.csv"],
+        store_copy,
+        ImportOptions(),
+    )
+    index = index_for_store(store_copy)
+    ductal = resolve_disease(index, "Breast Invasive Ductal Carcinoma")
+    assert (ductal.id, ductal.matched) == (
+        "MONDO:0004953",
+        "exact imported 'Breast Invasive Ductal Carcinoma'",
+    )
+    assert resolve_disease(index, "ONCOTREE:IDC").id == "MONDO:0004953"
+    assert resolve_disease(index, "Triple Negative Breast Neoplasms").id == "MONDO:0005494"
+    # a MeSH class without a MONDO crosswalk stands for itself, with its MeSH parent
+    unmapped = resolve_disease(index, "Neoplasms, Ductal, Lobular, and Medullary")
+    assert unmapped.id == "MESH:D018299" and unmapped.source.startswith("import:")
+
+
+def test_disease_files_with_duplicate_ids_or_no_disease_branch_are_refused(
+    store_copy, shared_data, tmp_path
+):
+    from adcgraph.errors import OntologyFileError
+    from adcgraph.importers import ImportOptions, run_import
+
+    mesh = tmp_path / "c04.csv"
+    mesh.write_text(
+        "mesh_id,mesh_name,tree_number,level\nD009369,Neoplasms,C04,1\n"
+        "D003560,Cysts,C04.182,2\nD003560,Cyst,C04.183,2\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(OntologyFileError, match=r"c04.csv:4: duplicate id 'D003560'"):
+        run_import("mesh", [mesh], store_copy, ImportOptions())
+    tree = tmp_path / "onco.json"
+    tree.write_text(
+        '{"TISSUE": {"code": "TISSUE", "name": "Tissue", "children": {\n'
+        '"A": {"code": "BRCA", "name": "Breast", "children": {}},\n'
+        '"B": {"code": "BRCA", "name": "Breast again", "children": {}}}}}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(OntologyFileError, match=r"onco.json:3: duplicate code 'BRCA'"):
+        run_import("oncotree", [tree], store_copy, ImportOptions())
+    with pytest.raises(OntologyFileError, match=r"hgnc_import.obo:1: no disease branch"):
+        run_import(
+            "obo",
+            [shared_data / "genes" / "hgnc_import.obo"],
+            store_copy,
+            ImportOptions(diseases=True),
+        )

@@ -32,6 +32,12 @@ from adcgraph.importers import IMPORTERS
     show_default=True,
     help="sssom: what to do with mappings contradicting a curated exactMatch (always reported).",
 )
+@click.option(
+    "--diseases",
+    is_flag=True,
+    help="obo/owl: a disease ontology (refused without a disease branch); its diseases join "
+    "the resolver either way.",
+)
 @click.option("--quiet", is_flag=True, help="Print the summary only, not each warning.")
 @store_option
 def import_command(
@@ -40,6 +46,7 @@ def import_command(
     name: str | None,
     all_mappings: bool,
     on_conflict: str,
+    diseases: bool,
     quiet: bool,
     store_path: Path | None,
 ) -> None:
@@ -61,6 +68,8 @@ def import_command(
       adcgraph import ../shared/data/mondo/mappings/*.sssom.tsv --format sssom
       adcgraph import doid-cancer-2018.obo --format obo --name doid
       adcgraph import 01-Aug-2024-ClinicalEvidenceSummaries.tsv --format civic
+      adcgraph import mesh_c04_complete.csv --format mesh       # MeSH C04 neoplasms
+      adcgraph import oncotree_2025_10_03.json --format oncotree
     """
     from adcgraph.build import ensure_store
     from adcgraph.importers import ImportOptions, run_import
@@ -69,6 +78,7 @@ def import_command(
         name=name,
         restrict_to_graph=not all_mappings,
         on_conflict=on_conflict,  # type: ignore[arg-type]
+        diseases=diseases,
     )
     report = run_import(fmt, list(files), ensure_store(store_path), options)
     if report.warnings and not quiet:

@@ -31,6 +31,8 @@ IMPORTERS = MappingProxyType(
         "nquads": "adcgraph.importers.bulk:import_rdf",
         "turtle": "adcgraph.importers.bulk:import_rdf",
         "kgx": "adcgraph.importers.bulk:import_kgx",
+        "mesh": "adcgraph.importers.diseases:import_disease_file",
+        "oncotree": "adcgraph.importers.diseases:import_disease_file",
     }
 )
 
@@ -44,6 +46,8 @@ class ImportOptions:
     name: str | None = None
     restrict_to_graph: bool = True
     on_conflict: Literal["skip", "keep", "error"] = "skip"
+    #: obo/owl: the file is a disease ontology (refused without a disease branch).
+    diseases: bool = False
 
 
 @dataclass(frozen=True)

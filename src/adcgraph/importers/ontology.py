@@ -42,6 +42,10 @@ def import_ontology(
     terms = read_ontology(path)
     if not terms:
         raise OntologyFileError(f"{path}: no terms found; is this an {fmt.upper()} ontology?")
+    if options.diseases:
+        from adcgraph.importers.diseases import check_disease_branch
+
+        check_disease_branch(terms, str(path))
     name = graph_name(options, path)
     graph = vocab.IMPORT_GRAPH_PREFIX + name
     quads = list(ontology_quads(terms, graph, str(path)))
