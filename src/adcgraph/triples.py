@@ -10,7 +10,7 @@ queries and path analysis.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 import pyoxigraph as ox
 
@@ -74,7 +74,7 @@ def curated_triples(curation: Curation, codes: Codes) -> Iterator[ox.Triple]:
         "resistance_claims": _resistance_claim,
         "strategies": _strategy,
         "indications": _indication,
-        "populations": _population,
+        "populations": _population_mapper(curation),
     }
     for table, mapper in mappers.items():
         for record in curation.records(table):
@@ -356,7 +356,25 @@ def _indication(record: Record, codes: Codes) -> Iterator[ox.Triple]:
     yield from _provenance(node, record, codes)
 
 
-def _population(record: Record, codes: Codes) -> Iterator[ox.Triple]:
+def _population_mapper(curation: Curation) -> Callable[[Record, Codes], Iterator[ox.Triple]]:
+    """The populations mapper, knowing gene symbols to label each biomarker criterion."""
+    symbols = {gene.id: gene.one("symbol") or gene.id for gene in curation.records("genes")}
+
+    def mapper(record: Record, codes: Codes) -> Iterator[ox.Triple]:
+        return _population(record, codes, symbols)
+
+    return mapper
+
+
+def _population(
+    record: Record, codes: Codes, symbols: Mapping[str, str] | None = None
+) -> Iterator[ox.Triple]:
+    """A population: its disease, one node per biomarker criterion, its clinical states.
+
+    A criterion is a node of its own (``<population>/biomarker/<HGNC number>-<status>``)
+    labelled ``<symbol> <status>`` (``ERBB2 low``), so a query can ask for the gene and the
+    status separately and every export shows a readable name.
+    """
     node = iri(record.id)
     yield ox.Triple(node, A, adco("Population"))
     yield from _labels(node, record)
@@ -366,6 +384,8 @@ def _population(record: Record, codes: Codes) -> Iterator[ox.Triple]:
         criterion = ox.NamedNode(f"{node.value}/biomarker/{gene.split(':')[1]}-{status}")
         yield ox.Triple(node, adco("hasBiomarkerCriterion"), criterion)
         yield ox.Triple(criterion, A, adco("BiomarkerCriterion"))
+        symbol = (symbols or {}).get(gene, gene)
+        yield ox.Triple(criterion, LABEL, literal(f"{symbol} {status.replace('_', ' ')}"))
         yield ox.Triple(criterion, adco("biomarkerGene"), iri(gene))
         yield from _coded(criterion, "biomarkerStatus", codes, "biomarker_status", status)
     for state in record.many("states"):

@@ -66,7 +66,9 @@ __all__ = [
 DISEASE_KINDS = (None, "disease", "population")
 
 
-def resolve_candidates(index: NameIndex, text: str, kind: str | None = None) -> list[Candidate]:
+def resolve_candidates(
+    index: NameIndex, text: str, kind: str | None = None, *, explain: bool = True
+) -> list[Candidate]:
     """Every answer for ``text``, best first, population readings included; never empty.
 
     A name that matches as written (up to normalised spelling) is answered directly; a name
@@ -83,16 +85,16 @@ def resolve_candidates(index: NameIndex, text: str, kind: str | None = None) -> 
     if kind not in DISEASE_KINDS:
         if direct:
             return direct
-        raise ResolutionError(unknown_message(index, text, kind))
+        raise ResolutionError(unknown_message(index, text, kind) if explain else text)
     try:
-        parsed = parse_population(index, text)
+        parsed = parse_population(index, text, explain=explain)
     except ResolutionError:
         if direct:
             return direct
-        if looks_like_population(text):
+        if looks_like_population(text) or not explain:
             raise
         raise ResolutionError(unknown_message(index, text, kind)) from None
-    if direct and not looks_like_population(text):
+    if direct and not (looks_like_population(text) and (parsed.biomarkers or parsed.states)):
         return direct
     return _readings(index, parsed, kind, direct)
 

@@ -64,13 +64,15 @@ def _population_query(vocab: Any) -> str:
           GRAPH <{vocab.CURATED_GRAPH}> {{
             ?population a <{vocab.ONTOLOGY}Population> ;
                         <{vocab.ONTOLOGY}populationDisease> ?disease .
-            OPTIONAL {{ ?population <{vocab.ONTOLOGY}hasBiomarkerCriterion> ?criterion .
-                       ?criterion <{vocab.ONTOLOGY}biomarkerGene> ?gene ;
-                                  <{vocab.ONTOLOGY}biomarkerStatus> ?status_code .
-                       ?status_code skos:notation ?status }}
-            OPTIONAL {{ ?population <{vocab.ONTOLOGY}diseaseState> ?state_code .
-                       ?state_code skos:notation ?state }}
           }}
+          OPTIONAL {{ GRAPH <{vocab.CURATED_GRAPH}> {{
+                        ?population <{vocab.ONTOLOGY}hasBiomarkerCriterion> ?criterion .
+                        ?criterion <{vocab.ONTOLOGY}biomarkerGene> ?gene ;
+                                   <{vocab.ONTOLOGY}biomarkerStatus> ?status_code }}
+                      ?status_code skos:notation ?status }}
+          OPTIONAL {{ GRAPH <{vocab.CURATED_GRAPH}> {{
+                        ?population <{vocab.ONTOLOGY}diseaseState> ?state_code }}
+                      ?state_code skos:notation ?state }}
         }}"""
 
 

@@ -34,7 +34,7 @@ from typing import Any
 from adcgraph.locations import PROJECT_ROOT, VERSION_FILE, default_store_path
 from adcgraph.resolving.text import fold, normalise, word_order_key
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 CACHE_FILE = "resolve-index.sqlite"
 REFERENCE_DISEASES = PROJECT_ROOT / "graph" / "reference" / "diseases.tsv.gz"
 

@@ -345,7 +345,7 @@ def looks_like_population(text: str) -> bool:
     )
 
 
-def parse_population(index: NameIndex, text: str) -> ParsedPopulation:
+def parse_population(index: NameIndex, text: str, *, explain: bool = True) -> ParsedPopulation:
     """Read ``text`` as a population; ResolutionError naming the part that failed.
 
     >>> parse_population(index, "FRα-high platinum-resistant ovarian cancer").states
@@ -388,7 +388,7 @@ def parse_population(index: NameIndex, text: str) -> ParsedPopulation:
             f"{text!r} names no disease: read {read}; add the disease, e.g. "
             f"'{text.strip()} breast cancer'"
         )
-    disease = _resolve_disease_part(index, text, disease_text, markers, parts)
+    disease = _resolve_disease_part(index, text, disease_text, parts, explain)
     disease = _specialised(index, disease, disease_text, markers)
     parts.insert(
         0,
@@ -410,10 +410,10 @@ def _resolve_disease_part(
     index: NameIndex,
     text: str,
     disease_text: str,
-    markers: list[Biomarker],
     parts: list[dict[str, Any]],
+    explain: bool = True,
 ) -> Candidate:
-    found = [c for c in answers(search(index, disease_text, "disease"))]
+    found = answers(search(index, disease_text, "disease", suggest=False))
     if found:
         top = [c for c in found if c.score == found[0].score]
         if len(top) > 1:
@@ -423,6 +423,8 @@ def _resolve_disease_part(
                 "name the disease more precisely or give its MONDO id"
             )
         return found[0]
+    if not explain:
+        raise ResolutionError(f"could not read the disease part {disease_text!r} of {text!r}")
     read = "; ".join(f"{p['as']} {p['part']!r} ({p['matched']})" for p in parts)
     unknown = _unknown_biomarker(index, disease_text)
     if unknown:
@@ -545,6 +547,8 @@ def population_candidates(index: NameIndex, parsed: ParsedPopulation) -> list[Ca
         states=parsed.states,
         parts=parsed.parts,
     )
+    if not described:
+        return [parsed_candidate]  # a plain disease: no population to prefer
     exact = [candidate for missing, candidate in matches if missing == 0]
     rest = [candidate for missing, candidate in matches if missing != 0]
     return [*exact, parsed_candidate, *rest]

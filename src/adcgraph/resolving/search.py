@@ -47,6 +47,7 @@ from adcgraph.resolving.text import (
     segments,
     typo_bound,
     word_order_key,
+    word_typos_allowed,
 )
 
 #: ``--type drug`` also finds ADCs: an ADC is a drug.
@@ -203,6 +204,8 @@ def search(
         for key, distance in typo_keys(index, normalise(query)):
             for position in index.lookup("normalised", key):
                 entity_position, name_field, name = index.names[position]
+                if not word_typos_allowed(query, name):
+                    continue
                 plural = "edit" if distance == 1 else "edits"
                 matched = f"typo {name_field} {name!r} ({distance} {plural})"
                 score = TYPO_SCORES[distance] + _FIELD_OFFSET.get(name_field, -0.04) / 10

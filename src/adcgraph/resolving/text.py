@@ -116,6 +116,26 @@ def typo_bound(key: str) -> int:
     return 1 if len(key) < 10 else 2
 
 
+def word_typos_allowed(first: str, second: str) -> bool:
+    """Whether two names differing by a typo still match word by word: a word of under 4
+    characters must be equal, one of 4-7 within 1 edit, a longer one within 2 (names whose
+    word counts differ, such as a word split in two, are left to the whole-name bound).
+
+    >>> word_typos_allowed("sacituzimab govitecan", "sacituzumab govitecan")
+    True
+    >>> word_typos_allowed("acral melanoma", "anal melanoma")
+    False
+    """
+    first_words, second_words = words(first), words(second)
+    if len(first_words) != len(second_words):
+        return True
+    for one, other in zip(first_words, second_words, strict=True):
+        bound = 0 if len(other) < 4 else 1 if len(other) < 8 else 2
+        if edit_distance(one, other, bound) > bound:
+            return False
+    return True
+
+
 def segments(key: str, parts: int = 3) -> list[str]:
     """``key`` cut into ``parts`` pieces: a string within ``parts - 1`` edits of ``key``
     contains one of them unchanged (the pigeonhole filter of the typo search).
