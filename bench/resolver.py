@@ -194,7 +194,8 @@ def _resolver(index: object) -> Callable[[str], str | None]:
             found = resolve_candidates(index, text, "disease", explain=False)  # type: ignore[arg-type]
         except ResolutionError:
             return None
-        return found[0].disease or found[0].id
+        best = {c.disease or c.id for c in found if c.score == found[0].score}
+        return found[0].disease or found[0].id if len(best) == 1 else None  # a tie: refused
 
     return answer
 

@@ -32,9 +32,9 @@ from types import MappingProxyType
 from typing import Any
 
 from adcgraph.locations import PROJECT_ROOT, VERSION_FILE, default_store_path
-from adcgraph.resolving.text import fold, normalise, word_order_key
+from adcgraph.resolving.text import concept_key, fold, normalise, word_order_key
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 CACHE_FILE = "resolve-index.sqlite"
 REFERENCE_DISEASES = PROJECT_ROOT / "graph" / "reference" / "diseases.tsv.gz"
 
@@ -125,8 +125,17 @@ KIND_NAMES: Mapping[str, str] = MappingProxyType(
     }
 )
 #: Levels of text comparison, tightest first; all but the last two use lookup tables.
-LEVELS = ("identifier", "exact", "case-insensitive", "normalised", "word order", "typo", "fuzzy")
-TABLE_LEVELS = LEVELS[:5]
+LEVELS = (
+    "identifier",
+    "exact",
+    "case-insensitive",
+    "normalised",
+    "word order",
+    "concept",
+    "typo",
+    "fuzzy",
+)
+TABLE_LEVELS = LEVELS[:6]
 #: Name fields. ``imported`` names come from an imported ontology's crosswalked class.
 FIELDS = ("id", "xref", "label", "synonym", "abbreviation", "name", "imported")
 
@@ -205,6 +214,7 @@ def table_keys(names: Iterable[tuple[int, str, str]]) -> dict[str, dict[str, lis
             ("case-insensitive", folded),
             ("normalised", normalise(folded)),
             ("word order", word_order_key(folded)),
+            ("concept", concept_key(folded)),
         ):
             if key:
                 tables[level].setdefault(key, []).append(position)

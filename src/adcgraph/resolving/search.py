@@ -8,6 +8,9 @@ exact               the text as written                          1.0 / 0.97 / 0.
 case-insensitive    case and accents folded, dashes plain        0.92 / 0.9 / 0.89
 normalised          spaces and punctuation gone too              0.85 / 0.83 / 0.82
 word order          the same words in any order, no stop words   0.75 / 0.73 / 0.72
+concept             site adjectives as nouns (ovarian = ovary),  0.73 / 0.72 / 0.715
+                    tumor = neoplasm, malignant neoplasm =
+                    cancer, no "gland" / "primary"
 typo                1 edit (names of 6-9 characters) or 2 (10+)  0.71 (1 edit), 0.705 (2 edits)
 fuzzy               similar text (difflib ratio): suggestions    at most 0.6, never an answer
 ==================  ===========================================  ===============================
@@ -41,6 +44,7 @@ from adcgraph.resolving.index import (
     index_for_backend,
 )
 from adcgraph.resolving.text import (
+    concept_key,
     edit_distance,
     fold,
     normalise,
@@ -60,7 +64,13 @@ _FIELD_OFFSET = {
     "imported": -0.04,
     "name": -0.05,
 }
-_LEVEL_BASE = {"exact": 1.0, "case-insensitive": 0.92, "normalised": 0.85, "word order": 0.75}
+_LEVEL_BASE = {
+    "exact": 1.0,
+    "case-insensitive": 0.92,
+    "normalised": 0.85,
+    "word order": 0.75,
+    "concept": 0.73,
+}
 TYPO_SCORES = {1: 0.71, 2: 0.705}
 FUZZY_FACTOR = 0.6
 FUZZY_CUTOFF = 0.75
@@ -89,7 +99,10 @@ def score_of(level: str, name_field: str) -> float:
     """
     if level == "identifier":
         return 1.0 if name_field == "id" else 0.98
-    return round(_LEVEL_BASE[level] + _FIELD_OFFSET.get(name_field, -0.05), 4)
+    offset = _FIELD_OFFSET.get(name_field, -0.05)
+    if level == "concept":
+        offset /= 2  # keep every concept match above the answer threshold
+    return round(_LEVEL_BASE[level] + offset, 4)
 
 
 @dataclass(frozen=True)
@@ -228,8 +241,8 @@ def _rank_key(candidate: Candidate) -> tuple[float, int, str, str]:
 def query_keys(query: str) -> list[tuple[int, str, str]]:
     """The lookup key of ``query`` at each table level.
 
-    >>> [key for _, _, key in query_keys("HER2-Low Breast Cancer")][2:]
-    ['her2-low breast cancer', 'her2lowbreastcancer', 'breast cancer her2 low']
+    >>> [key for _, _, key in query_keys("Malignant Tumour of the Ovary")][3:]
+    ['malignanttumouroftheovary', 'malignant ovary tumor', 'cancer ovary']
     """
     folded = fold(query)
     keys = [
@@ -238,6 +251,7 @@ def query_keys(query: str) -> list[tuple[int, str, str]]:
         (2, "case-insensitive", folded),
         (3, "normalised", normalise(folded)),
         (4, "word order", word_order_key(folded)),
+        (5, "concept", concept_key(folded)),
     ]
     standard = standard_identifier(query) or (
         canonical_identifier(query) if looks_like_identifier(query) else None
@@ -347,7 +361,7 @@ def check_kind(kind: str | None) -> None:
 def answers(found: list[tuple[int, Candidate]]) -> list[Candidate]:
     """The candidates that are answers (fuzzy suggestions dropped).
 
-    >>> answers([(6, Candidate("a", "a", "a", "drug", 0.5, "fuzzy"))])
+    >>> answers([(FUZZY_LEVEL, Candidate("a", "a", "a", "drug", 0.5, "fuzzy"))])
     []
     """
     return [candidate for level, candidate in found if level < FUZZY_LEVEL]

@@ -79,6 +79,93 @@ def word_order_key(text: str) -> str:
     return " ".join(sorted(word for word in words(text) if word not in STOP_WORDS))
 
 
+#: Words that name the same site or the same kind of lesion in disease names: anatomical
+#: adjectives and their nouns, ``tumor`` and ``neoplasm``, ``epidermoid`` and ``squamous``.
+CONCEPT_WORDS = {
+    "ovarian": "ovary",
+    "renal": "kidney",
+    "nephric": "kidney",
+    "gastric": "stomach",
+    "testicular": "testis",
+    "testes": "testis",
+    "esophageal": "esophagus",
+    "tracheal": "trachea",
+    "penile": "penis",
+    "vulvar": "vulva",
+    "vaginal": "vagina",
+    "pancreatic": "pancreas",
+    "uterine": "uterus",
+    "cervical": "cervix",
+    "osseous": "bone",
+    "synovial": "synovium",
+    "rectal": "rectum",
+    "colonic": "colon",
+    "hepatic": "liver",
+    "pulmonary": "lung",
+    "cutaneous": "skin",
+    "dermal": "skin",
+    "cerebral": "brain",
+    "lid": "eyelid",
+    "oral": "mouth",
+    "mammary": "breast",
+    "prostatic": "prostate",
+    "thymic": "thymus",
+    "laryngeal": "larynx",
+    "pharyngeal": "pharynx",
+    "nasopharyngeal": "nasopharynx",
+    "oropharyngeal": "oropharynx",
+    "duodenal": "duodenum",
+    "biliary": "bile",
+    "vesical": "bladder",
+    "urinary": "",
+    "adrenocortical": "adrenal",
+    "brainstem": "brain stem",
+    "tumor": "neoplasm",
+    "epidermoid": "squamous",
+    "wilm": "wilms",
+    "gland": "",
+    "primary": "",
+    "cell": "",
+    "pediatric": "childhood",
+    "paediatric": "childhood",
+    "lymphocytic": "lymphoblastic",
+    "functioning": "functional",
+    "bowel": "intestine",
+    "intestinal": "intestine",
+    "ileal": "ileum",
+    "aortic": "aorta",
+    "mediastinal": "mediastinum",
+    "hodgkins": "hodgkin",
+    "s": "",
+}
+MALIGNANT_HEADS = frozenset(
+    {"carcinoma", "sarcoma", "lymphoma", "melanoma", "leukemia", "cancer", "adenocarcinoma"}
+)
+
+
+def concept_key(text: str) -> str:
+    """A looser key: site adjectives as nouns, ``malignant neoplasm`` as ``cancer``, no
+    ``gland`` or ``primary``, words sorted.
+
+    >>> concept_key("malignant tumor of the Thymus") == concept_key("thymus cancer")
+    True
+    >>> concept_key("epidermoid cell carcinoma of the vulva") == concept_key(
+    ...     "vulvar squamous cell carcinoma")
+    True
+    """
+    found: list[str] = []
+    for word in words(text.replace("'s", "s")):
+        mapped = CONCEPT_WORDS.get(word, word)
+        found += [part for part in mapped.split() if part]
+    kept = {word for word in found if word not in STOP_WORDS}
+    if {"malignant", "neoplasm"} <= kept:
+        kept -= {"malignant", "neoplasm"}
+        kept.add("cancer")
+    if "malignant" in kept and kept & MALIGNANT_HEADS:
+        kept.discard("malignant")
+    return " ".join(sorted(kept))
+
+
 def edit_distance(first: str, second: str, bound: int) -> int:
     """Levenshtein distance of two strings, or ``bound + 1`` once it exceeds ``bound``.
 
