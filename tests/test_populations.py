@@ -297,3 +297,35 @@ def test_disease_files_with_duplicate_ids_or_no_disease_branch_are_refused(
             store_copy,
             ImportOptions(diseases=True),
         )
+
+
+def test_paths_and_cross_resistance_take_population_and_reference_disease_names(built):
+    store = ["--store", str(built.paths.store)]
+    runner = CliRunner()
+    paths = runner.invoke(cli, ["paths", "T-DM1", "endometrial cancer", "-k", "1", *store])
+    assert paths.exit_code == 0, paths.output
+    assert "MONDO:0011962 is not in the path graph; using its nearest ancestor" in paths.output
+    cross = runner.invoke(
+        cli,
+        [
+            "cross-resistance",
+            "T-DM1",
+            "--disease",
+            "HER2+ mBC",
+            "--format",
+            "json",
+            "--permutations",
+            "2",
+            *store,
+        ],
+    )
+    assert cross.exit_code == 0, cross.output
+    query = json.loads(cross.stdout)["query"]
+    assert query["disease"] == "MONDO:0006244" and query["evidence_disease"] == "MONDO:0006244"
+
+
+def test_a_query_disease_parameter_takes_a_population_name(built):
+    from adcgraph import queries
+
+    node = queries.resolve_entity(built.backend, "R/R AML", "adco:Disease")
+    assert node.value.endswith("MONDO_0018874")
