@@ -69,7 +69,7 @@ REGISTRY_GOLD: dict[str, tuple[str, set[tuple[str, str]], set[str]]] = {
     "Unresectable locally advanced or recurrent head and neck cancer": (
         "MONDO:0005627",
         set(),
-        {"unresectable"},
+        {"unresectable", "locally_advanced_or_metastatic"},
     ),
     "HER2+ UC": ("MONDO:0040679", {("HGNC:3430", "positive")}, set()),
     "Recurrent or metastatic cervical cancer": ("MONDO:0002974", set(), {"metastatic"}),

@@ -80,7 +80,7 @@ def resolve_candidates(
     """
     tables = search(index, text, kind, loose=False)
     if tables and (tables[0][0] <= NORMALISED_LEVEL or kind not in DISEASE_KINDS):
-        return answers(tables)
+        return _with_parts(index, text, answers(tables))
     direct = answers(tables) or answers(search(index, text, kind, suggest=False))
     if kind not in DISEASE_KINDS:
         if direct:
@@ -97,6 +97,24 @@ def resolve_candidates(
     if direct and not (looks_like_population(text) and (parsed.biomarkers or parsed.states)):
         return direct
     return _readings(index, parsed, kind, direct)
+
+
+def _with_parts(index: NameIndex, text: str, found: list[Candidate]) -> list[Candidate]:
+    """A disease named with its biomarker or state (``HER2+ BC``) keeps those parts."""
+    from dataclasses import replace
+
+    if not found or found[0].kind != "disease" or not looks_like_population(text):
+        return found
+    try:
+        parsed = parse_population(index, text, explain=False)
+    except ResolutionError:
+        return found
+    if parsed.disease != found[0].id:
+        return found
+    top = replace(
+        found[0], biomarkers=parsed.biomarkers, states=parsed.states, parts=parsed.parts
+    )
+    return [top, *found[1:]]
 
 
 def _readings(

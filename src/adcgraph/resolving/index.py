@@ -34,7 +34,7 @@ from typing import Any
 from adcgraph.locations import PROJECT_ROOT, VERSION_FILE, default_store_path
 from adcgraph.resolving.text import concept_key, fold, normalise, word_order_key
 
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 CACHE_FILE = "resolve-index.sqlite"
 REFERENCE_DISEASES = PROJECT_ROOT / "graph" / "reference" / "diseases.tsv.gz"
 

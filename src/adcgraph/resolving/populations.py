@@ -134,7 +134,7 @@ STATE_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("locally_advanced_or_metastatic",),
     ),
     (
-        r"advanced\s*/\s*metastatic|advanced\s+or\s+metastatic|advanced",
+        r"advanced\s*/\s*metastatic|advanced\s+or\s+metastatic|locally\s+advanced|advanced",
         ("locally_advanced_or_metastatic",),
     ),
     (r"metastatic|metastases|metastasis", ("metastatic",)),
@@ -153,7 +153,9 @@ STATE_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"transplant\s*-?\s*ineligible", ("transplant_ineligible",)),
 )
 #: Words of population names that carry no state code; they are reported, then dropped.
-NO_CODE_WORDS = ("recurrent", "adult", "adults", "patients", "patient", "with", "in", "and", "or")
+NO_CODE_WORDS = ("recurrent", "adult", "adults", "patients", "patient")
+#: Connectors left at either end of the disease part once states are taken out.
+EDGE_WORDS = ("with", "in", "of", "and", "or", "and/or")
 #: Abbreviations that pack states into a disease name (``mBC``, ``mCRPC``, ``PROC``).
 PACKED_ABBREVIATIONS: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType(
     {
@@ -320,8 +322,10 @@ def _clean(rest: str) -> tuple[str, list[str]]:
             dropped.append(word)
             continue
         words.append(word)
-    while words and words[0].casefold() in ("with", "in", "of"):
+    while words and words[0].casefold() in EDGE_WORDS:
         dropped.append(words.pop(0))
+    while words and words[-1].casefold() in EDGE_WORDS:
+        dropped.append(words.pop())
     return " ".join(words).strip(" -/"), dropped
 
 
@@ -414,6 +418,18 @@ def _resolve_disease_part(
     explain: bool = True,
 ) -> Candidate:
     found = answers(search(index, disease_text, "disease", suggest=False))
+    qualifier, _, broader = disease_text.partition(" ")
+    if not found and broader and qualifier.casefold().startswith("non-"):
+        found = answers(search(index, broader, "disease", suggest=False))
+        if found:
+            parts.append(
+                {
+                    "part": qualifier,
+                    "as": "qualifier",
+                    "id": None,
+                    "matched": f"not a disease of the index; read as the broader {broader!r}",
+                }
+            )
     if found:
         top = [c for c in found if c.score == found[0].score]
         if len(top) > 1:

@@ -213,6 +213,8 @@ def search(
             score = score_of(level, name_field)
             matched = f"{_level_words(level, name_field)} {name!r}"
             _offer(best, index, entity_position, level_number, score, matched, kind)
+    if not best:
+        _offer_carcinoma_reading(best, index, query, kind)
     if not best and loose:
         for key, distance in typo_keys(index, normalise(query)):
             for position in index.lookup("normalised", key):
@@ -231,6 +233,25 @@ def search(
                 score = FUZZY_FACTOR * ratio
                 _offer(best, index, entity_position, FUZZY_LEVEL, score, matched, kind)
     return sorted(best.values(), key=lambda item: _rank_key(item[1]))
+
+
+_CANCER_WORD = re.compile(r"\bcancers?\b", re.IGNORECASE)
+CARCINOMA_SCORE = 0.7
+
+
+def _offer_carcinoma_reading(
+    best: dict[int, tuple[int, Candidate]], index: NameIndex, query: str, kind: str | None
+) -> None:
+    """``cancer`` read as ``carcinoma`` (OncoTree's *Metaplastic Breast Cancer* is MONDO's
+    *metaplastic breast carcinoma*), at the concept level, scored at the answer threshold."""
+    reading = _CANCER_WORD.sub("carcinoma", query)
+    if reading == query:
+        return
+    for position in index.lookup("concept", concept_key(fold(reading))):
+        entity_position, name_field, name = index.names[position]
+        matched = f"concept {name_field} {name!r} (cancer read as carcinoma)"
+        level = LEVELS.index("concept")
+        _offer(best, index, entity_position, level, CARCINOMA_SCORE, matched, kind)
 
 
 def _rank_key(candidate: Candidate) -> tuple[float, int, str, str]:

@@ -15,6 +15,8 @@ import unicodedata
 
 STOP_WORDS = frozenset({"of", "the", "a", "an", "and", "or", "in", "with", "by", "to", "for"})
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+#: Biomarker signs kept as words by the looser keys (``HER2+`` is not ``HER2-``).
+_SIGNS = ((re.compile(r"(?<=\w)\+"), " pos "), (re.compile(r"(?<=\w)-(?=\s|/|$)"), " neg "))
 #: Dashes and minus signs people type for "negative" or as hyphens.
 DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-"})
 #: Words that name the same thing in disease names (``cancer`` is MONDO's word for a
@@ -56,8 +58,16 @@ def fold(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """Fold case and accents and drop spaces and punctuation: ``DS-8201a`` -> ``ds8201a``."""
-    return _NON_ALNUM.sub("", fold(text))
+    """Fold case and accents and drop spaces and punctuation: ``DS-8201a`` -> ``ds8201a``;
+    a biomarker sign stays (``HER2+`` -> ``her2pos``, ``HER2-`` -> ``her2neg``).
+
+    >>> normalise("HER2+ BC"), normalise("HER2- BC"), normalise("T-DM1")
+    ('her2posbc', 'her2negbc', 'tdm1')
+    """
+    folded = fold(text)
+    for pattern, word in _SIGNS:
+        folded = pattern.sub(word, folded)
+    return _NON_ALNUM.sub("", folded)
 
 
 def words(text: str) -> list[str]:
@@ -67,7 +77,10 @@ def words(text: str) -> list[str]:
     ['malignant', 'tumor', 'of', 'the', 'ovary']
     """
     found = []
-    for word in _NON_ALNUM.split(fold(text)):
+    folded = fold(text)
+    for pattern, sign in _SIGNS:
+        folded = pattern.sub(sign, folded)
+    for word in _NON_ALNUM.split(folded):
         word = WORD_EQUIVALENTS.get(word, word)
         if word:
             found.append(word)
