@@ -240,10 +240,10 @@ def export_command(
         if fmt == "kgx":
             data = read_graph_data(location, scope="all")
             nodes, edges = write_kgx(data, store_module.open_backend(location), output)
-            click.echo(
-                f"wrote {len(data.node_types)} nodes to {nodes} and "
-                f"{len(data.edges)} edges to {edges} (kgx)"
-            )
+            rows = [
+                len(path.read_text(encoding="utf-8").splitlines()) - 1 for path in (nodes, edges)
+            ]
+            click.echo(f"wrote {rows[0]} nodes to {nodes} and {rows[1]} edges to {edges} (kgx)")
             return
         from adcgraph.export.graphml import graphml_bytes
         from adcgraph.export.kgx import read_alignment

@@ -6,6 +6,7 @@ versioned release folder in :mod:`adcgraph.export.release`.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -191,9 +192,10 @@ def compact_jsonld(quads: Iterable[ox.Quad], prefixes: Mapping[str, str]) -> byt
         "MONDO": "http://purl.obolibrary.org/obo/MONDO_",
         "rdfs": "http://www.w3.org/2000/01/rdf-schema#"
       },
-      "@id": "http://purl.obolibrary.org/obo/MONDO_0005494",
+      "@id": "MONDO:0005494",
       "rdfs:label": "TNBC"
     }
+    <BLANKLINE>
     """
     import rdflib
 
@@ -206,4 +208,27 @@ def compact_jsonld(quads: Iterable[ox.Quad], prefixes: Mapping[str, str]) -> byt
         if any(iri.startswith(namespace) for iri in iris)
     }
     text = graph.serialize(format="json-ld", context=context, auto_compact=True, indent=2)
-    return text.encode("utf-8")
+    document = _compact_ids(json.loads(text), sorted(context.items(), key=lambda i: -len(i[1])))
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _compact_ids(node: object, prefixes: list[tuple[str, str]]) -> object:
+    """Write ``@id`` values as CURIEs of the context where the local part is safe."""
+    if isinstance(node, list):
+        return [_compact_ids(item, prefixes) for item in node]
+    if not isinstance(node, dict):
+        return node
+    compacted = {}
+    for key, value in node.items():
+        if key == "@id" and isinstance(value, str):
+            for prefix, namespace in prefixes:
+                local = value[len(namespace) :]
+                if value.startswith(namespace) and SAFE_LOCAL.match(local):
+                    value = f"{prefix}:{local}"
+                    break
+            compacted[key] = value
+        elif key == "@context":
+            compacted[key] = value
+        else:
+            compacted[key] = _compact_ids(value, prefixes)
+    return compacted
