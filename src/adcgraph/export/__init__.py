@@ -183,17 +183,17 @@ def serialize_quads(quads: Iterable[ox.Quad], fmt: str, iri_style: str = "biolin
 def compact_jsonld(quads: Iterable[ox.Quad], prefixes: Mapping[str, str]) -> bytes:
     """JSON-LD compacted with an ``@context`` holding the prefixes the triples use.
 
-    >>> q = ox.Quad(ox.NamedNode("http://purl.obolibrary.org/obo/MONDO_0005494"),
-    ...             ox.NamedNode(vocab.RDFS + "label"), ox.Literal("TNBC"))
-    >>> print(compact_jsonld([q], {"MONDO": "http://purl.obolibrary.org/obo/MONDO_",
+    >>> q = ox.Quad(ox.NamedNode("http://identifiers.org/hgnc/3430"),
+    ...             ox.NamedNode(vocab.RDFS + "label"), ox.Literal("ERBB2"))
+    >>> print(compact_jsonld([q], {"HGNC": "http://identifiers.org/hgnc/",
     ...                            "rdfs": vocab.RDFS}).decode())
     {
       "@context": {
-        "MONDO": "http://purl.obolibrary.org/obo/MONDO_",
+        "HGNC": "http://identifiers.org/hgnc/",
         "rdfs": "http://www.w3.org/2000/01/rdf-schema#"
       },
-      "@id": "MONDO:0005494",
-      "rdfs:label": "TNBC"
+      "@id": "HGNC:3430",
+      "rdfs:label": "ERBB2"
     }
     <BLANKLINE>
     """
@@ -208,7 +208,9 @@ def compact_jsonld(quads: Iterable[ox.Quad], prefixes: Mapping[str, str]) -> byt
         if any(iri.startswith(namespace) for iri in iris)
     }
     text = graph.serialize(format="json-ld", context=context, auto_compact=True, indent=2)
-    document = _compact_ids(json.loads(text), sorted(context.items(), key=lambda i: -len(i[1])))
+    # JSON-LD 1.1 expands a compact IRI only with a prefix ending in a gen-delim character.
+    usable = [item for item in context.items() if item[1][-1] in "/#:?"]
+    document = _compact_ids(json.loads(text), sorted(usable, key=lambda item: -len(item[1])))
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
