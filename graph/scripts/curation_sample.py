@@ -78,8 +78,9 @@ def main() -> None:
     parser.add_argument("--minimum", type=int, default=25)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--exclude-logged", action="store_true")
+    parser.add_argument("--sources", type=Path, default=SOURCES, help="graph/sources directory")
     args = parser.parse_args()
-    rows = new_rows()
+    rows = new_rows(args.sources)
     if args.exclude_logged:
         done = logged_rows()
         rows = {key: [row for row in ids if row not in done] for key, ids in rows.items()}
