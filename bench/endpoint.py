@@ -101,15 +101,15 @@ def under_load(port: int, probes: int, clients: int = 4) -> dict[str, object]:
     return figures
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0
+def cpu_ticks(pids: list[int]) -> dict[int, int]:
+    ticks = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
+            ticks[pid] = int(fields[11]) + int(fields[12])
         except (OSError, IndexError, ValueError):
             continue
-    return total / os.sysconf("SC_CLK_TCK")
+    return ticks
 
 
 def process_tree(pid: int) -> list[int]:
@@ -122,10 +122,13 @@ def process_tree(pid: int) -> list[int]:
 
 def burn_after(pid: int) -> float:
     """CPU seconds the server's processes use in the 2 s after the load stopped."""
+    time.sleep(0.5)  # replacements of killed workers start
     pids = process_tree(pid)
-    before = cpu_seconds(pids)
+    before = cpu_ticks(pids)
     time.sleep(2.0)
-    return cpu_seconds(pids) - before
+    after = cpu_ticks(pids)
+    used = sum(after[p] - before[p] for p in after if p in before)
+    return used / os.sysconf("SC_CLK_TCK")
 
 
 def hostile_requests(port: int, listener_port: int) -> list[tuple[str, int, bool]]:

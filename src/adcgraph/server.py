@@ -60,6 +60,8 @@ DEFAULT_PORT = 7878
 DEFAULT_TIMEOUT_S = 30
 DEFAULT_WORKERS = 6
 DEFAULT_MAX_RESULT_MB = 64
+#: Booted workers kept in reserve to replace killed ones at once.
+MAX_SPARES = 4
 READY_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 10.0
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -264,6 +266,28 @@ def _negotiate(accept: str, known: dict[str, str], default: str) -> str:
 class _Worker:
     process: Any
     conn: Connection
+    niced: bool = False
+
+
+#: A query still running after this many seconds runs at a lower CPU priority.
+CHEAP_S = 0.25
+LONG_QUERY_NICE = 15
+
+
+def _lower_priority(pid: int) -> bool:
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, LONG_QUERY_NICE)
+    except OSError:
+        return False
+    return True
+
+
+def _restore_priority(pid: int) -> bool:
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, 0)
+    except OSError:
+        return False
+    return True
 
 
 @dataclass
@@ -276,6 +300,7 @@ class Engine:
     _context: Any = None
     _closed: bool = False
     _retired: queue.Queue[_Worker | None] = field(default_factory=queue.Queue)
+    _spares: queue.Queue[_Worker] = field(default_factory=queue.Queue)
 
     def start(self) -> None:
         """Start the workers, and the thread that replaces killed or crashed ones.
@@ -293,6 +318,11 @@ class Engine:
         for worker in [self._spawn() for _ in range(count)]:
             self._put_when_ready(worker)
         ready.set()
+        if not self.settings.writable:
+            # Booted spares take a killed worker's place at once: clients whose queries all
+            # hit the time limit together cannot leave the pool empty while new ones boot.
+            for _ in range(min(count, MAX_SPARES)):
+                self._boot_in_background(self._spares)
         while (worker := self._retired.get()) is not None:
             self._replace(worker)
 
@@ -313,11 +343,15 @@ class Engine:
         theirs.close()
         return _Worker(process, ours)
 
-    def _put_when_ready(self, worker: _Worker) -> None:
+    def _boot_in_background(self, into: queue.Queue[_Worker]) -> None:
+        fresh = self._spawn()
+        threading.Thread(target=self._put_when_ready, args=(fresh, into), daemon=True).start()
+
+    def _put_when_ready(self, worker: _Worker, into: queue.Queue[_Worker] | None = None) -> None:
         # A worker takes queries once it has started and opened the store.
         try:
             if worker.conn.poll(READY_TIMEOUT_S) and worker.conn.recv() == "ready":
-                self.idle.put(worker)
+                (self.idle if into is None else into).put(worker)
                 return
         except (EOFError, OSError):
             pass
@@ -325,13 +359,19 @@ class Engine:
             worker.process.kill()
 
     def _replace(self, worker: _Worker) -> None:
+        # The new worker is started at once (by this thread, see start); its boot is awaited
+        # elsewhere, so several replacements boot in parallel and the pool refills quickly.
         with contextlib.suppress(OSError, ValueError):
             worker.process.kill()
-        worker.process.join(5)
-        worker.conn.close()
         self.restarts += 1
         if not self._closed:
-            self._put_when_ready(self._spawn())
+            try:
+                self.idle.put(self._spares.get_nowait())
+                self._boot_in_background(self._spares)
+            except queue.Empty:
+                self._boot_in_background(self.idle)
+        worker.process.join(5)
+        worker.conn.close()
 
     def run(self, kind: str, text: str, accept: str) -> tuple[int, str, bytes]:
         """Answer one request within the time limit: (HTTP status, media type, body)."""
@@ -343,7 +383,12 @@ class Engine:
             return 503, "text/plain", b"all query workers are busy; try again later"
         try:
             worker.conn.send((kind, text, accept))
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+            finished = worker.conn.poll(min(CHEAP_S, timeout))
+            if not finished:
+                # A long query yields the processor to the cheap ones of other clients.
+                worker.niced = _lower_priority(worker.process.pid)
+                finished = worker.conn.poll(max(0.0, deadline - time.monotonic()))
+            if not finished:
                 with contextlib.suppress(OSError, ValueError):
                     worker.process.kill()  # the query stops now, not when replaced
                 self._retired.put(worker)
@@ -367,7 +412,11 @@ class Engine:
                     "not answered"
                 ).encode(),
             )
-        self.idle.put(worker)
+        if worker.niced and not _restore_priority(worker.process.pid):
+            self._retired.put(worker)  # cannot be raised again (not root): a fresh one
+        else:
+            worker.niced = False
+            self.idle.put(worker)
         if reply[0] == "ok":
             return reply[1], reply[2], reply[3]
         return reply[1], "text/plain", str(reply[2]).encode("utf-8")
@@ -376,6 +425,9 @@ class Engine:
         """Stop every worker."""
         self._closed = True
         self._retired.put(None)
+        while not self._spares.empty():
+            with contextlib.suppress(OSError, ValueError, queue.Empty):
+                self._spares.get_nowait().process.kill()
         while True:
             try:
                 worker = self.idle.get_nowait()

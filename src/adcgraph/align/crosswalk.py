@@ -781,9 +781,15 @@ def export_sssom(backend: store.Backend, path: Path) -> int:
     labels = _graph_labels(backend)
     version, date = dataset_version(backend)
     mappings = []
-    for subject, subject_label, predicate, obj, object_label, confidence, justification in (
-        graph_mappings(backend)
-    ):
+    for (
+        subject,
+        subject_label,
+        predicate,
+        obj,
+        object_label,
+        confidence,
+        justification,
+    ) in graph_mappings(backend):
         subject_name = subject_label or labels.get(subject, "")
         # An exact match of a curated entity names the same thing: its label serves.
         same = subject_name if predicate == "skos:exactMatch" else ""

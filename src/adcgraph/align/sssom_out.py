@@ -67,9 +67,7 @@ def write_sssom(
     extra = dict(metadata_extra or {})
     curies = [v for value in extra.values() for v in (value if isinstance(value, list) else [])]
     metadata: dict[str, object] = {
-        "curie_map": _curie_map(
-            rows, (subject_source, object_source, *curies), prefix_map or {}
-        ),
+        "curie_map": _curie_map(rows, (subject_source, object_source, *curies), prefix_map or {}),
         "mapping_set_id": mapping_set_id,
         "license": license,
         "mapping_tool": "adcgraph",
