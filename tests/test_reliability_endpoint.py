@@ -122,7 +122,7 @@ def test_a_dead_worker_is_replaced(endpoint):
         statuses.append(request(endpoint, "ASK {}")[0])
         if statuses[-1] == 200:
             break
-    assert statuses[-1] == 200 and set(statuses) <= {200, 500}
+    assert statuses[-1] == 200 and set(statuses) <= {200, 500, 503}  # 503: still booting
 
 
 def test_service_is_refused_and_no_request_leaves_the_server(endpoint):
