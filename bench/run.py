@@ -181,7 +181,7 @@ def bench_combos(
         from pathlib import Path
         import numpy as np
         from adcgraph import hetmat
-        from adcgraph.combos import PARTNER_METAPATHS, make_scorer, _metapath_available
+        from adcgraph.combos import DAMPING, PARTNER_METAPATHS, make_scorer, _metapath_available
         from adcgraph.graphdata import read_graph_data
         from adcgraph.paths import _walk, build_projection
         store = Path(sys.argv[1])
@@ -200,6 +200,9 @@ def bench_combos(
         paths = [hetmat.parse_metapath(m.path) for m in PARTNER_METAPATHS
                  if _metapath_available(graph_matrices, m.path)]
         exact = [m for m in paths if hetmat.is_exact(m)]
+        out_degrees = {e: np.diff(a.indptr) for e, a in graph_matrices.adjacency.items()}
+        in_degrees = {e: np.bincount(a.indices, minlength=a.shape[1])
+                      for e, a in graph_matrices.adjacency.items()}
         start = time.perf_counter()
         graph = build_projection(read_graph_data(store, scope="all"))
         build_s = time.perf_counter() - start
@@ -208,7 +211,7 @@ def bench_combos(
             # per_metapath: each metapath gets an equal share of the time, and the scores
             # of those networkx finishes are compared; otherwise one deadline for all.
             start = time.perf_counter()
-            rows = [hetmat.dwpc_row(graph_matrices, m, source, 0.0) for m in exact]
+            rows = [hetmat.dwpc_row(graph_matrices, m, source, DAMPING) for m in exact]
             scipy_s = time.perf_counter() - start
             start = time.perf_counter()
             deadline = start + limit_s
@@ -228,9 +231,14 @@ def bench_combos(
                         edge = step.metaedge
                         first, second = ((walked.source, walked.target) if walked.forward
                                          else (walked.target, walked.source))
-                        weight *= graph_matrices.adjacency[edge][
-                            graph_matrices.index_of(edge.source_type, first),
-                            graph_matrices.index_of(edge.target_type, second)]
+                        u = graph_matrices.index_of(edge.source_type, first)
+                        v = graph_matrices.index_of(edge.target_type, second)
+                        matrix = graph_matrices.adjacency[edge]
+                        # The product's degree weighting, recomputed here from edge
+                        # counts: deg_out of the stored source, deg_in of the stored target.
+                        weight *= matrix[u, v] * (
+                            out_degrees[edge][u] * in_degrees[edge][v]
+                        ) ** -DAMPING
                     totals[nodes[-1]] = totals.get(nodes[-1], 0.0) + weight
                 if not finished:
                     continue
@@ -256,13 +264,34 @@ def bench_combos(
                   "networkx_build_s": build_s, "max_abs_difference": best["max_abs_difference"],
                   "metapaths": len(exact), "source": best["source"],
                   "networkx_cut": best["cut"], "compared_metapaths": best["compared_metapaths"],
-                  "typical": typical}
+                  "typical": typical, "damping": DAMPING}
     """,
         str(store),
         str(networkx_limit_s),
     )
     data.unlink()
     return {"cold_s": cold, "warm_s": warm, "versus": versus, "store": str(store)}
+
+
+def bench_hetmatpy(triples: int, rounds: int) -> dict[str, object]:
+    """hetmatpy beside adcgraph on the same synthetic hetnet (bench/hetmatpy_side.py)."""
+    completed = subprocess.run(
+        [
+            PYTHON,
+            str(REPO / "bench" / "hetmatpy_side.py"),
+            "--triples",
+            str(triples),
+            "--rounds",
+            str(rounds),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise SystemExit(f"benchmark step failed:\n{completed.stderr[-3000:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
 def bench_queries(store: Path, label: str, repeats: int) -> dict[str, object]:
@@ -345,6 +374,7 @@ def main() -> None:
         combos = bench_combos(
             work, curated, sizes["merge_triples"], sizes["repeats"], sizes["networkx_limit_s"]
         )
+        versus_hetmatpy = bench_hetmatpy(sizes["merge_triples"], sizes["repeats"])
         queries_curated = bench_queries(curated, "curated", sizes["repeats"])
         queries_large = bench_queries(Path(str(imported["store"])), "large", sizes["repeats"])
         holdout = bench_holdout(curated)
@@ -364,6 +394,7 @@ def main() -> None:
             "default_graph_bulk_load_triples_per_s": n_triples / seconds["default"],
             "import_ratio_vs_default_graph_bulk_load": seconds["default"] / seconds["adcgraph"],
             "named_vs_default_graph_cpu_ratio": cpu["named"] / cpu["default"],
+            "damping": versus["damping"],
             "combos_cold_s": combos["cold_s"],
             "combos_warm_s": combos["warm_s"],
             "combos_scipy_s": versus["scipy_s"],
@@ -379,6 +410,11 @@ def main() -> None:
             "combos_typical_max_abs_difference": versus["typical"]["max_abs_difference"],
             "combos_typical_compared_metapaths": versus["typical"]["compared_metapaths"],
             "combos_metapaths": versus["metapaths"],
+            "hetmatpy_unavailable": versus_hetmatpy["why"],
+            "hetmatpy_allpairs_ratio_min": versus_hetmatpy.get("hetmatpy_allpairs_ratio_min"),
+            "hetmatpy_one_source_speedup": versus_hetmatpy.get("hetmatpy_one_source_speedup"),
+            "hetmatpy_max_abs_difference": versus_hetmatpy.get("max_abs_difference"),
+            "hetmatpy": versus_hetmatpy,
             "combos_compared_metapaths": versus["compared_metapaths"],
             "query_median_ms_curated": queries_curated["median_ms"],
             "query_median_ms_large": queries_large["median_ms"],
@@ -428,7 +464,7 @@ def print_table(f: dict) -> None:  # type: ignore[type-arg]
             f"goal < 2 s; cold {f['combos_cold_s']:.1f} s",
         ),
         (
-            "combos scoring",
+            f"DWPC scoring (w = {f['damping']})",
             f"scipy {f['combos_scipy_s'] * 1000:.1f} ms",
             f"networkx paths {f['combos_networkx_s']:.2f} s (+{f['combos_networkx_build_s']:.1f} s "
             f"build); speed-up {at_least}{f['combos_speedup_vs_networkx']:.0f}x; max diff "
@@ -436,7 +472,7 @@ def print_table(f: dict) -> None:  # type: ignore[type-arg]
             f"{f['combos_compared_metapaths']} metapaths it finished",
         ),
         (
-            "combos scoring, typical ADC",
+            f"DWPC scoring, typical ADC (w = {f['damping']})",
             f"scipy {f['combos_typical_scipy_s'] * 1000:.1f} ms",
             f"networkx paths {f['combos_typical_networkx_s']:.2f} s; same scores on the "
             f"{f['combos_typical_compared_metapaths']} of {f['combos_metapaths']} metapaths "
@@ -465,7 +501,27 @@ def print_table(f: dict) -> None:  # type: ignore[type-arg]
     print(f"adcgraph benchmarks ({f['mode']}; {f['machine']})")
     for name, value, baseline in rows:
         print(f"  {name:<26} {value:<44} | {baseline}")
+    print_hetmatpy(f["hetmatpy"])
     print("  peak RSS (MB): " + ", ".join(f"{k} {v:.0f}" for k, v in f["peak_rss_mb"].items()))
+
+
+def print_hetmatpy(h: dict) -> None:  # type: ignore[type-arg]
+    """Per partner metapath: adcgraph and hetmatpy (sparse) all-pairs time, peak and agreement."""
+    if h["why"] is not None:
+        print(f"  hetmatpy: not compared ({h['why']})")
+        return
+    print(
+        f"  hetmatpy side by side (w = {h['damping']}, {h['hetnet_edges']:,} edges, weights 1.0): "
+        f"one source {h['adcgraph_one_source_s'] * 1000:.1f} ms vs hetmatpy's full matrices "
+        f"{h['hetmatpy_one_source_s']:.2f} s, speed-up {h['hetmatpy_one_source_speedup']:.0f}x; "
+        f"all-pairs ratio min {h['hetmatpy_allpairs_ratio_min']:.2f}"
+    )
+    for name, m in h["per_metapath"].items():
+        print(
+            f"    {name:<32} all pairs {m['adcgraph_allpairs_s'] * 1000:8.1f} ms "
+            f"{m['adcgraph_peak_mb']:7.1f} MB | hetmatpy {m['hetmatpy_allpairs_s'] * 1000:8.1f} ms "
+            f"{m['hetmatpy_peak_mb']:7.1f} MB | max diff {m['max_abs_difference']:.1e}"
+        )
 
 
 if __name__ == "__main__":

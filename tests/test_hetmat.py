@@ -144,6 +144,25 @@ def test_evidence_weight_scales_a_path_without_changing_degrees():
     assert row.tolist() == pytest.approx([2**-0.5, 0.25 * 2**-0.5])
 
 
+def test_weighted_two_step_dwpc_counts_edges_not_weight_sums():
+    # d1 -0.5-> g1, d1 -1.0-> g2, d2 -0.25-> g2. Degrees in edges: d1 2, d2 1; g1 1, g2 2.
+    # (By sums of weights they would be d1 1.5, d2 0.25; g1 0.5, g2 1.25, as in hetmatpy.)
+    nodes = [("d1", "Drug"), ("d2", "Drug"), ("g1", "Gene"), ("g2", "Gene")]
+    edges = [("d1", "inhibits", "g1", 0.5), ("d1", "inhibits", "g2", 1.0)]
+    graph = HetMat.from_edges(nodes, [*edges, ("d2", "inhibits", "g2", 0.25)])
+    one_step = dwpc(graph, "Drug-inhibits>Gene", damping=HALF).toarray()
+    # d1-g1: 0.5 * (2 * 1)^-0.5; d1-g2: 1.0 * (2 * 2)^-0.5; d2-g2: 0.25 * (1 * 2)^-0.5.
+    assert one_step.ravel().tolist() == pytest.approx([0.5 / 2**0.5, 0.5, 0, 0.25 / 2**0.5])
+    # Weight sums would give d1-g1 0.5 * (1.5 * 0.5)^-0.5 = 0.577, not 0.354.
+    assert one_step[0, 0] != pytest.approx(0.5 * (1.5 * 0.5) ** -0.5)
+    # The only path d1 -> g2 -> d2 (d1 -> g -> d1 revisits d1): 0.5 * 0.25 * (2 * 1)^-0.5.
+    two_steps = dwpc(graph, "Drug-inhibits>Gene<inhibits-Drug", damping=HALF).toarray()
+    expected = 0.5 * 0.25 / 2**0.5
+    assert two_steps.ravel().tolist() == pytest.approx([0, expected, expected, 0])
+    row = dwpc_row(graph, "Drug-inhibits>Gene<inhibits-Drug", "d2", damping=HALF)
+    assert row.tolist() == pytest.approx([expected, 0])
+
+
 def test_repeated_edges_keep_the_largest_weight_and_self_loops_are_dropped():
     nodes = [("a", "Gene"), ("b", "Gene")]
     edges = [("a", "x", "b", 0.2), ("a", "x", "b", 0.7), ("a", "x", "a", 1.0)]

@@ -24,9 +24,15 @@ Definitions
 -----------
 * A *path* visits distinct nodes; a *walk* may revisit. Self-loops are dropped when the
   HetMat is built, because no path can use one.
-* Degrees are counted per step matrix as numbers of edges, ignoring weights, so an
-  evidence weight scales a path's contribution without changing how hubs are penalised.
-  With all weights 1.0 the values equal hetmatpy's.
+* Degrees are counted per step matrix as numbers of edges (stored entries), ignoring
+  weights; hetmatpy instead degree-weights with the sums of the matrix values. The project
+  uses edge counts because its weights are evidence strengths, not capacities: a hub is a
+  node with many documented relations however strong each one is, so a weak edge should
+  scale its own paths' contribution (linearly, ``w_e``) without making its endpoints look
+  less connected and so boosting their other paths. With sums, multiplying every weight by
+  one factor leaves a one-step DWPC unchanged at damping 0.5. With all weights 1.0 the two
+  definitions agree and the values equal hetmatpy's (checked in ``bench/hetmatpy_side.py``;
+  a weighted toy graph with hand-computed values is in ``tests/test_hetmat.py``).
 * ``DWPC(s, t) = sum over paths s..t of  prod over edges e=(u,v) of
   w_e * deg_out(u)^-damping * deg_in(v)^-damping``.
 * Repeated node types: for metapaths of length <= 3 the duplicate-node walks are removed
