@@ -1,7 +1,7 @@
 """Draw the second curator's re-check sample of new curated rows, reproducibly.
 
 New rows are those in the curators' fragment files ``graph/sources/<table>/<part>.tsv`` of the
-tables resistance_claims, strategies and indications. The sample is stratified by fragment
+tables resistance_claims, strategies and indications (every part). Stratified by fragment
 (table x part): from each fragment ``ceil(share * rows)`` ids are drawn with a fixed seed, and
 the total is topped up to ``--minimum`` rows if needed. Ids already in the curation log can be
 left out with ``--exclude-logged`` to draw a second sample of rows added later.
@@ -27,7 +27,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "graph" / "sources"
 LOG = ROOT / "graph" / "curation-log.tsv"
 TABLES = ("resistance_claims", "strategies", "indications")
-PARTS = ("breast-gastric", "thoracic-gu-gyn-gi", "heme", "roster")
 SEED = 20261201
 
 
@@ -35,12 +34,10 @@ def new_rows(sources: Path = SOURCES) -> dict[tuple[str, str], list[str]]:
     """Ids of the rows in each (table, part) fragment, in file order."""
     rows: dict[tuple[str, str], list[str]] = {}
     for table in TABLES:
-        for part in PARTS:
-            path = sources / table / f"{part}.tsv"
-            if path.is_file():
-                with path.open(encoding="utf-8", newline="") as handle:
-                    reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-                    rows[(table, part)] = [row["id"] for row in reader if row.get("id")]
+        for path in sorted((sources / table).glob("*.tsv")):
+            with path.open(encoding="utf-8", newline="") as handle:
+                reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+                rows[(table, path.stem)] = [row["id"] for row in reader if row.get("id")]
     return rows
 
 
