@@ -64,7 +64,7 @@ def test_k_shortest_paths_link_sg_to_olaparib_with_citations(store_path):
 def test_path_search_says_when_a_bound_cuts_it_short(store_path):
     graph = load_projection(store_path)
     search = shortest_paths(graph, SACITUZUMAB_GOVITECAN, OLAPARIB, k=1, max_length=6)
-    assert search.truncated and "1 paths" in search.reason
+    assert search.truncated and "stopped after 1 path (--k)" in search.reason
 
 
 def test_path_filters_restrict_evidence(store_path):

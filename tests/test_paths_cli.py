@@ -96,3 +96,73 @@ def test_combos_tsv_keeps_metapaths_phase_and_notes(run):
     cells = [dict(zip(columns, row.split("\t"), strict=True)) for row in rows]
     assert all(cell["metapaths"] for cell in cells)
     assert any("NCT:" in cell["tested"] for cell in cells)
+
+
+def test_trials_in_another_disease_are_marked_with_that_disease():
+    """A strategy tried in SCLC never reads as a TNBC trial: it is flagged with its disease."""
+    from adcgraph.combos import Candidate, attach_trials
+    from adcgraph.graphdata import Evidence, GraphData
+
+    adc, drug, strategy = "ex:sg", "ex:berzosertib", "ex:sg-berzosertib"
+    tnbc, breast, sclc = "ex:tnbc", "ex:breast", "ex:sclc"
+    data = GraphData(
+        "v",
+        {adc: "ADC", drug: "Drug", strategy: "Strategy", tnbc: "Disease", sclc: "Disease"},
+        [(strategy, "usesAdc", adc), (strategy, "usesDrug", drug)],
+        {
+            (strategy, "usesAdc", adc): [
+                Evidence("c", "clinical", "Verified", sclc, (), ("NCT:NCT0001",), "Phase1to2")
+            ]
+        },
+        labels={sclc: "small cell lung carcinoma"},
+        disease_parents={tnbc: {breast}},
+    )
+
+    def candidate() -> Candidate:
+        return Candidate("b", drug, "berzosertib", "Drug", 1.0, 1.0, 0.1, {})
+
+    asked_tnbc, asked_sclc = candidate(), candidate()
+    attach_trials([asked_tnbc], adc, data, tnbc)
+    attach_trials([asked_sclc], adc, data, sclc)
+    assert asked_tnbc.trials[0]["in_disease"] is False
+    assert asked_tnbc.notes == [
+        "tested clinically with this ADC only in another disease (small cell lung carcinoma)"
+    ]
+    assert asked_sclc.trials[0]["in_disease"] is True
+    assert asked_sclc.notes == ["tested clinically with this ADC"]
+
+
+def test_tested_column_names_the_disease_of_trials_outside_the_asked_one(run):
+    quick = ("--no-explain", "--permutations", "2")
+    document = json.loads(run("combos", "SG", "TNBC", "--format", "json", *quick).stdout)
+    tsv = run("combos", "SG", "TNBC", "--format", "tsv", *quick)
+    header, *rows = tsv.stdout.splitlines()
+    tested = {
+        row.split("\t")[2]: row.split("\t")[header.split("\t").index("tested")] for row in rows
+    }
+    for found in document["candidates"]:
+        for trial in found["trials"]:
+            assert set(trial) >= {"disease", "disease_label", "in_disease"}
+            marked = f"(in {trial['disease_label']})" in tested[found["label"]]
+            assert marked is (not trial["in_disease"]), (found["label"], trial)
+
+
+def test_cross_resistance_lists_the_sequencing_trials_of_each_adc(run):
+    document = json.loads(
+        run("cross-resistance", "T-DM1", "--format", "json", "--permutations", "2").stdout
+    )
+    by_label = {c["label"]: c for c in document["candidates"]}
+    tdxd = by_label["trastuzumab deruxtecan"]
+    assert any("NCT:NCT03529110" in t["trial_ids"] for t in tdxd["trials"])  # DESTINY-Breast03
+
+
+def test_paths_between_an_entity_and_itself_is_a_usage_error(run):
+    result = run("paths", "SG", "sacituzumab govitecan")
+    assert result.exit_code == 2
+    assert "same entity" in result.output and "path 1" not in result.output
+
+
+def test_path_and_count_wording_is_singular_for_one():
+    from adcgraph.results import counted
+
+    assert [counted(n, "edge") for n in (0, 1, 2)] == ["0 edges", "1 edge", "2 edges"]

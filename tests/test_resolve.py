@@ -141,3 +141,18 @@ def test_a_fresh_adcgraph_resolve_loads_no_heavy_library(built):
     result = subprocess.run(command, env=environment, check=True, capture_output=True, text=True)
     assert TNBC in result.stdout
     assert "loaded: []" in result.stdout
+
+
+def test_each_acronym_of_a_joint_trial_resolves_to_the_trial(index):
+    joint = [e for e in index.entities if e.kind == "trial" and "/" in e.label]
+    assert joint, "the curated trials include joint acronyms such as ASCENT-04/KEYNOTE-D19"
+    for trial in joint:
+        for acronym in (part.strip() for part in trial.label.split("/")):
+            assert resolve_one(index, acronym).id == trial.id, acronym
+
+
+def test_the_cached_index_is_keyed_by_the_code_that_built_it(built):
+    from adcgraph.resolving.index import builder_digest
+
+    store_path = built.paths.store
+    assert index_for_store(store_path).version.endswith(builder_digest())

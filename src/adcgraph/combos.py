@@ -28,6 +28,7 @@ import scipy.sparse as sp
 from adcgraph import hetmat, rollup, vocab
 from adcgraph.errors import QueryError
 from adcgraph.graphdata import Evidence, GraphData, cache_directory, read_graph_data
+from adcgraph.results import counted
 from adcgraph.store import is_endpoint
 
 if TYPE_CHECKING:
@@ -512,7 +513,9 @@ def explain(
         found.sort(key=lambda item: (len(item[1].steps), item[0]))
         kept = found[:paths_per_candidate]
         if len(found) > paths_per_candidate:
-            notices.append(f"{candidate.id}: showing {paths_per_candidate} of {len(found)} paths")
+            notices.append(
+                f"{candidate.id}: showing {paths_per_candidate} of {counted(len(found), 'path')}"
+            )
         candidate.paths = [
             {"metapath": name, "reading": by_name[name].reading, **path.as_dict(projection)}
             for name, path in kept
@@ -524,8 +527,15 @@ def explain(
     return notices
 
 
-def attach_trials(candidates: list[Candidate], source: str, data: GraphData) -> None:
-    """Record the curated strategies that pair the ADC with each candidate, with trials."""
+def attach_trials(
+    candidates: list[Candidate], source: str, data: GraphData, disease: str | None = None
+) -> None:
+    """Record the curated strategies that pair the ADC with each candidate, with trials.
+
+    Each entry says its disease and whether that disease is the asked one (or in its MONDO
+    lineage), so a trial in another disease is never shown as if it tested the asked one.
+    """
+    lineage = disease_lineage(data, disease) if disease else None
     uses: dict[str, set[str]] = {}
     for strategy, predicate, target in data.edges:
         if predicate in ("usesAdc", "usesDrug"):
@@ -540,14 +550,28 @@ def attach_trials(candidates: list[Candidate], source: str, data: GraphData) -> 
                         "phase": evidence.phase or "",
                         "evidence_type": evidence.evidence_type,
                         "trial_ids": list(evidence.trials),
+                        "disease": vocab.compress(evidence.disease) if evidence.disease else "",
+                        "disease_label": data.label(evidence.disease) if evidence.disease else "",
+                        "in_disease": lineage is None
+                        or evidence.disease is None
+                        or evidence.disease in lineage,
                     }
                     if entry not in candidate.trials:
                         candidate.trials.append(entry)
-        if any(
-            str(t["phase"]).startswith("Phase") or t["phase"] == "Approved"
-            for t in candidate.trials
-        ):
+        clinical = [t for t in candidate.trials if _is_clinical(str(t["phase"]))]
+        if any(t["in_disease"] for t in clinical):
             candidate.notes.append("tested clinically with this ADC")
+        elif clinical:
+            elsewhere = sorted({str(t["disease_label"]) for t in clinical})
+            candidate.notes.append(
+                "tested clinically with this ADC only in another disease ("
+                + ", ".join(elsewhere)
+                + ")"
+            )
+
+
+def _is_clinical(phase: str) -> bool:
+    return phase.startswith("Phase") or phase == "Approved"
 
 
 def combos(
@@ -585,7 +609,7 @@ def combos(
         len(scorer.permuted),
     )
     ranking.query.update(_scope_fields(rollup.adc_scope(store_path, scorer.data, adc, disease)))
-    attach_trials(candidates, adc, scorer.data)
+    attach_trials(candidates, adc, scorer.data, disease)
     _fill_labels(store_path, candidates)
     if explain_paths:
         from adcgraph.paths import load_projection
@@ -610,6 +634,7 @@ def cross_resistance(
     scorer = make_scorer(store_path, disease, n_permutations=n_permutations)
     candidates = rank(scorer, adc, CROSS_RESISTANCE_METAPATHS, "ADC")[:top]
     ranking = Ranking({"adc": vocab.compress(adc)}, candidates, len(scorer.permuted))
+    attach_trials(candidates, adc, scorer.data, disease)
     if disease:
         ranking.query["disease"] = vocab.compress(disease)
         ranking.query.update(_scope_fields(rollup.adc_scope(store_path, scorer.data, adc, disease)))

@@ -20,6 +20,7 @@ from adcgraph import vocab
 from adcgraph.errors import QueryError
 from adcgraph.graphdata import GraphData, cache_directory, cached_pickle, read_graph_data
 from adcgraph.hetmat import Metapath, Step
+from adcgraph.results import counted
 from adcgraph.store import is_endpoint, store_version
 
 PROJECTION_FILE = "projection.pickle"
@@ -173,7 +174,7 @@ def shortest_paths(
             break
         search.paths.append(_explain(graph, nodes, filters))
         if len(search.paths) >= k:
-            search.truncated, search.reason = True, f"stopped after {k} paths (--k)"
+            search.truncated, search.reason = True, f"stopped after {counted(k, 'path')} (--k)"
             break
         if time.monotonic() > deadline:
             search.truncated, search.reason = True, f"stopped after {time_limit_s:g} s"
@@ -240,7 +241,7 @@ def metapath_paths(
             continue
         search.paths.append(FoundPath(nodes, steps))
         if len(search.paths) >= limit:
-            search.truncated, search.reason = True, f"stopped after {limit} paths"
+            search.truncated, search.reason = True, f"stopped after {counted(limit, 'path')}"
             break
         if deadline is not None and time.monotonic() > deadline:
             search.truncated, search.reason = True, "stopped at the time limit"

@@ -22,6 +22,15 @@ _STANDARD = {
 }
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number.
+
+    >>> counted(1, "edge"), counted(0, "edge"), counted(3, "strategy", "strategies")
+    ('1 edge', '0 edges', '3 strategies')
+    """
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def render(result: QueryResult, fmt: str) -> str:
     """Render a query result; SELECT/ASK in a standard format or a table, graphs as N-Triples.
 

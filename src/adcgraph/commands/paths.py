@@ -17,6 +17,7 @@ from adcgraph.commands.common import (
     endpoint_option,
     store_option,
 )
+from adcgraph.results import counted
 
 RANKING_FORMATS = ("auto", "table", "json", "tsv")
 #: Longest path `paths --max-length` accepts (longer ones only hit the time limit).
@@ -128,9 +129,7 @@ def ranking_rows(ranking: Any) -> list[list[str]]:
     """One row per candidate in :data:`RANKING_COLUMNS` order (JSON carries the same fields)."""
     rows = []
     for number, c in enumerate(ranking.candidates, start=1):
-        tested = "; ".join(
-            " ".join(filter(None, [str(t["phase"]), *map(str, t["trial_ids"])])) for t in c.trials
-        )
+        tested = "; ".join(_tested_entry(t) for t in c.trials)
         rows.append(
             [
                 str(number),
@@ -147,6 +146,14 @@ def ranking_rows(ranking: Any) -> list[list[str]]:
             ]
         )
     return rows
+
+
+def _tested_entry(trial: dict[str, Any]) -> str:
+    """``Phase3 NCT:NCT05382286``, marked with its disease when it is not the asked one."""
+    text = " ".join(filter(None, [str(trial["phase"]), *map(str, trial["trial_ids"])]))
+    if not trial.get("in_disease", True):
+        text += f" (in {trial['disease_label']})"
+    return text
 
 
 def _print_ranking(ranking: Any, fmt: str) -> None:
@@ -169,22 +176,16 @@ def _print_ranking(ranking: Any, fmt: str) -> None:
         click.echo(f"evidence: {ranking.query['evidence_note']}", err=True)
 
 
-@click.command("combos")
-@click.argument("adc")
-@click.argument("disease")
-@click.option(
-    "--top", type=POSITIVE_INT, default=10, show_default=True, help="How many candidates to list."
-)
-@click.option(
+#: Options the ranking commands share, defined once.
+permutations_option = click.option(
     "--permutations",
     "n_permutations",
     default=None,
     type=PERMUTATIONS,
-    help="Degree-preserving permutations for the adjusted score [default: 10, or 5 for "
-    "graphs over 500k edges].",
+    help="Degree-preserving permutations behind the adjusted score and p-value "
+    "[default: 10, or 5 for graphs over 500k edges].",
 )
-@click.option("--no-explain", is_flag=True, help="Skip path explanations (faster).")
-@click.option(
+ranking_format_option = click.option(
     "--format",
     "fmt",
     type=click.Choice(RANKING_FORMATS),
@@ -193,12 +194,25 @@ def _print_ranking(ranking: Any, fmt: str) -> None:
     help="auto: a table fitted to the terminal, tab-separated text when piped; or table, "
     "json (every field), tsv (the same columns as the table, plus id and citations).",
 )
-@click.option(
+html_option = click.option(
     "--html",
     "html_path",
     type=click.Path(path_type=Path),
-    help="Also write a self-contained HTML page picturing the paths.",
+    help="Also write a self-contained HTML page of the ranking, with pictures of its paths "
+    "(the dossier's ranking section; see `adcgraph report`).",
 )
+
+
+@click.command("combos")
+@click.argument("adc")
+@click.argument("disease")
+@click.option(
+    "--top", type=POSITIVE_INT, default=10, show_default=True, help="How many candidates to list."
+)
+@permutations_option
+@click.option("--no-explain", is_flag=True, help="Skip path explanations (faster).")
+@ranking_format_option
+@html_option
 @store_option
 @endpoint_option
 def combos_command(
@@ -251,23 +265,9 @@ def combos_command(
 @click.option(
     "--top", type=POSITIVE_INT, default=10, show_default=True, help="How many ADCs to list."
 )
-@click.option(
-    "--permutations",
-    "n_permutations",
-    default=None,
-    type=PERMUTATIONS,
-    help="[default: 10, or 5 for graphs over 500k edges]",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(RANKING_FORMATS),
-    default="auto",
-    show_default=True,
-    help="auto: a table fitted to the terminal, tab-separated text when piped; or table, "
-    "json (every field), tsv (the same columns as the table, plus id and citations).",
-)
-@click.option("--html", "html_path", type=click.Path(path_type=Path))
+@permutations_option
+@ranking_format_option
+@html_option
 @store_option
 @endpoint_option
 def cross_resistance_command(
@@ -322,14 +322,16 @@ def cross_resistance_command(
     "node_types",
     multiple=True,
     type=NODE_TYPE,
-    help="Only pass through nodes of these types (ADC, Drug, Gene, Mechanism ...).",
+    help="Only pass through nodes of this type (ADC, Drug, Gene, Mechanism ...); repeat the "
+    "option for several: --node-type Gene --node-type Mechanism.",
 )
 @click.option(
     "--predicate",
     "predicates",
     multiple=True,
     type=PREDICATE,
-    help="Only use these predicates (hasTarget, confersResistanceTo, ...).",
+    help="Only use this predicate (hasTarget, confersResistanceTo, ...); repeat the option "
+    "for several.",
 )
 @click.option(
     "--evidence-type",
@@ -379,10 +381,17 @@ def paths_command(
         evidence_types=frozenset(_camel(e) for e in evidence_types) if evidence_types else None,
         statuses=frozenset(s.capitalize() for s in statuses) if statuses else None,
     )
+    source_node = _resolve_endpoint(location, source, graph)
+    target_node = _resolve_endpoint(location, target, graph)
+    if source_node == target_node:
+        raise click.UsageError(
+            f"SOURCE {source!r} and TARGET {target!r} are the same entity "
+            f"({graph.nodes[source_node]['label']}); a path joins two different entities"
+        )
     search = shortest_paths(
         graph,
-        _resolve_endpoint(location, source, graph),
-        _resolve_endpoint(location, target, graph),
+        source_node,
+        target_node,
         k=k,
         max_length=max_length,
         filters=filters,
@@ -403,7 +412,7 @@ def paths_command(
     if not search.paths:
         click.echo("no path found within the limits")
     for number, path in enumerate(search.paths, start=1):
-        click.echo(f"path {number} ({len(path.steps)} edges)")
+        click.echo(f"path {number} ({counted(len(path.steps), 'edge')})")
         for step in path.steps:
             arrow = f"-{step.predicate}->" if step.forward else f"<-{step.predicate}-"
             cited = ", ".join(step.citations) or "structural"

@@ -115,11 +115,20 @@ def add_curated(builder: IndexBuilder, backend: Any) -> None:
 
 
 def _names_of(name_field: str, text: str, kind: str, gene: str | None) -> list[tuple[str, str]]:
-    """The names one curated value gives: a protein change also as ``GENE T256R``."""
+    """The names one curated value gives: a protein change also as ``GENE T256R``.
+
+    >>> _names_of("label", "ASCENT-04/KEYNOTE-D19", "trial", None)
+    [('label', 'ASCENT-04/KEYNOTE-D19'), ('synonym', 'ASCENT-04'), ('synonym', 'KEYNOTE-D19')]
+    """
     if name_field == "title":
         return [("name", text)]
     if name_field == "byline":
         return [] if kind != "publication" else [("name", text)]
+    if kind == "trial" and name_field in ("label", "synonym") and "/" in text:
+        # Joint trials are labelled "ASCENT-04/KEYNOTE-D19"; people type either acronym.
+        return [(name_field, text)] + [
+            ("synonym", part.strip()) for part in text.split("/") if part.strip()
+        ]
     if name_field != "change":
         return [(name_field, text)]
     short = text.removeprefix("p.")

@@ -445,6 +445,20 @@ def reference_digest(path: Path = REFERENCE_DISEASES) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
+def builder_digest() -> str:
+    """A short digest of the code that builds the index (part of the cache key), so an
+    upgraded resolver never answers from an index an older version wrote.
+
+    >>> len(builder_digest())
+    12
+    """
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for source in sorted(package.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 # --- building -------------------------------------------------------------------------------
 
 
@@ -565,7 +579,7 @@ def index_for_store(store_path: Path | None = None, *, use_cache: bool = True) -
 
         ensure_store(path)
         version = store_version_of(path) or ""
-    key = f"{version}:{reference_digest()}"
+    key = f"{version}:{reference_digest()}:{builder_digest()}"
     cached = cache_path(path, version)
     if use_cache:
         stored = open_stored(cached, key)
