@@ -58,3 +58,20 @@ def test_build_without_the_reasoner_leaves_the_committed_release_unchanged(tmp_p
     assert result.exit_code == 0, result.output
     assert "release files left unchanged" in result.output
     assert {path: path.read_bytes() for path in before} == before
+
+
+def test_long_work_shows_a_transient_status_on_a_terminal_only(capsys):
+    from adcgraph.progress import status
+
+    with status("filling the caches", terminal=False):
+        pass
+    assert capsys.readouterr().err == ""
+    with status("filling the caches", terminal=True):
+        pass
+    assert "filling the caches" in capsys.readouterr().err
+
+
+def test_piped_commands_print_no_status_line(built):
+    result = _invoke(built, "combos", "SG", "TNBC", "--permutations", "2", "--no-explain")
+    assert result.exit_code == 0, result.output
+    assert "ranking candidates" not in result.stderr

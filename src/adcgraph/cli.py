@@ -71,7 +71,10 @@ def build(store_path: Path | None, no_reason: bool) -> None:
         if no_reason
         else BuildPaths(store=store_path)
     )
-    report = run_build(paths, run_reasoner=not no_reason)
+    from adcgraph.progress import status
+
+    with status("building the store and the release (validate, reason, load)"):
+        report = run_build(paths, run_reasoner=not no_reason)
     click.echo(report.summary())
     if no_reason:
         click.echo("release files left unchanged (--no-reason builds only the store)")

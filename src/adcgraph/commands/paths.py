@@ -17,6 +17,7 @@ from adcgraph.commands.common import (
     endpoint_option,
     store_option,
 )
+from adcgraph.progress import status
 from adcgraph.results import counted
 
 RANKING_FORMATS = ("auto", "table", "json", "tsv")
@@ -34,7 +35,8 @@ def _index(location: Path | str) -> Any:
     from adcgraph import store
     from adcgraph.resolving import index_for_backend
 
-    return index_for_backend(store.open_backend(location))
+    with status("reading the name index (built once per store version)"):
+        return index_for_backend(store.open_backend(location))
 
 
 def _resolve(location: Path | str, text: str, kind: str | None, role: str | None = None) -> str:
@@ -244,14 +246,15 @@ def combos_command(
     location = _location(store_path, endpoint)
     adc_iri = _resolve(location, adc, "adc", "combos needs an ADC")
     disease_iri, _ = _resolve_disease(location, disease, "combos needs a disease or population")
-    ranking = combos(
-        location,
-        adc_iri,
-        disease_iri,
-        top=top,
-        n_permutations=n_permutations,
-        explain_paths=not no_explain,
-    )
+    with status(f"ranking candidates for {adc} in {disease} (a first run fills caches)"):
+        ranking = combos(
+            location,
+            adc_iri,
+            disease_iri,
+            top=top,
+            n_permutations=n_permutations,
+            explain_paths=not no_explain,
+        )
     _print_ranking(ranking, fmt)
     _write_html(html_path, ranking, f"Candidates for {adc} in {disease}")
 
@@ -297,9 +300,10 @@ def cross_resistance_command(
         if disease
         else None
     )
-    ranking = cross_resistance(
-        location, adc_iri, top=top, n_permutations=n_permutations, disease=disease_iri
-    )
+    with status(f"ranking ADCs that share vulnerabilities with {adc}"):
+        ranking = cross_resistance(
+            location, adc_iri, top=top, n_permutations=n_permutations, disease=disease_iri
+        )
     _print_ranking(ranking, fmt)
     _write_html(html_path, ranking, f"ADCs sharing vulnerabilities with {adc}")
 
@@ -374,7 +378,8 @@ def paths_command(
     from adcgraph.paths import PathFilters, load_projection, shortest_paths
 
     location = _location(store_path, endpoint)
-    graph = load_projection(location)
+    with status("reading the graph's paths"):
+        graph = load_projection(location)
     filters = PathFilters(
         node_types=frozenset(node_types) if node_types else None,
         predicates=frozenset(predicates) if predicates else None,
