@@ -45,7 +45,9 @@ class Served:
 @pytest.fixture(scope="module")
 def served(built) -> Iterator[Served]:
     """`adcgraph serve` on a free port, against the session's store (built in a temp dir)."""
-    settings = server.ServerSettings(built.paths.store, port=server.free_port(), timeout_s=5)
+    # A generous limit: these tests check answers, and a loaded CI machine must not turn an
+    # ordinary query into a 504 (the timeout itself is tested with its own short limit).
+    settings = server.ServerSettings(built.paths.store, port=server.free_port(), timeout_s=60)
     command = [
         sys.executable,
         "-m",
