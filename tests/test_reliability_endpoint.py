@@ -162,3 +162,24 @@ def test_the_server_follows_an_import_without_a_restart(endpoint, tmp_path):
 def test_a_public_interface_needs_allow_remote(built):
     with pytest.raises(StoreError, match="--allow-remote"):
         server.check_settings(server.ServerSettings(built.paths.store, host="0.0.0.0"))
+
+
+def test_error_positions_through_the_endpoint_are_the_querys_own(built, endpoint):
+    # Before: a line-1 column came back shifted by the PREFIX declarations the client puts
+    # on line 1 (here about 50 characters for adco:).
+    import re
+
+    for query in (
+        "SELECT ?adc WHERE { ?adc a adco:ADC ; adco:hasTarget }",
+        "SELECT ?adc WHERE {\n  ?adc a adco:ADC ; adco:hasTarget }",
+    ):
+        results = [
+            invoke("sparql", query, *where)
+            for where in (
+                ["--store", str(built.paths.store)],
+                ["--endpoint", endpoint.settings.query_url],
+            )
+        ]
+        positions = [re.findall(r"error at (\d+:\d+)", r.output) for r in results]
+        assert all(r.exit_code == 1 for r in results), [r.output for r in results]
+        assert positions[0] and positions[0] == positions[1], [r.output for r in results]

@@ -160,12 +160,6 @@ def test_a_full_disk_is_a_clear_error_and_the_store_is_kept(built, tmp_path):
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-@pytest.mark.xfail(
-    reason="known defect, open: a read-only reader that opened before an in-place rebuild can "
-    "still meet RocksDB's 'Sst file size mismatch' while iterating (seen in 2 of 3 clean runs); "
-    "opening retries, reading does not yet",
-    strict=False,
-)
 def test_readers_never_fail_while_the_store_is_rebuilt(built, tmp_path):
     # Before: "Corruption ... MANIFEST may be corrupted" tracebacks (3 in 839 reads).
     target = tmp_path / "store"
@@ -204,3 +198,24 @@ while time.monotonic() < end:
         print(error.message, file=sys.stderr)
 print(reads, failures)
 """
+
+
+def test_a_reader_keeps_its_generation_through_a_rebuild_until_it_closes(built, tmp_path):
+    # The mechanism behind the reader test above: a rebuild publishes a new generation and
+    # never modifies or reuses the one a reader holds; it is deleted once nobody holds it.
+    target = tmp_path / "store"
+    shutil.copytree(built.paths.store, target)
+    reader = store.open_store(target)
+    held = reader.directory
+    count_before = len(reader)
+    crashes.run(crashes.operation_command("import-bulk", target, tmp_path)).check_returncode()
+    assert store.open_store(target).directory != held
+    assert held.is_dir() and len(reader) == count_before  # still the snapshot it opened
+    assert len(store.open_store(target)) == count_before + 3000
+    del reader
+    paths = BuildPaths(store=target, release=None, inferred_release=None)
+    build(paths, run_reasoner=False)
+    assert not held.exists()
+    assert [p.name for p in target.iterdir() if p.name.startswith("g-")] == [
+        store.open_store(target).directory.name
+    ]

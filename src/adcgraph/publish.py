@@ -6,9 +6,13 @@ derived from the store's own name, so nothing else in its folder is ever touched
 * ``STORE/adcgraph-store`` marks a directory the project created; nothing else is ever
   replaced or deleted (a directory holding only the version record, from older releases,
   counts as a store too).
+* ``STORE/g-*/``: the store's generations (:mod:`adcgraph.generations`). Builds and imports
+  write a new generation and publish it by replacing the version record; readers keep the
+  one they opened. A draft a crash left behind is deleted at the next start.
 * ``.STORE.lock``: one writer at a time (``flock``); a reader takes it only to recover.
-* ``.STORE.journal.json``: written before a publish step and removed after it, so the next
-  start (:func:`prepare`) can finish or roll back an interrupted build or import.
+* ``.STORE.journal.json``: written before a swap of the whole directory (a new store, or
+  converting an older-layout one) and removed after it, so the next start (:func:`prepare`)
+  can finish it.
 * ``.STORE.staging/``: working directories of builds, imports and the reasoner, each locked
   by its owner while in use; the ones whose owner died are deleted at the next start.
 
@@ -35,6 +39,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from adcgraph import generations
 from adcgraph.errors import StoreError
 from adcgraph.locations import VERSION_FILE
 
@@ -44,18 +49,18 @@ FAULT_ENV = "ADCGRAPH_FAULT"
 #: Every named crash point, in the order a build or an import reaches them.
 FAULT_POINTS = frozenset(
     {
-        "build.staged",  # the new store is complete in the staging area, not yet journaled
-        "swap.journaled",  # the swap is journaled, nothing renamed yet
+        "build.staged",  # the new store or generation is complete, not yet published
+        "swap.journaled",  # a directory swap is journaled, nothing renamed yet
         "swap.retired",  # the old store is renamed away, the new one not yet in place
         "swap.renamed",  # the new store is in place, the old one not yet deleted
-        "replace.journaled",  # a graph replacement is journaled, not yet written
-        "replace.written",  # the graphs are replaced, the version not yet recorded
-        "bulk.journaled",  # a bulk import is journaled, nothing loaded yet
-        "bulk.loading",  # a bulk import has loaded its first file
-        "bulk.loaded",  # a bulk import has loaded everything, the version not yet bumped
-        "bulk.versioned",  # the version is bumped, the journal not yet removed
-        "commit.journaled",  # a transactional import is journaled, not yet written
-        "commit.written",  # a transactional import is written, the version not yet bumped
+        "replace.journaled",  # a build's draft generation (a copy) exists, not yet written
+        "replace.written",  # the draft's graphs are replaced, the draft not yet published
+        "bulk.journaled",  # a bulk import's draft generation exists, nothing loaded yet
+        "bulk.loading",  # a bulk import has loaded its first file into the draft
+        "bulk.loaded",  # a bulk import has loaded everything, the draft not yet published
+        "bulk.versioned",  # the draft is published, older generations not yet deleted
+        "commit.journaled",  # an import's draft generation exists, not yet written
+        "commit.written",  # an import is written into the draft, not yet published
     }
 )
 BULK_LEFTOVERS = "bulk-*.sst"
@@ -145,6 +150,7 @@ def writer(store: Path) -> Iterator[None]:
             )
         recover(store)
         clean_staging(store)
+        generations.remove_unused(store)
         yield
 
 
@@ -191,6 +197,16 @@ def prepare(store: Path) -> None:
             ) from None
     elif not writing_now(store) and os.access(store.parent, os.W_OK):
         clean_staging(store)
+        _remove_unused_generations(store)
+
+
+def _remove_unused_generations(store: Path) -> None:
+    # Only under the writer lock, so a writer's draft is never mistaken for a leftover.
+    if not generations.unused(store) or not os.access(store, os.W_OK):
+        return
+    with contextlib.suppress(OSError), sidecar(store, "lock").open("a+") as handle:
+        if _try_lock(handle):
+            generations.remove_unused(store)
 
 
 # ---------------------------------------------------------------- staging directories
@@ -364,12 +380,19 @@ def _recover_transaction(store: Path, entry: dict[str, Any]) -> str:
     return f"{store}: gave a fresh version after the interrupted {entry.get('note')}"
 
 
-def write_json_atomically(path: Path, record: dict[str, Any]) -> None:
-    """Write a JSON record by rename, so a reader sees the old or the new one."""
+def write_json_atomically(path: Path, record: dict[str, Any], *, sync: bool = False) -> None:
+    """Write a JSON record by rename, so a reader sees the old or the new one.
+
+    With ``sync`` the data reaches the disk before the rename (a publishing step).
+    """
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(json.dumps(record, indent=1, sort_keys=True))
+            if sync:
+                stream.flush()
+                os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):

@@ -28,19 +28,24 @@ adcgraph.errors.QueryError: line 1, column 144: groups nested deeper than 128 le
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import pickle
 import re
 import resource
 import signal
+import struct
+import sys
 import tempfile
 import time
-from collections.abc import Iterator
+import traceback
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from adcgraph.errors import QueryError
+from adcgraph.errors import AdcGraphError, QueryError
 
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 UPDATE_FORMS = frozenset(
@@ -282,6 +287,156 @@ def run_bounded(
                 output.write(chunk)
 
 
+def run_bounded_call(
+    work: Callable[[], None],
+    limits: QueryLimits,
+    *,
+    what: str,
+    passthrough: tuple[type[Exception], ...] = (AdcGraphError,),
+) -> int:
+    """Run ``work`` (a command body that prints) in a forked child within ``limits``.
+
+    What the child writes to standard output and error is recorded, in order, and written
+    here only once it finished: a run stopped at its time limit, over its output or memory
+    limit, or failing, prints nothing but the error (QueryError, or the child's own
+    exception when it is one of ``passthrough``). Returns the exit code the body asked for
+    (``SystemExit``), else 0.
+
+    >>> run_bounded_call(lambda: print("hello"), QueryLimits(timeout_s=30), what="a test")
+    hello
+    0
+    """
+    with tempfile.TemporaryDirectory(prefix="adcgraph-run-") as directory:
+        result_path = Path(directory) / "result"
+        error_path = Path(directory) / "error.pickle"
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            _call_child(work, limits, passthrough, result_path, error_path)
+        status = _wait(pid, limits.timeout_s)
+        if status is None:
+            raise QueryError(
+                f"{what} ran over its time limit of {limits.timeout_s:g} s and was stopped; "
+                "raise it with --timeout-s"
+            )
+        if error_path.exists():
+            with error_path.open("rb") as stream:
+                raise pickle.load(stream)
+        if os.WIFSIGNALED(status) or os.WEXITSTATUS(status) != 0:
+            raise QueryError(_crash_message(status, limits))
+        return _replay(result_path)
+
+
+def _call_child(
+    work: Callable[[], None],
+    limits: QueryLimits,
+    passthrough: tuple[type[Exception], ...],
+    result: Path,
+    error: Path,
+) -> None:
+    code = 1
+    failure: Exception | None = None
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+        recording = _Recording(limits.max_result_bytes)
+        sys.stdout = recording.stream(1, sys.stdout)
+        sys.stderr = recording.stream(2, sys.stderr)
+        exit_code = 0
+        try:
+            work()
+        except SystemExit as stop:
+            exit_code = stop.code if isinstance(stop.code, int) else 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        recording.save(result, exit_code)
+        code = 0
+    except ResultTooLarge as too_large:
+        failure = QueryError(
+            f"the output exceeds {too_large.limit / 2**20:g} MiB; nothing was printed: "
+            "raise the limit with --max-output-mb"
+        )
+    except MemoryError:
+        failure = QueryError("the command needs more memory than its limit; nothing was printed")
+    except passthrough as expected:
+        failure = expected
+    except BaseException:  # a bug: its traceback reaches the parent
+        failure = RuntimeError(f"failed in a child process:\n{traceback.format_exc()}")
+    finally:
+        if failure is not None:
+            _save_failure(error, failure)
+        os._exit(code)
+
+
+def _save_failure(path: Path, failure: Exception) -> None:
+    try:
+        data = pickle.dumps(failure)
+    except Exception:  # an exception holding something that cannot be pickled
+        data = pickle.dumps(AdcGraphError(str(getattr(failure, "message", failure))))
+    path.write_bytes(data)
+
+
+class _Recording:
+    """Standard output and error of a child, in the order written, up to a size limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.chunks: list[tuple[int, bytes]] = []
+
+    def add(self, tag: int, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise ResultTooLarge(self.limit)
+        if self.chunks and self.chunks[-1][0] == tag:
+            self.chunks[-1] = (tag, self.chunks[-1][1] + data)
+        else:
+            self.chunks.append((tag, data))
+
+    def stream(self, tag: int, original: IO[str]) -> io.TextIOWrapper:
+        """A text stream recording into ``tag`` that is a terminal when ``original`` is."""
+        return io.TextIOWrapper(
+            _RecordingSink(self, tag, original.isatty()), encoding="utf-8", write_through=True
+        )
+
+    def save(self, path: Path, exit_code: int) -> None:
+        """Write the exit code and the chunks (tag, length, bytes) to ``path``."""
+        with path.open("wb") as out:
+            out.write(struct.pack(">i", exit_code))
+            for tag, data in self.chunks:
+                out.write(struct.pack(">BQ", tag, len(data)) + data)
+
+
+class _RecordingSink(io.RawIOBase):
+    def __init__(self, recording: _Recording, tag: int, terminal: bool) -> None:
+        super().__init__()
+        self.recording = recording
+        self.tag = tag
+        self.terminal = terminal
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return self.terminal
+
+    def write(self, data: Any) -> int:
+        self.recording.add(self.tag, bytes(data))
+        return len(data)
+
+
+def _replay(path: Path) -> int:
+    with path.open("rb") as stream:
+        (exit_code,) = struct.unpack(">i", stream.read(4))
+        while header := stream.read(9):
+            tag, length = struct.unpack(">BQ", header)
+            target = sys.stdout if tag == 1 else sys.stderr
+            target.write(stream.read(length).decode("utf-8", "replace"))
+            target.flush()
+    return int(exit_code)
+
+
 def _wait(pid: int, timeout_s: float) -> int | None:
     deadline = time.monotonic() + timeout_s
     pause = 0.001
@@ -362,8 +517,8 @@ def _child(
         os._exit(code)
 
 
-def _report(error: Path, message: str) -> None:
-    error.write_text(json.dumps({"message": message}), encoding="utf-8")
+def _report(error: Path, message: str, kind: str = "QueryError") -> None:
+    error.write_text(json.dumps({"message": message, "kind": kind}), encoding="utf-8")
 
 
 def write_answer(answer: object, fmt: str, sink: _CappedWriter, limit: int) -> None:

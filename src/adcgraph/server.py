@@ -52,7 +52,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, Any
 
-from adcgraph.errors import QueryError, StoreError
+from adcgraph.errors import AdcGraphError, QueryError, StoreError
 from adcgraph.querylimits import DEFAULT_MEMORY_BYTES, QueryLimits, ResultTooLarge, check_query
 
 DEFAULT_HOST = "127.0.0.1"
@@ -193,14 +193,14 @@ def worker_main(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    import pyoxigraph as ox
+    from adcgraph.store import OpenedStore, open_store
 
     path = Path(store)
-    opened: ox.Store | None = None
+    opened: OpenedStore | None = None
     stamp = (0, 0)
-    with contextlib.suppress(OSError):
-        opened = ox.Store(store) if writable else ox.Store.read_only(store)
+    with contextlib.suppress(AdcGraphError):
         stamp = _store_stamp(path)
+        opened = open_store(path, read_only=not writable)
     conn.send("ready")
     while True:
         try:
@@ -210,10 +210,12 @@ def worker_main(
         try:
             current = _store_stamp(path)
             if opened is None or current != stamp:
-                opened = None
-                opened = ox.Store(store) if writable else ox.Store.read_only(store)
+                opened = None  # closes the old generation, which a writer may then delete
+                opened = open_store(path, read_only=not writable)
                 stamp = current
             conn.send(_answer(opened, kind, text, accept, max_bytes))
+        except AdcGraphError as error:
+            conn.send(("error", 503, f"the store cannot be opened: {error.message}"))
         except SyntaxError as error:
             conn.send(("error", 400, f"malformed SPARQL: {error}"))
         except ResultTooLarge as error:

@@ -18,11 +18,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Any, Protocol
 
 import pyoxigraph as ox
 
-from adcgraph import publish, vocab
+from adcgraph import generations, publish, vocab
 from adcgraph.errors import InputFileError, QueryError, StoreError
 from adcgraph.locations import VERSION_FILE, default_store_path
 
@@ -126,7 +126,7 @@ class Backend(Protocol):
 class EmbeddedBackend:
     """The embedded on-disk Oxigraph store (the default graph is the union of all graphs)."""
 
-    store: ox.Store
+    store: ox.Store | OpenedStore
     location: str
 
     def query(self, text: str, bindings: Bindings | None = None) -> QueryResult:
@@ -162,7 +162,8 @@ class EndpointBackend:
         The predeclared prefixes the query uses are declared on its first line, so the line
         numbers of the endpoint's error messages are the query's own.
         """
-        full_text = _prologue(text) + text + _values_clause(bindings)
+        prologue = _prologue(text)
+        full_text = prologue + text + _values_clause(bindings)
         body = urllib.parse.urlencode({"query": full_text}).encode()
         request = urllib.request.Request(
             self.location,
@@ -179,6 +180,7 @@ class EndpointBackend:
                 content_type = response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as error:
             detail = error.read().decode("utf-8", "replace").strip()[:500]
+            detail = _line_one_columns(detail, len(prologue))
             raise QueryError(
                 f"endpoint {self.location} rejected the query (HTTP {error.code}): {detail}"
             ) from None
@@ -212,6 +214,35 @@ def _prologue(text: str) -> str:
     used = set(re.findall(r"(?<![\w<?$])([A-Za-z][\w.-]*):", text))
     prefixes = vocab.sparql_prefixes()
     return "".join(f"PREFIX {p}: <{prefixes[p]}> " for p in sorted(used) if p in prefixes)
+
+
+_LINE_ONE_COLUMN = re.compile(
+    r"(?P<head>\bat 1:|(?<=\d)-1:|\bline 1,? column |\bline 1, col )(?P<column>\d+)"
+)
+
+
+def _line_one_columns(message: str, shift: int) -> str:
+    """An endpoint's error message with line-1 columns moved back over the prologue.
+
+    The prologue adcgraph puts in front of the query is on line 1, so an endpoint counts
+    line-1 columns from its start; this gives the columns of the query as the user wrote it
+    (Oxigraph's ``error at 1:C``, Jena's and QLever's ``line 1, column C``).
+
+    >>> _line_one_columns("error at 1:90: expected one of ...", 52)
+    'error at 1:38: expected one of ...'
+    >>> _line_one_columns("Encountered ... at line 1, column 60. Was expecting", 52)
+    'Encountered ... at line 1, column 8. Was expecting'
+    >>> _line_one_columns("error at 3:18: expected", 52)
+    'error at 3:18: expected'
+    """
+    if not shift:
+        return message
+
+    def moved(match: re.Match[str]) -> str:
+        column = int(match.group("column"))
+        return match.group("head") + str(column - shift if column > shift else column)
+
+    return _LINE_ONE_COLUMN.sub(moved, message)
 
 
 def _values_clause(bindings: Bindings | None) -> str:
@@ -274,11 +305,43 @@ def open_backend(location: str | Path | None = None, *, read_only: bool = True) 
     )
 
 
-def open_store(path: Path, *, read_only: bool = True) -> ox.Store:
-    """Open an existing on-disk store; StoreError when there is none.
+class OpenedStore:
+    """An on-disk store opened on one generation, which is kept for as long as this lives.
 
-    A reader racing a build or an import may meet a store half swapped or a manifest being
-    rewritten: it retries for a few seconds before giving up with a clear error.
+    It answers like the :class:`pyoxigraph.Store` it wraps (``query``, ``named_graphs``,
+    ``quads_for_pattern`` ...). Dropping it closes the database and releases the generation.
+    """
+
+    __slots__ = ("_hold", "_store", "directory")
+
+    def __init__(self, opened: ox.Store, hold: IO[str] | None, directory: Path) -> None:
+        self._store = opened
+        self._hold = hold
+        self.directory = directory
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        return iter(self._store)
+
+    def __del__(self) -> None:
+        self._store = None
+        if self._hold is not None:
+            self._hold.close()
+
+
+def open_store(path: Path, *, read_only: bool = True) -> OpenedStore:
+    """Open an existing on-disk store on its current generation; StoreError when there is none.
+
+    A reader racing a build or an import keeps the generation it opened (writers publish a
+    new one beside it); in the older layout it may meet a store half swapped, and retries
+    for a few seconds before giving up with a clear error. ``read_only=False`` writes into
+    the published generation in place (``serve --writable`` only; builds and imports write
+    drafts, :func:`draft_generation`).
     """
     for attempt in range(OPEN_ATTEMPTS):
         if not publish.is_store(path):
@@ -286,13 +349,17 @@ def open_store(path: Path, *, read_only: bool = True) -> ox.Store:
                 time.sleep(OPEN_RETRY_S)
                 continue
             raise StoreError(_no_store_message(path))
+        directory, hold = generations.hold(path)
         try:
-            return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+            opened = ox.Store.read_only(str(directory)) if read_only else ox.Store(str(directory))
         except (OSError, RuntimeError) as error:
+            if hold is not None:
+                hold.close()
             if attempt + 1 < OPEN_ATTEMPTS and _transient(error):
                 time.sleep(OPEN_RETRY_S)
                 continue
             raise StoreError(f"cannot open the store at {path}: {error}") from None
+        return OpenedStore(opened, hold, directory)
     raise StoreError(_no_store_message(path))
 
 
@@ -337,49 +404,54 @@ def store_version(path: Path) -> dict[str, str]:
 
 
 def write_store(
-    path: Path,
-    graphs: Mapping[str, Iterable[ox.Triple]],
-    version: dict[str, str],
-    extra_files: Iterable[Path] = (),
+    path: Path, graphs: Mapping[str, Iterable[ox.Triple]], version: dict[str, str]
 ) -> None:
-    """Create a new on-disk store at ``path`` atomically: build it aside, then swap it in.
+    """Write a store holding only ``graphs`` at ``path``, published atomically.
 
-    The caller holds the writer lock (:func:`adcgraph.publish.writer`). If anything fails,
-    or the process dies, the previous store at ``path`` is kept or the new one completed.
-    Only an absent path, an empty directory or an existing store is ever replaced.
+    The caller holds the writer lock (:func:`adcgraph.publish.writer`). A store in
+    generations gets a new generation; an absent path, an empty directory or an older-layout
+    store gets a complete new store built aside and swapped in. If anything fails, or the
+    process dies, readers keep the previous store. Nothing but a store is ever replaced.
     """
     publish.check_replaceable(path)
+    if generations.is_layered(path):
+        with draft_generation(path, copy=False) as draft:
+            _fill(draft, graphs)
+            publish.fault_point("build.staged")
+            draft.publish(version)
+        return
     with publish.staging_dir(path, "build") as work:
-        staging = work / "store"
+        staged = work / "store"
         try:
-            _write_new_store(staging, graphs, version, extra_files)
+            _write_new_store(staged, graphs, version)
         except OSError as error:
             raise StoreError(
                 f"cannot write the new store beside {path}: {error}; the store is unchanged"
             ) from None
         publish.fault_point("build.staged")
-        swap_directory(staging, path)
+        swap_directory(staged, path)
+
+
+def _fill(draft: Draft, graphs: Mapping[str, Iterable[ox.Triple]]) -> None:
+    for graph, triples in graphs.items():
+        name = ox.NamedNode(graph)
+        draft.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+    draft.store.flush()
+    draft.store.optimize()
 
 
 def _write_new_store(
-    staging: Path,
-    graphs: Mapping[str, Iterable[ox.Triple]],
-    version: dict[str, str],
-    extra_files: Iterable[Path],
+    staged: Path, graphs: Mapping[str, Iterable[ox.Triple]], version: dict[str, str]
 ) -> None:
-    store = ox.Store(str(staging))
-    for graph, triples in graphs.items():
-        name = ox.NamedNode(graph)
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
-    store.flush()
-    store.optimize()
-    del store
-    for extra in extra_files:
-        shutil.copy2(extra, staging / extra.name)
-    publish.write_marker(staging)
-    (staging / VERSION_FILE).write_text(
-        json.dumps(version, indent=1, sort_keys=True), encoding="utf-8"
-    )
+    staged.mkdir()
+    directory = staged / generations.new_name()
+    with generations.create(directory):
+        draft = Draft(ox.Store(str(directory)), directory, staged)
+        _fill(draft, graphs)
+        draft.close()
+    publish.write_marker(staged)
+    record = {**version, generations.GENERATION_KEY: directory.name}
+    publish.write_json_atomically(staged / VERSION_FILE, record)
 
 
 def other_graphs(path: Path, built_graphs: Iterable[str]) -> list[str]:
@@ -398,12 +470,11 @@ def other_graphs(path: Path, built_graphs: Iterable[str]) -> list[str]:
 def replace_graphs(
     path: Path, graphs: Mapping[str, Iterable[ox.Triple]], version: dict[str, str]
 ) -> None:
-    """Replace some named graphs of an existing store in one transaction, keeping the rest.
+    """Replace some named graphs of an existing store, keeping the rest, in a new generation.
 
-    Dropping and re-inserting runs as a single SPARQL update, which Oxigraph applies
-    atomically: a failure leaves the store as it was. The step is journaled, so a crash
-    between the update and the version record gives the store a fresh version at the next
-    start (caches never describe other contents). The caller holds the writer lock.
+    The graphs are dropped and re-inserted in a private copy of the current generation,
+    which is published only when complete: readers see the old store or the new one, and a
+    crash at any point leaves the old one. The caller holds the writer lock.
     """
     blocks = []
     for graph, triples in graphs.items():
@@ -411,32 +482,108 @@ def replace_graphs(
         blocks.append(
             f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{lines}\n}} }}"
         )
-    before = store_version(path)["version"]
-    publish.begin(path, {"kind": "transaction", "version_before": before, "note": "build"})
-    publish.fault_point("replace.journaled")
-    graph_store = open_store(path, read_only=False)
-    try:
-        graph_store.update(" ;\n".join(blocks))
-        graph_store.flush()
-    except OSError as error:
-        raise StoreError(f"cannot write the store {path}: {error}; it is unchanged") from None
-    finally:
-        del graph_store
-    publish.fault_point("replace.written")
-    write_version(path, version)
-    publish.end(path)
+    with draft_generation(path) as draft:
+        publish.fault_point("replace.journaled")
+        try:
+            draft.store.update(" ;\n".join(blocks))
+            draft.store.flush()
+        except OSError as error:
+            raise StoreError(f"cannot write the store {path}: {error}; it is unchanged") from None
+        publish.fault_point("replace.written")
+        draft.publish(version)
 
 
 def write_version(path: Path, version: dict[str, str]) -> None:
-    """Write a store's version record atomically."""
-    publish.write_json_atomically(path / VERSION_FILE, version)
+    """Write a store's version record atomically (keeping the generation it points to)."""
+    name = generations.pointer(path)
+    record = {**version, generations.GENERATION_KEY: name} if name else dict(version)
+    publish.write_json_atomically(path / VERSION_FILE, record)
+
+
+class Draft:
+    """A private, writable generation of a store, invisible to readers until published.
+
+    ``store`` is the open database (use it through this attribute only, so that closing
+    the draft really closes it).
+    """
+
+    def __init__(self, opened: ox.Store, directory: Path, store_path: Path) -> None:
+        self.store: Any = opened
+        self.directory = directory
+        self.store_path = store_path
+        self.published = False
+
+    def close(self) -> None:
+        """Flush and close the database (before it is published or discarded)."""
+        if self.store is not None:
+            self.store.flush()
+            self.store = None
+        for leftover in self.directory.glob(publish.BULK_LEFTOVERS):
+            leftover.unlink(missing_ok=True)
+
+    def publish(self, version: dict[str, str]) -> None:
+        """Close the draft and make it the store's current generation, with ``version``."""
+        self.close()
+        record = {**version, generations.GENERATION_KEY: self.directory.name}
+        publish.write_json_atomically(self.store_path / VERSION_FILE, record, sync=True)
+        self.published = True
+
+
+@contextmanager
+def draft_generation(path: Path, *, copy: bool = True) -> Iterator[Draft]:
+    """A new generation of store ``path``: a copy of the current one, or empty (``copy=False``).
+
+    The caller holds the writer lock and calls :meth:`Draft.publish` when the draft is
+    complete. A draft left unpublished (an error) is deleted; one left by a crash is deleted
+    at the next start. Generations that no reader holds any more are deleted afterwards.
+    An older-layout store is first converted (once, by a journaled swap).
+    """
+    if not generations.is_layered(path):
+        _convert(path)
+    directory = path / generations.new_name()
+    try:
+        if copy:
+            open_store(path).backup(str(directory))
+        lock = generations.create(directory)
+        draft = Draft(ox.Store(str(directory)), directory, path)
+    except OSError as error:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise StoreError(f"cannot write the store {path}: {error}; it is unchanged") from None
+    try:
+        yield draft
+    finally:
+        if not draft.published:
+            draft.store = None
+            shutil.rmtree(directory, ignore_errors=True)
+        lock.close()
+        generations.remove_unused(path)
+
+
+def _convert(path: Path) -> None:
+    # An older-layout store (database files at the top level) becomes a store in
+    # generations: a hard-linked copy is staged and swapped in like a new build.
+    version = store_version(path)
+    with publish.staging_dir(path, "convert") as work:
+        staged = work / "store"
+        staged.mkdir()
+        directory = staged / generations.new_name()
+        try:
+            open_store(path).backup(str(directory))
+            generations.create(directory).close()
+        except OSError as error:
+            raise StoreError(f"cannot write the store {path}: {error}; it is unchanged") from None
+        publish.write_marker(staged)
+        record = {**version, generations.GENERATION_KEY: directory.name}
+        publish.write_json_atomically(staged / VERSION_FILE, record)
+        swap_directory(staged, path)
 
 
 def swap_directory(new: Path, target: Path) -> None:
     """Replace store ``target`` by the complete store ``new``, journaled and by renames.
 
-    Readers never see half a store; a crash at any point is finished at the next start
-    (:func:`adcgraph.publish.recover`). Refuses to replace anything that is not a store.
+    Used for a new store and for converting an older-layout one. A crash at any point is
+    finished at the next start (:func:`adcgraph.publish.recover`). Refuses to replace
+    anything that is not a store.
     """
     publish.check_replaceable(target)
     retired = publish.sidecar(target, "retired")
@@ -444,13 +591,3 @@ def swap_directory(new: Path, target: Path) -> None:
     publish.fault_point("swap.journaled")
     publish.finish_swap(target, new, retired)
     publish.end(target)
-
-
-@contextmanager
-def writable_store(path: Path) -> Iterator[ox.Store]:
-    """Open an existing store for writing (imports); StoreError when there is none."""
-    store = open_store(path, read_only=False)
-    try:
-        yield store
-    finally:
-        store.flush()

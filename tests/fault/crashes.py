@@ -33,9 +33,9 @@ TINY_OWL = REPO / "tests" / "fixtures" / "import_tiny.owl"
 #: Fault point -> the operation that passes through it.
 OPERATION_OF_POINT = {
     "build.staged": "build-new",
-    "swap.journaled": "build-new",
-    "swap.retired": "build-new",
-    "swap.renamed": "build-new",
+    "swap.journaled": "build-legacy",
+    "swap.retired": "build-legacy",
+    "swap.renamed": "build-legacy",
     "replace.journaled": "build-replace",
     "replace.written": "build-replace",
     "bulk.journaled": "import-bulk",
@@ -81,7 +81,7 @@ def write_ntriples(path: Path, count: int = 3000) -> Path:
 def operation_command(operation: str, store: Path, work: Path) -> list[str]:
     """The child command line of an operation on ``store``."""
     cli = [sys.executable, "-m", "adcgraph.cli"]
-    if operation in ("build-new", "build-replace"):
+    if operation in ("build-new", "build-replace", "build-legacy"):
         return [sys.executable, "-c", _BUILD, str(store), str(work)]
     if operation == "import-bulk":
         data = write_ntriples(work / "extra.nt")
@@ -94,16 +94,33 @@ def operation_command(operation: str, store: Path, work: Path) -> list[str]:
 def seed_store(seed: Path, operation: str, target: Path, work: Path) -> None:
     """Copy the seed store; a build-replace case first gets an import (so graphs are kept)."""
     shutil.copytree(seed, target)
+    if operation == "build-legacy":
+        to_older_layout(target)
     if operation == "build-replace":
         run(operation_command("import-bulk", target, work))
-    if operation in ("build-new", "build-replace"):
+    if operation in ("build-new", "build-replace", "build-legacy"):
         # A different curated graph than the seed's, so "after" differs from "before".
         run([sys.executable, "-c", _REMOVE_CURATED, str(target)])
 
 
+def to_older_layout(store: Path) -> None:
+    """Rewrite a store in generations as older releases wrote it (database files on top);
+    writing it then swaps a whole new store in, through the ``swap.*`` points."""
+    record_path = store / "adcgraph-version.json"
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    generation = store / record.pop("generation")
+    for item in generation.iterdir():
+        if item.name != ".readers":
+            item.rename(store / item.name)
+    shutil.rmtree(generation)
+    record_path.write_text(json.dumps(record), encoding="utf-8")
+
+
 _REMOVE_CURATED = (
-    "import sys, pyoxigraph as ox; from pathlib import Path; from adcgraph import store, vocab; "
-    "s = ox.Store(sys.argv[1]); g = ox.NamedNode(vocab.CURATED_GRAPH); "
+    "import sys, pyoxigraph as ox; from pathlib import Path; "
+    "from adcgraph import generations, store, vocab; "
+    "s = ox.Store(str(generations.current_directory(Path(sys.argv[1])))); "
+    "g = ox.NamedNode(vocab.CURATED_GRAPH); "
     "q = next(iter(s.quads_for_pattern(None, None, None, g))); s.remove(q); s.flush(); "
     "r = store.store_version(Path(sys.argv[1])); r['version'] = 'older-build'; "
     "store.write_version(Path(sys.argv[1]), r)"
@@ -144,6 +161,10 @@ def leftovers(store: Path) -> list[str]:
     ]
     if store.is_dir():
         found += [p.name for p in store.glob("bulk-*.sst")]
+        found += [p.name for p in store.glob("*/bulk-*.sst")]
+        record = json.loads((store / "adcgraph-version.json").read_text(encoding="utf-8"))
+        current = record.get("generation")
+        found += [p.name for p in store.glob("g-*") if p.name != current]
     return sorted(found)
 
 

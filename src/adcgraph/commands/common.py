@@ -151,6 +151,57 @@ def query_limit_options(function: F) -> F:
     return function
 
 
+def bounded_options(default_timeout_s: float) -> Callable[[F], F]:
+    """--timeout-s and --max-output-mb for a command whose work runs in a bounded child."""
+
+    def decorate(function: F) -> F:
+        function = click.option(
+            "--max-output-mb",
+            type=click.IntRange(min=1),
+            default=256,
+            show_default=True,
+            help="Refuse output larger than this (nothing is printed then).",
+        )(function)
+        return click.option(
+            "--timeout-s",
+            type=PositiveSeconds(),
+            default=default_timeout_s,
+            show_default=True,
+            help="Stop the command after this many seconds (it runs in a child process).",
+        )(function)
+
+    return decorate
+
+
+def run_bounded_command(
+    work: Callable[[], None], *, timeout_s: float, max_output_mb: int, what: str
+) -> None:
+    """Run a command's work in a child process bounded in time, output and memory.
+
+    Its output is printed only when it finished; a run over a limit ends with a clear
+    error (exit 1) naming the limit and the flag that raises it.
+    """
+    from adcgraph.querylimits import QueryLimits, run_bounded_call
+
+    def body() -> None:
+        try:
+            work()
+        except click.exceptions.Exit as stop:
+            raise SystemExit(stop.exit_code) from None
+        except click.ClickException as error:
+            # The same error without its context (which cannot cross to the parent).
+            message = error.format_message()
+            if isinstance(error, click.UsageError):
+                raise click.UsageError(message) from None
+            raise click.ClickException(message) from None
+
+    limits = QueryLimits(timeout_s=timeout_s, max_result_bytes=max_output_mb * 2**20)
+    passthrough = (AdcGraphError, click.ClickException)
+    code = run_bounded_call(body, limits, what=what, passthrough=passthrough)
+    if code:
+        raise click.exceptions.Exit(code)
+
+
 def run_user_query(
     query: str,
     store_path: Path | None,

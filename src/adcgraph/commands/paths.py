@@ -14,7 +14,9 @@ from adcgraph.commands.common import (
     POSITIVE_INT,
     PREDICATE,
     SECONDS,
+    bounded_options,
     endpoint_option,
+    run_bounded_command,
     store_option,
 )
 from adcgraph.progress import status
@@ -23,6 +25,9 @@ from adcgraph.results import counted
 RANKING_FORMATS = ("auto", "table", "json", "tsv")
 #: Longest path `paths --max-length` accepts (longer ones only hit the time limit).
 MAX_PATH_LENGTH = 20
+#: Default hard time limit of combos, cross-resistance and paths (a first run on a large
+#: import builds its caches, which takes tens of seconds).
+PATH_COMMAND_TIMEOUT_S = 300.0
 
 
 def _location(store_path: Path | None, endpoint: str | None) -> Path | str:
@@ -217,6 +222,7 @@ html_option = click.option(
 @html_option
 @store_option
 @endpoint_option
+@bounded_options(PATH_COMMAND_TIMEOUT_S)
 def combos_command(
     adc: str,
     disease: str,
@@ -227,6 +233,8 @@ def combos_command(
     html_path: Path | None,
     store_path: Path | None,
     endpoint: str | None,
+    timeout_s: float,
+    max_output_mb: int,
 ) -> None:
     """Rank partner drugs and next ADCs for an ADC failing in a disease, with cited paths.
 
@@ -241,22 +249,26 @@ def combos_command(
       adcgraph combos Trodelvy MONDO:0005494 --format json --html sg-tnbc.html
       adcgraph combos T-DXd "HER2-low metastatic breast cancer"
     """
-    from adcgraph.combos import combos
-
     location = _location(store_path, endpoint)
-    adc_iri = _resolve(location, adc, "adc", "combos needs an ADC")
-    disease_iri, _ = _resolve_disease(location, disease, "combos needs a disease or population")
-    with status(f"ranking candidates for {adc} in {disease} (a first run fills caches)"):
-        ranking = combos(
-            location,
-            adc_iri,
-            disease_iri,
-            top=top,
-            n_permutations=n_permutations,
-            explain_paths=not no_explain,
-        )
-    _print_ranking(ranking, fmt)
-    _write_html(html_path, ranking, f"Candidates for {adc} in {disease}")
+
+    def work() -> None:
+        from adcgraph.combos import combos
+
+        adc_iri = _resolve(location, adc, "adc", "combos needs an ADC")
+        disease_iri, _ = _resolve_disease(location, disease, "combos needs a disease or population")
+        with status(f"ranking candidates for {adc} in {disease} (a first run fills caches)"):
+            ranking = combos(
+                location,
+                adc_iri,
+                disease_iri,
+                top=top,
+                n_permutations=n_permutations,
+                explain_paths=not no_explain,
+            )
+        _print_ranking(ranking, fmt)
+        _write_html(html_path, ranking, f"Candidates for {adc} in {disease}")
+
+    run_bounded_command(work, timeout_s=timeout_s, max_output_mb=max_output_mb, what="combos")
 
 
 @click.command("cross-resistance")
@@ -273,6 +285,7 @@ def combos_command(
 @html_option
 @store_option
 @endpoint_option
+@bounded_options(PATH_COMMAND_TIMEOUT_S)
 def cross_resistance_command(
     adc: str,
     disease: str | None,
@@ -282,6 +295,8 @@ def cross_resistance_command(
     html_path: Path | None,
     store_path: Path | None,
     endpoint: str | None,
+    timeout_s: float,
+    max_output_mb: int,
 ) -> None:
     """Rank other ADCs by shared vulnerabilities: payload class, target, mechanisms.
 
@@ -291,21 +306,27 @@ def cross_resistance_command(
       adcgraph cross-resistance T-DM1 --format json
       adcgraph cross-resistance T-DM1 --disease "HER2-positive breast cancer"
     """
-    from adcgraph.combos import cross_resistance
-
     location = _location(store_path, endpoint)
-    adc_iri = _resolve(location, adc, "adc", "cross-resistance needs an ADC")
-    disease_iri = (
-        _resolve_disease(location, disease, "--disease needs a disease or population")[0]
-        if disease
-        else None
-    )
-    with status(f"ranking ADCs that share vulnerabilities with {adc}"):
-        ranking = cross_resistance(
-            location, adc_iri, top=top, n_permutations=n_permutations, disease=disease_iri
+
+    def work() -> None:
+        from adcgraph.combos import cross_resistance
+
+        adc_iri = _resolve(location, adc, "adc", "cross-resistance needs an ADC")
+        disease_iri = (
+            _resolve_disease(location, disease, "--disease needs a disease or population")[0]
+            if disease
+            else None
         )
-    _print_ranking(ranking, fmt)
-    _write_html(html_path, ranking, f"ADCs sharing vulnerabilities with {adc}")
+        with status(f"ranking ADCs that share vulnerabilities with {adc}"):
+            ranking = cross_resistance(
+                location, adc_iri, top=top, n_permutations=n_permutations, disease=disease_iri
+            )
+        _print_ranking(ranking, fmt)
+        _write_html(html_path, ranking, f"ADCs sharing vulnerabilities with {adc}")
+
+    run_bounded_command(
+        work, timeout_s=timeout_s, max_output_mb=max_output_mb, what="cross-resistance"
+    )
 
 
 @click.command("paths")
@@ -354,6 +375,7 @@ def cross_resistance_command(
 )
 @store_option
 @endpoint_option
+@bounded_options(PATH_COMMAND_TIMEOUT_S)
 def paths_command(
     source: str,
     target: str,
@@ -367,6 +389,8 @@ def paths_command(
     fmt: str,
     store_path: Path | None,
     endpoint: str | None,
+    timeout_s: float,
+    max_output_mb: int,
 ) -> None:
     """Shortest and k-shortest paths between two entities, each edge with its citations.
 
@@ -375,58 +399,62 @@ def paths_command(
       adcgraph paths "sacituzumab govitecan" olaparib
       adcgraph paths T-DM1 tucatinib --status verified --format json
     """
-    from adcgraph.paths import PathFilters, load_projection, shortest_paths
-
     location = _location(store_path, endpoint)
-    with status("reading the graph's paths"):
-        graph = load_projection(location)
-    filters = PathFilters(
-        node_types=frozenset(node_types) if node_types else None,
-        predicates=frozenset(predicates) if predicates else None,
-        evidence_types=frozenset(_camel(e) for e in evidence_types) if evidence_types else None,
-        statuses=frozenset(s.capitalize() for s in statuses) if statuses else None,
-    )
-    source_node = _resolve_endpoint(location, source, graph)
-    target_node = _resolve_endpoint(location, target, graph)
-    if source_node == target_node:
-        raise click.UsageError(
-            f"SOURCE {source!r} and TARGET {target!r} are the same entity "
-            f"({graph.nodes[source_node]['label']}); a path joins two different entities"
+
+    def work() -> None:
+        from adcgraph.paths import PathFilters, load_projection, shortest_paths
+
+        with status("reading the graph's paths"):
+            graph = load_projection(location)
+        filters = PathFilters(
+            node_types=frozenset(node_types) if node_types else None,
+            predicates=frozenset(predicates) if predicates else None,
+            evidence_types=frozenset(_camel(e) for e in evidence_types) if evidence_types else None,
+            statuses=frozenset(s.capitalize() for s in statuses) if statuses else None,
         )
-    search = shortest_paths(
-        graph,
-        source_node,
-        target_node,
-        k=k,
-        max_length=max_length,
-        filters=filters,
-        time_limit_s=time_limit,
-    )
-    if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "paths": [p.as_dict(graph) for p in search.paths],
-                    "truncated": search.truncated,
-                    "reason": search.reason,
-                },
-                indent=1,
+        source_node = _resolve_endpoint(location, source, graph)
+        target_node = _resolve_endpoint(location, target, graph)
+        if source_node == target_node:
+            raise click.UsageError(
+                f"SOURCE {source!r} and TARGET {target!r} are the same entity "
+                f"({graph.nodes[source_node]['label']}); a path joins two different entities"
             )
+        search = shortest_paths(
+            graph,
+            source_node,
+            target_node,
+            k=k,
+            max_length=max_length,
+            filters=filters,
+            time_limit_s=time_limit,
         )
-        return
-    if not search.paths:
-        click.echo("no path found within the limits")
-    for number, path in enumerate(search.paths, start=1):
-        click.echo(f"path {number} ({counted(len(path.steps), 'edge')})")
-        for step in path.steps:
-            arrow = f"-{step.predicate}->" if step.forward else f"<-{step.predicate}-"
-            cited = ", ".join(step.citations) or "structural"
+        if fmt == "json":
             click.echo(
-                f"  {graph.nodes[step.source]['label']} {arrow} "
-                f"{graph.nodes[step.target]['label']}   [{cited}]"
+                json.dumps(
+                    {
+                        "paths": [p.as_dict(graph) for p in search.paths],
+                        "truncated": search.truncated,
+                        "reason": search.reason,
+                    },
+                    indent=1,
+                )
             )
-    if search.truncated:
-        click.echo(f"note: search cut short: {search.reason}", err=True)
+            return
+        if not search.paths:
+            click.echo("no path found within the limits")
+        for number, path in enumerate(search.paths, start=1):
+            click.echo(f"path {number} ({counted(len(path.steps), 'edge')})")
+            for step in path.steps:
+                arrow = f"-{step.predicate}->" if step.forward else f"<-{step.predicate}-"
+                cited = ", ".join(step.citations) or "structural"
+                click.echo(
+                    f"  {graph.nodes[step.source]['label']} {arrow} "
+                    f"{graph.nodes[step.target]['label']}   [{cited}]"
+                )
+        if search.truncated:
+            click.echo(f"note: search cut short: {search.reason}", err=True)
+
+    run_bounded_command(work, timeout_s=timeout_s, max_output_mb=max_output_mb, what="paths")
 
 
 def _camel(code: str) -> str:

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from adcgraph.commands.common import (
+    bounded_options,
     endpoint_option,
-    open_query_backend,
     result_format_option,
+    run_bounded_command,
     store_option,
 )
 from adcgraph.errors import QueryError
@@ -113,8 +114,15 @@ def example_command(query: NamedQuery) -> str:
 @store_option
 @endpoint_option
 @result_format_option
+@bounded_options(60.0)
 def query_command(
-    name: str, params: tuple[str, ...], store_path: Path | None, endpoint: str | None, fmt: str
+    name: str,
+    params: tuple[str, ...],
+    store_path: Path | None,
+    endpoint: str | None,
+    fmt: str,
+    timeout_s: float,
+    max_output_mb: int,
 ) -> None:
     """Run a named query from queries/ with typed parameters.
 
@@ -128,13 +136,28 @@ def query_command(
         -p evidence_type=clinical --format csv
       adcgraph query external-id-mappings -p xref=DOID:0060081 --format json
       adcgraph query adcs-by-target -p target=HER2 --endpoint http://127.0.0.1:7878/query
+
+    The query runs in a child process: over --timeout-s or --max-output-mb it is stopped
+    and nothing but the error is printed.
     """
+    from adcgraph import store
+    from adcgraph.build import ensure_store
     from adcgraph.queries import load_query, parse_assignments
 
     query = load_query(name)
     values = parse_assignments(params)
-    backend = open_query_backend(store_path, endpoint)
-    click.echo(run_and_render(backend, query, values, fmt), nl=False)
+    location = endpoint or ensure_store(store_path)
+
+    def work() -> None:
+        backend = store.open_backend(location)
+        if isinstance(backend, store.EndpointBackend):
+            backend.timeout_s = timeout_s
+            backend.max_bytes = max_output_mb * 2**20
+        click.echo(run_and_render(backend, query, values, fmt), nl=False)
+
+    run_bounded_command(
+        work, timeout_s=timeout_s, max_output_mb=max_output_mb, what=f"the query {name}"
+    )
 
 
 def run_and_render(backend: Any, query: NamedQuery, values: dict[str, str], fmt: str) -> str:

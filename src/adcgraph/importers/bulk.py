@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from adcgraph import publish, store, vocab
 from adcgraph.errors import AdcGraphError, InputFileError
 from adcgraph.importers import ImportOptions, ImportReport, graph_name
-from adcgraph.importers.loading import bump_store_version
+from adcgraph.importers.loading import import_record
 
 DEFAULT_OPTIONS = ImportOptions()
 RDF_FORMATS = {
@@ -102,58 +102,51 @@ def import_rdf(
 def _load_journaled(
     store_path: Path, paths: Sequence[Path], fmt: str, name: str, progress: bool
 ) -> int:
-    # The bulk loader writes straight into the store, outside any transaction: the journal
-    # names the graphs the store had before, so a crash is rolled back at the next start.
+    # The bulk loader is not transactional, so it writes into a draft generation (a copy
+    # of the store): a failure or a crash part-way leaves the published store as it was.
     graph = ox.NamedNode(vocab.IMPORT_GRAPH_PREFIX + name)
-    rdf_format = RDF_FORMATS[fmt]
-    version_before = store.store_version(store_path)["version"]
-    graph_store = store.open_store(store_path, read_only=False)
-    failure = None
-    loaded = 0
-    if graph_store.contains_named_graph(graph):
-        failure = f"the store already has an import graph {name!r}; choose another --name"
-    else:
-        graphs_before = set(graph_store.named_graphs())
-        publish.begin(
-            store_path,
-            {
-                "kind": "bulk",
-                "note": f"{fmt}:{name}",
-                "version_before": version_before,
-                "graphs_before": sorted(g.value for g in graphs_before),
-            },
-        )
-        publish.fault_point("bulk.journaled")
-        try:
-            for path in paths:
-                if rdf_format is ox.RdfFormat.N_QUADS:
-                    _refuse_existing_graphs(path, graphs_before)
-                loaded += _bulk_load(graph_store, path, rdf_format, graph, progress, store_path)
-                publish.fault_point("bulk.loading")
-        except (InputFileError, SyntaxError, ValueError, OSError, MemoryError) as error:
-            for added in set(graph_store.named_graphs()) - graphs_before:
-                graph_store.clear_graph(added)
-                graph_store.remove_graph(added)
-            failure = (
-                str(error)
-                if isinstance(error, InputFileError)
-                else f"{_position(error, path)}: {_reason(error)}; "
-                "nothing was imported (the store is as it was)"
-            )
-    graph_store.flush()
-    # The store must be closed before the error leaves: a caller that reopens it while
-    # this writer is still alive (held by a traceback) could read a half-compacted state.
-    del graph_store
-    for leftover in store_path.glob(publish.BULK_LEFTOVERS):
-        leftover.unlink(missing_ok=True)
+    record = store.store_version(store_path)
+    with store.draft_generation(store_path) as draft:
+        if draft.store.contains_named_graph(graph):
+            loaded = 0
+            failure = f"the store already has an import graph {name!r}; choose another --name"
+        else:
+            loaded, failure = _load_files(draft, paths, RDF_FORMATS[fmt], graph, progress)
+        if failure is None:
+            publish.fault_point("bulk.loaded")
+            draft.publish(import_record(record, f"{fmt}:{name}", loaded))
+            publish.fault_point("bulk.versioned")
     if failure is not None:
-        publish.end(store_path)
         raise InputFileError(failure)
-    publish.fault_point("bulk.loaded")
-    bump_store_version(store_path, f"{fmt}:{name}", loaded)
-    publish.fault_point("bulk.versioned")
-    publish.end(store_path)
     return loaded
+
+
+def _load_files(
+    draft: store.Draft,
+    paths: Sequence[Path],
+    rdf_format: ox.RdfFormat,
+    graph: ox.NamedNode,
+    progress: bool,
+) -> tuple[int, str | None]:
+    """(statements loaded, None), or (0, why nothing was imported); the draft is discarded."""
+    graphs_before = set(draft.store.named_graphs())
+    publish.fault_point("bulk.journaled")
+    loaded = 0
+    path = paths[0]
+    try:
+        for path in paths:
+            if rdf_format is ox.RdfFormat.N_QUADS:
+                _refuse_existing_graphs(path, graphs_before)
+            loaded += _bulk_load(draft.store, path, rdf_format, graph, progress, draft.store_path)
+            publish.fault_point("bulk.loading")
+    except InputFileError as error:
+        return 0, str(error)
+    except (SyntaxError, ValueError, OSError, MemoryError) as error:
+        return 0, (
+            f"{_position(error, path)}: {_reason(error)}; "
+            "nothing was imported (the store is as it was)"
+        )
+    return loaded, None
 
 
 def _refuse_existing_graphs(path: Path, existing: set[ox.NamedNode | ox.BlankNode]) -> None:
