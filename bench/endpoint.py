@@ -30,7 +30,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from adcgraph import server
+from adcgraph import generations, server
 from adcgraph.build import BuildPaths, build
 
 EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -171,7 +171,8 @@ def bare_oxigraph(store: Path, port: int) -> subprocess.Popen[bytes]:
     executable = Path(sys.executable).with_name("oxigraph")
     command = [
         str(executable if executable.exists() else shutil.which("oxigraph")),
-        "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}",
+        "serve-read-only", "--location", str(generations.current_directory(store)),
+        "--bind", f"127.0.0.1:{port}",
         "--union-default-graph", "--timeout-s", str(TIMEOUT_S),
     ]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -35,11 +35,12 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from adcgraph import generations
+from adcgraph import atomicfile, generations
 from adcgraph.errors import StoreError
 from adcgraph.locations import VERSION_FILE
 
@@ -143,7 +144,7 @@ def writer(store: Path) -> Iterator[None]:
             "a build or import needs a writable folder"
         ) from None
     with handle:
-        if not _try_lock(handle):
+        if not _lock_within(handle, WRITER_WAIT_S):
             raise StoreError(
                 f"another adcgraph process is building or importing into {store}; "
                 "wait for it to finish"
@@ -152,6 +153,19 @@ def writer(store: Path) -> Iterator[None]:
         clean_staging(store)
         generations.remove_unused(store)
         yield
+
+
+#: How long a writer waits for the lock (a reader holds it for a moment to clean up).
+WRITER_WAIT_S = 3.0
+
+
+def _lock_within(handle: IO[Any], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not _try_lock(handle):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def _try_lock(handle: IO[Any]) -> bool:
@@ -269,12 +283,7 @@ def clean_staging(store: Path) -> list[Path]:
 def begin(store: Path, entry: dict[str, Any]) -> None:
     """Journal a publish step before it starts (atomically, synced to disk)."""
     journal = sidecar(store, "journal.json")
-    handle, temporary = tempfile.mkstemp(prefix=journal.name + ".", dir=store.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(json.dumps(entry, sort_keys=True))
-        stream.flush()
-        os.fsync(stream.fileno())
-    os.replace(temporary, journal)
+    atomicfile.write_bytes(journal, json.dumps(entry, sort_keys=True).encode("utf-8"), sync=True)
 
 
 def end(store: Path) -> None:
@@ -385,18 +394,8 @@ def write_json_atomically(path: Path, record: dict[str, Any], *, sync: bool = Fa
 
     With ``sync`` the data reaches the disk before the rename (a publishing step).
     """
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(json.dumps(record, indent=1, sort_keys=True))
-            if sync:
-                stream.flush()
-                os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    text = json.dumps(record, indent=1, sort_keys=True)
+    atomicfile.write_bytes(path, text.encode("utf-8"), sync=sync)
 
 
 def cache_directory(store_path: Path, version: str) -> Path:

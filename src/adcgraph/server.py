@@ -272,8 +272,17 @@ class _Worker:
 
 
 #: A query still running after this many seconds runs at a lower CPU priority.
-CHEAP_S = 0.25
+CHEAP_S = 0.05
 LONG_QUERY_NICE = 15
+
+
+def _can_restore_priority() -> bool:
+    """Whether this process may give a child back the normal priority (root, RLIMIT_NICE).
+
+    >>> isinstance(_can_restore_priority(), bool)
+    True
+    """
+    return os.geteuid() == 0 or resource.getrlimit(resource.RLIMIT_NICE)[0] >= 20
 
 
 def _lower_priority(pid: int) -> bool:
@@ -303,6 +312,7 @@ class Engine:
     _closed: bool = False
     _retired: queue.Queue[_Worker | None] = field(default_factory=queue.Queue)
     _spares: queue.Queue[_Worker] = field(default_factory=queue.Queue)
+    _renice: bool = False
 
     def start(self) -> None:
         """Start the workers, and the thread that replaces killed or crashed ones.
@@ -311,6 +321,7 @@ class Engine:
         started by this long-lived thread, never by a request's thread.
         """
         self._context = multiprocessing.get_context("spawn")
+        self._renice = _can_restore_priority()
         count = 1 if self.settings.writable else self.settings.workers
         ready = threading.Event()
         threading.Thread(target=self._keeper, args=(count, ready), daemon=True).start()
@@ -343,7 +354,11 @@ class Engine:
         )
         process.start()
         theirs.close()
-        return _Worker(process, ours)
+        # A booting worker (an interpreter starting, imports, the store opening) takes its
+        # CPU from the cheap queries of other clients only when nothing else wants it; it
+        # gets the normal priority back once ready (see _put_when_ready).
+        niced = self._renice and _lower_priority(process.pid)
+        return _Worker(process, ours, niced)
 
     def _boot_in_background(self, into: queue.Queue[_Worker]) -> None:
         fresh = self._spawn()
@@ -353,8 +368,11 @@ class Engine:
         # A worker takes queries once it has started and opened the store.
         try:
             if worker.conn.poll(READY_TIMEOUT_S) and worker.conn.recv() == "ready":
-                (self.idle if into is None else into).put(worker)
-                return
+                if worker.niced and _restore_priority(worker.process.pid):
+                    worker.niced = False
+                if not worker.niced:
+                    (self.idle if into is None else into).put(worker)
+                    return
         except (EOFError, OSError):
             pass
         with contextlib.suppress(OSError, ValueError):
@@ -454,6 +472,9 @@ such as YASGUI, start the server with <code>--cors</code> and point it at the UR
 class _Handler(http.server.BaseHTTPRequestHandler):
     server_version = "adcgraph"
     protocol_version = "HTTP/1.1"
+    # Headers and body go out as two writes; with Nagle's algorithm the second waits for
+    # the client's delayed ACK (up to 40 ms on Linux) whenever the first is unacknowledged.
+    disable_nagle_algorithm = True
     settings: ServerSettings
     engine: Engine
 

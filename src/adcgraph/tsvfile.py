@@ -16,13 +16,12 @@ file, line and column instead of being read or rewritten.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from adcgraph import atomicfile
 from adcgraph.errors import InputFileError
 
 #: Longest cell accepted, in characters (the longest curated cell is under 400).
@@ -133,13 +132,5 @@ def sort_rows_by_id(path: Path) -> bool:
     text = "\n".join("\t".join(cells) for _, cells in [header, *ordered]) + "\n"
     if text.encode("utf-8") == data:
         return False
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    atomicfile.write_bytes(path, text.encode("utf-8"), mode=path.stat().st_mode & 0o777)
     return True

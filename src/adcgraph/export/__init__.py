@@ -7,17 +7,15 @@ versioned release folder in :mod:`adcgraph.export.release`.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from adcgraph import vocab
+from adcgraph import atomicfile, vocab
 from adcgraph.errors import InputFileError
 
 EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "jsonld")
@@ -127,31 +125,13 @@ def write_output(path: Path, data: bytes) -> None:
     write_atomically(path, data)
 
 
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
 def write_atomically(path: Path, data: bytes) -> None:
     """Write bytes to ``path`` through a temporary file and a rename, never half a file."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as error:
-        raise InputFileError(f"{path}: cannot write here: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        # mkstemp makes the file private (0600); an export is for others to read: give it
-        # the mode a plain open() would, 0666 less the user's umask.
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
+        atomicfile.write_bytes(path, data)
     except OSError as error:
         raise InputFileError(f"{path}: cannot write: {error.strerror}") from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 def serialize_quads(quads: Iterable[ox.Quad], fmt: str, iri_style: str = "biolink") -> bytes:
