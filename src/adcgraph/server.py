@@ -339,7 +339,7 @@ class Engine:
         while (worker := self._retired.get()) is not None:
             self._replace(worker)
 
-    def _spawn(self) -> _Worker:
+    def _spawn(self, *, spare: bool = False) -> _Worker:
         ours, theirs = self._context.Pipe()
         process = self._context.Process(
             target=worker_main,
@@ -354,14 +354,15 @@ class Engine:
         )
         process.start()
         theirs.close()
-        # A booting worker (an interpreter starting, imports, the store opening) takes its
+        # A booting spare (an interpreter starting, imports, the store opening) takes its
         # CPU from the cheap queries of other clients only when nothing else wants it; it
-        # gets the normal priority back once ready (see _put_when_ready).
-        niced = self._renice and _lower_priority(process.pid)
+        # gets the normal priority back once ready (see _put_when_ready). Workers a client
+        # waits for boot at the normal priority.
+        niced = spare and self._renice and _lower_priority(process.pid)
         return _Worker(process, ours, niced)
 
     def _boot_in_background(self, into: queue.Queue[_Worker]) -> None:
-        fresh = self._spawn()
+        fresh = self._spawn(spare=into is self._spares)
         threading.Thread(target=self._put_when_ready, args=(fresh, into), daemon=True).start()
 
     def _put_when_ready(self, worker: _Worker, into: queue.Queue[_Worker] | None = None) -> None:

@@ -14,6 +14,7 @@ Everything runs on this machine; nothing is sent anywhere.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import subprocess
 import sys
@@ -146,12 +147,10 @@ def disk_full(seed: Path, work: Path) -> list[tuple[str, str, str]]:
         if crashes.state(mount / "store") != before:
             rows.append(("import on a full disk", "loss", "the store changed"))
         filler = mount / "filler"
-        with filler.open("wb") as stream:
-            try:
-                while True:
-                    stream.write(b"\0" * (1 << 16))
-            except OSError:
-                pass
+        # Unbuffered: a buffered file would fail again when closed, with the disk full.
+        with contextlib.suppress(OSError), filler.open("wb", buffering=0) as stream:
+            while True:
+                stream.write(b"\0" * (1 << 16))
         result = run([sys.executable, "-c", _BUILD_SEED, str(mount / "store")])
         rows.append(_judge_refusal("build on a full disk", result))
         filler.unlink()
