@@ -41,6 +41,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -293,13 +294,15 @@ def run_bounded_call(
     *,
     what: str,
     passthrough: tuple[type[Exception], ...] = (AdcGraphError,),
+    waiting: AbstractContextManager[None] | None = None,
 ) -> int:
     """Run ``work`` (a command body that prints) in a forked child within ``limits``.
 
     What the child writes to standard output and error is recorded, in order, and written
     here only once it finished: a run stopped at its time limit, over its output or memory
     limit, or failing, prints nothing but the error (QueryError, or the child's own
-    exception when it is one of ``passthrough``). Returns the exit code the body asked for
+    exception when it is one of ``passthrough``). ``waiting`` (a status line, say) is
+    entered while the child runs. Returns the exit code the body asked for
     (``SystemExit``), else 0.
 
     >>> run_bounded_call(lambda: print("hello"), QueryLimits(timeout_s=30), what="a test")
@@ -314,7 +317,8 @@ def run_bounded_call(
         pid = os.fork()
         if pid == 0:  # the child: never returns
             _call_child(work, limits, passthrough, result_path, error_path)
-        status = _wait(pid, limits.timeout_s)
+        with waiting or nullcontext():
+            status = _wait(pid, limits.timeout_s)
         if status is None:
             raise QueryError(
                 f"{what} ran over its time limit of {limits.timeout_s:g} s and was stopped; "
@@ -341,8 +345,10 @@ def _call_child(
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
         recording = _Recording(limits.max_result_bytes)
-        sys.stdout = recording.stream(1, sys.stdout)
-        sys.stderr = recording.stream(2, sys.stderr)
+        sys.stdout = recording.stream(1, sys.stdout.isatty())
+        # Not a terminal: a transient status line (a spinner) would be replayed afterwards;
+        # the parent shows one while it waits instead.
+        sys.stderr = recording.stream(2, False)
         exit_code = 0
         try:
             work()
@@ -394,10 +400,10 @@ class _Recording:
         else:
             self.chunks.append((tag, data))
 
-    def stream(self, tag: int, original: IO[str]) -> io.TextIOWrapper:
-        """A text stream recording into ``tag`` that is a terminal when ``original`` is."""
+    def stream(self, tag: int, terminal: bool) -> io.TextIOWrapper:
+        """A text stream recording into ``tag``, claiming to be a terminal if ``terminal``."""
         return io.TextIOWrapper(
-            _RecordingSink(self, tag, original.isatty()), encoding="utf-8", write_through=True
+            _RecordingSink(self, tag, terminal), encoding="utf-8", write_through=True
         )
 
     def save(self, path: Path, exit_code: int) -> None:

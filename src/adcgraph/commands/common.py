@@ -195,9 +195,12 @@ def run_bounded_command(
                 raise click.UsageError(message) from None
             raise click.ClickException(message) from None
 
+    from adcgraph.progress import status
+
     limits = QueryLimits(timeout_s=timeout_s, max_result_bytes=max_output_mb * 2**20)
     passthrough = (AdcGraphError, click.ClickException)
-    code = run_bounded_call(body, limits, what=what, passthrough=passthrough)
+    waiting = status(f"running {what} (a first run fills caches; stopped after {timeout_s:g} s)")
+    code = run_bounded_call(body, limits, what=what, passthrough=passthrough, waiting=waiting)
     if code:
         raise click.exceptions.Exit(code)
 
