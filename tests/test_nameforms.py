@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from adcgraph.align.matcher import match_ontologies
 from adcgraph.align.nameforms import (
+    NameForms,
     NamePair,
     derive_name_forms,
     learn_name_forms,
@@ -72,3 +74,60 @@ def test_excluded_classes_teach_nothing() -> None:
 def test_derivation_without_data_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(MappingError, match="no MONDO mappings or synonyms"):
         derive_name_forms(tmp_path)
+
+
+def test_shipped_table_holds_learned_synonyms_modifiers_and_inner_abbreviations() -> None:
+    forms = shipped_name_forms()
+    # Different stems that MONDO's names of one disease swap ("pulmonary"/"lung" ...).
+    assert "pulmonary" in forms.synonyms["lung"]
+    assert "renal" in forms.synonyms["kidney"]
+    # A word that names subtypes in MONDO is not a droppable modifier; "gland" is.
+    assert forms.modifier_share("childhood") < 0.5 < forms.modifier_share("gland")
+    # Capitalised words inside names spelled out by another name of the class.
+    assert forms.abbreviations["AML"] == ("acute", "myeloid", "leukemia")
+
+
+def test_a_swap_that_tells_two_classes_of_one_ontology_apart_is_not_used() -> None:
+    pairs = [
+        NamePair(f"M:{i}", f"skin {disease}", "X", f"cutaneous {disease}")
+        for i, disease in enumerate(["lymphoma", "melanoma", "angiosarcoma", "leiomyoma"])
+    ]
+    # Without the pooled head conventions, which learn the same swap as a rewrite.
+    forms = replace(learn_name_forms(pairs), rewrites={})
+    assert forms.synonyms["skin"] == frozenset({"cutaneous"})
+    source = {"A:1": term("A:1", "Cutaneous Fibroma")}
+    target = {"B:1": term("B:1", "skin fibroma")}
+    assert [m.object_id for m in match_ontologies(source, target, name_forms=forms)] == ["B:1"]
+    # An ontology that holds both as different classes says that there they differ.
+    target["B:3"] = term("B:3", "skin neurofibroma")
+    target["B:4"] = term("B:4", "cutaneous neurofibroma")
+    assert match_ontologies(source, target, name_forms=forms) == []
+
+
+def test_one_modifier_fewer_matches_only_unclaimed_leaf_classes() -> None:
+    forms = NameForms(modifiers={"childhood": 0.3})
+    doid = {
+        "DOID:1": term("DOID:1", "acral lentiginous melanoma"),
+        "DOID:2": term("DOID:2", "childhood salivary carcinoma"),
+        "DOID:3": term("DOID:3", "nasal mucosal melanoma"),
+    }
+    onco = {
+        "ONCOTREE:ACRM": term("ONCOTREE:ACRM", "Acral Melanoma"),
+        "ONCOTREE:SACA": term("ONCOTREE:SACA", "Salivary Carcinoma"),
+        "ONCOTREE:MM": term("ONCOTREE:MM", "Mucosal Melanoma"),
+        "ONCOTREE:MMX": term("ONCOTREE:MMX", "Mucosal Melanoma Subtype", "ONCOTREE:MM"),
+    }
+    found = {m.subject_id: m for m in match_ontologies(doid, onco, name_forms=forms)}
+    assert found["DOID:1"].object_id == "ONCOTREE:ACRM"
+    assert "one modifier fewer" in found["DOID:1"].evidence
+    assert "DOID:2" not in found  # "childhood" tells MONDO classes apart
+    assert "DOID:3" not in found  # the shorter class has subclasses of its own
+
+
+def test_table_reader_rejects_a_modifier_share_outside_zero_to_one() -> None:
+    header = "kind\tvocabulary\tfrom\tto\tsupport\tratio\n"
+    with pytest.raises(MappingError, match=r"x\.tsv:2: expected a share between 0 and 1"):
+        read_table(header + "modifier\t*\tgland\t\t\t1.7\n", source="x.tsv")
+    forms = read_table(header + "modifier\t*\tgland\t\t\t0.98\nsynonym\t*\tlung\tpulmonary\t\t\n")
+    assert forms.modifier_share("gland") == 0.98
+    assert forms.synonyms["pulmonary"] == frozenset({"lung"})

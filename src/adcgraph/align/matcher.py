@@ -36,7 +36,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 from adcgraph.align.nameforms import MIN_DROP_RATIO, NameForms, Rewrite, shipped_name_forms
-from adcgraph.align.text import fold_text, word_bag, words_in_order
+from adcgraph.align.text import abbreviated_span, fold_text, word_bag, words_in_order
 from adcgraph.ontofile import Term
 
 EXACT_MATCH = "skos:exactMatch"
@@ -50,6 +50,15 @@ NAME_WEIGHTS = MappingProxyType(
     {"LABEL": 1.0, "EXACT": 0.92, "NARROW": 0.6, "BROAD": 0.6, "RELATED": 0.6}
 )
 
+# A name that is another's with one modifier fewer ("Acral Melanoma" / "acral lentiginous
+# melanoma"): only between two classes that no other level gives a candidate.
+SUBSET_FACTOR = 0.78
+# Words that change the kind of disease are never the dropped modifier.
+KIND_WORDS = frozenset({"malignant", "benign", "metastatic"})
+MIN_MODIFIER_LENGTH = 3
+# The dropped word must be left out by MONDO's names at least as often as not.
+MIN_MODIFIER_SHARE = 0.5
+
 # One factor per normalisation level, loosest last. The first five are exact key lookups;
 # then one word swapped for a variant the two ontologies use; then a vocabulary's learned
 # head convention (scaled by how often MONDO's mappings follow it); then words that only
@@ -61,12 +70,19 @@ EXACT_LEVELS = (
     "learned name forms",
     "abbreviations expanded",
 )
-LEVEL_NAMES = (*EXACT_LEVELS, "learned word variant", "vocabulary convention", "is_a context")
-LEVEL_FACTORS = (1.0, 0.98, 0.94, 0.91, 0.9, 0.88, 0.9, 0.8)
+LEVEL_NAMES = (
+    *EXACT_LEVELS,
+    "learned word variant",
+    "vocabulary convention",
+    "is_a context",
+    "one modifier fewer",
+)
+LEVEL_FACTORS = (1.0, 0.98, 0.94, 0.91, 0.9, 0.88, 0.9, 0.8, SUBSET_FACTOR)
 CANONICAL_LEVEL = EXACT_LEVELS.index("learned name forms")
 SUBSTITUTION_LEVEL = len(EXACT_LEVELS)
 CONVENTION_LEVEL = SUBSTITUTION_LEVEL + 1
 CONTEXT_LEVEL = SUBSTITUTION_LEVEL + 2
+SUBSET_LEVEL = SUBSTITUTION_LEVEL + 3
 STRUCTURAL_LEVELS = frozenset({CONTEXT_LEVEL})
 
 # Derived names: a name with a parenthesised qualifier dropped, one part of "A/B", and an
@@ -195,7 +211,10 @@ def match_ontologies(
     source_terms = _live_terms(source)
     target_terms = _live_terms(target)
     learned = learn_lexicon([*source_terms.values(), *target_terms.values()])
-    lexicon = Lexicon({**forms.abbreviations, **learned.abbreviations}, learned.word_variants)
+    variants = merged_variants(
+        learned.word_variants, forms.synonyms, (source_terms.values(), target_terms.values())
+    )
+    lexicon = Lexicon({**forms.abbreviations, **learned.abbreviations}, variants)
     source_side = _prepare_side(source_terms, lexicon, forms)
     target_side = _prepare_side(target_terms, lexicon, forms)
     candidates = _lexical_candidates(source_side, target_side, lexicon, forms)
@@ -223,6 +242,50 @@ def vocabulary_of(terms: Mapping[str, Term]) -> str | None:
         if ":" in term_id and "//" not in term_id
     )
     return prefixes.most_common(1)[0][0] if prefixes else None
+
+
+def merged_variants(
+    own: Mapping[str, frozenset[str]],
+    learned: Mapping[str, frozenset[str]],
+    ontologies: Iterable[Iterable[Term]],
+) -> Mapping[str, frozenset[str]]:
+    """The ontologies' own word variants joined with the word synonyms learned from MONDO,
+    less any synonym that alone tells two classes of one of the ontologies apart.
+
+    >>> terms = [[Term("A:1", "Lymphoblastic Leukemia", (), (), None, False),
+    ...           Term("A:2", "Lymphocytic Leukemia", (), (), None, False)]]
+    >>> learned = {"lung": frozenset({"pulmonary"}), "pulmonary": frozenset({"lung"}),
+    ...            "lymphoblastic": frozenset({"lymphocytic"}),
+    ...            "lymphocytic": frozenset({"lymphoblastic"})}
+    >>> sorted(merged_variants({}, learned, terms))
+    ['lung', 'pulmonary']
+    """
+    distinguishing = {swap for terms in ontologies for swap in _label_swaps(terms, learned)}
+    merged: dict[str, set[str]] = defaultdict(set)
+    for word, others in own.items():
+        merged[word] |= others
+    for word, others in learned.items():
+        merged[word] |= {o for o in others if (min(word, o), max(word, o)) not in distinguishing}
+    return MappingProxyType({w: frozenset(o) for w, o in sorted(merged.items()) if o})
+
+
+def _label_swaps(
+    terms: Iterable[Term], pairs: Mapping[str, frozenset[str]]
+) -> set[tuple[str, str]]:
+    """Word pairs (a, b), a < b, of ``pairs`` that are the only difference between two
+    labels."""
+    by_rest: dict[str, set[str]] = defaultdict(set)
+    for term in terms:
+        for left_out, rest in _leave_one_out(" ".join(pattern_words(term.label or ""))):
+            if left_out in pairs:
+                by_rest[rest].add(left_out)
+    return {
+        (min(word, other), max(word, other))
+        for words in by_rest.values()
+        if len(words) > 1
+        for word in words
+        for other in pairs[word] & words
+    }
 
 
 def _live_terms(terms: Mapping[str, Term]) -> dict[str, Term]:
@@ -405,46 +468,10 @@ def _abbreviations_in(texts: list[str]) -> Iterator[tuple[str, tuple[str, ...]]]
         for words in word_lists:
             if letters in words:
                 continue
-            span = _abbreviated_span(letters, words)
+            span = abbreviated_span(letters, words)
             if span:
                 yield abbreviation, span
                 break
-
-
-def _abbreviated_span(letters: str, words: list[str]) -> tuple[str, ...] | None:
-    """The first, longest run of two or more words that ``letters`` abbreviates, if any.
-
-    Every word gives the first of its letters and may give more from later in the word, so
-    "net" abbreviates "neuroendocrine tumor" and "gist" "gastrointestinal stromal tumor".
-
-    >>> _abbreviated_span("pnet", ["primitive", "neuroectodermal", "tumor", "of", "bone"])
-    ('primitive', 'neuroectodermal', 'tumor')
-    """
-    for start in range(len(words)):
-        for end in range(min(len(words), start + len(letters)), start + 1, -1):
-            if _abbreviates(letters, words[start:end]):
-                return tuple(words[start:end])
-    return None
-
-
-def _abbreviates(letters: str, words: list[str]) -> bool:
-    if not words:
-        return not letters
-    if not letters or letters[0] != words[0][:1]:
-        return False
-    rest_of_word = words[0][1:]
-    # Try giving this word 1, 2, ... letters (a subsequence of the word), the rest to later words.
-    for taken in range(1, len(letters) - len(words) + 2):
-        if _is_subsequence(letters[1:taken], rest_of_word) and _abbreviates(
-            letters[taken:], words[1:]
-        ):
-            return True
-    return False
-
-
-def _is_subsequence(letters: str, word: str) -> bool:
-    remaining = iter(word)
-    return all(letter in remaining for letter in letters)
 
 
 def _word_variants_in(bags: list[frozenset[str]]) -> set[tuple[str, str]]:
@@ -505,6 +532,10 @@ def _lexical_candidates(
         _keep_best(best, name, target_name, CONVENTION_LEVEL, factor)
     for name, target_name in _context_matches(source, target, forms):
         _keep_best(best, name, target_name, CONTEXT_LEVEL)
+    claimed = {s for s, _ in best} | {t for _, t in best}
+    for name, target_name in _modifier_matches(source, target, forms):
+        if name.term_id not in claimed and target_name.term_id not in claimed:
+            _keep_best(best, name, target_name, SUBSET_LEVEL)
     ambiguous = _ambiguous_labels(source, forms) | _ambiguous_labels(target, forms)
     profiles = {term_id: _label_profile(term) for term_id, term in source.terms.items()}
     profiles |= {term_id: _label_profile(term) for term_id, term in target.terms.items()}
@@ -678,6 +709,50 @@ def _contained_matches(
             for short, extra_words in by_key.get(rest, ()) if rest else ():
                 if removed <= extra_words:
                     yield short.name, keyed.name
+
+
+def _modifier_matches(
+    source: _Side, target: _Side, forms: NameForms
+) -> Iterator[tuple[TermName, TermName]]:
+    """Name pairs where one canonical word bag is the other's with one modifier more.
+
+    The modifier is not a head word, nor a word that says what kind of disease it is
+    (``malignant``, ``benign``), nor one that MONDO more often uses to tell two diseases
+    apart than leaves out of a disease's names (``childhood``); the shorter name has two
+    words or more and names a class without subclasses (a broader class with subclasses of
+    its own is not the narrower one of the other ontology).
+    """
+    yield from _one_more_word(source, target.names, forms)
+    for target_name, name in _one_more_word(target, source.names, forms):
+        yield name, target_name
+
+
+def _one_more_word(
+    shorter: _Side, longer: list[_KeyedName], forms: NameForms
+) -> Iterator[tuple[TermName, TermName]]:
+    with_children = {parent for term in shorter.terms.values() for parent in term.parents}
+    by_bag: dict[frozenset[str], list[TermName]] = defaultdict(list)
+    for keyed in shorter.names:
+        if keyed.name.weight < CONTEXT_MIN_WEIGHT or keyed.name.term_id in with_children:
+            continue
+        words = frozenset(keyed.keys[CANONICAL_LEVEL].split())
+        if len(words) >= 2:
+            by_bag[words].append(keyed.name)
+    for keyed in longer:
+        if keyed.name.weight < CONTEXT_MIN_WEIGHT:
+            continue
+        words = frozenset(keyed.keys[CANONICAL_LEVEL].split())
+        for word in words:
+            if word in forms.heads or word in KIND_WORDS or not _modifier_word(word):
+                continue
+            if forms.modifier_share(word) < MIN_MODIFIER_SHARE:
+                continue
+            for short in by_bag.get(words - {word}, ()):
+                yield short, keyed.name
+
+
+def _modifier_word(word: str) -> bool:
+    return len(word) >= MIN_MODIFIER_LENGTH and word.isalpha()
 
 
 def _small_subsets(words: list[str]) -> Iterator[frozenset[str]]:

@@ -12,7 +12,16 @@ against word bag, shows three kinds of regularity:
   another, with the share of that vocabulary's mapped names that do so (MeSH "Neoplasms"
   stands for MONDO "cancer" in about a fifth of its mappings, NCIt "malignant neoplasm"
   for "cancer" in most);
-- abbreviations: MONDO synonyms of type ABBREVIATION with a single expansion.
+- word synonyms: two words of different stems that alone tell two names of one disease
+  apart in at least ``MIN_SYNONYM_SUPPORT`` diseases ("lung" / "pulmonary", "kidney" /
+  "renal"), neither a head word nor a word that says malignant or benign, and never the
+  only difference between two MONDO classes;
+- modifiers: how often a word is left out by another name of the same class ("acral
+  lentiginous melanoma" / "acral melanoma") against how often it tells two MONDO classes
+  apart ("childhood leukemia" / "leukemia"), as a share with one of each added;
+- abbreviations: MONDO synonyms of type ABBREVIATION, and capitalised words of one name
+  whose letters start the words of another name of the same class ("AML with maturation"
+  beside "acute myeloid leukemia with maturation"), with the expansion most of them give.
 
 Head words are found the same way, not listed: words that end most of the MONDO labels they
 occur in ("neoplasm", "carcinoma", "syndrome" ...).
@@ -35,7 +44,7 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
-from adcgraph.align.text import word_bag, words_in_order
+from adcgraph.align.text import abbreviated_span, word_bag, words_in_order
 from adcgraph.errors import MappingError
 
 ANY_VOCABULARY = "*"
@@ -48,6 +57,16 @@ TABLE_COLUMNS = ("kind", "vocabulary", "from", "to", "support", "ratio")
 HEAD_FINAL_SHARE = 0.5
 HEAD_MIN_LABELS = 10
 MIN_VARIANT_SUPPORT = 2
+MIN_SYNONYM_SUPPORT = 4
+# Words whose swap changes the kind of disease, never learned as synonyms.
+KIND_WORDS = frozenset({"malignant", "benign", "metastatic"})
+# A modifier share is kept for words seen at least this often; others get the prior share.
+MIN_MODIFIER_EVIDENCE = 2
+PRIOR_MODIFIER_SHARE = 0.5
+# Deprecated MONDO classes, whose labels say so.
+OBSOLETE_PREFIX = "obsolete "
+# An abbreviation's expansion must be given by at least this share of its occurrences.
+ABBREVIATION_MIN_SHARE = 0.6
 MIN_REWRITE_SUPPORT = 3
 MIN_REWRITE_RATIO = 0.05
 # A rewrite's ratio is shrunk towards 0 as if this many more names held its phrase without
@@ -69,6 +88,7 @@ LABELLED_MAPPINGS = (
     ("mondo_exactmatch_orphanet.sssom.tsv", "ORPHANET"),
 )
 _ABBREVIATION_FORM = re.compile(r"[A-Z][A-Z0-9]{1,7}")
+_CAPITALISED_WORD = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
 SYNONYM_FILES = ("ncit.synonyms.confirmed.robot.tsv", "doid.synonyms.confirmed.robot.tsv")
 
 
@@ -90,6 +110,19 @@ class NameForms:
     rewrites: Mapping[str, tuple[Rewrite, ...]] = field(default_factory=dict)
     abbreviations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     heads: frozenset[str] = frozenset()
+    synonyms: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    modifiers: Mapping[str, float] = field(default_factory=dict)
+
+    def modifier_share(self, word: str) -> float:
+        """How often names of one disease leave ``word`` out, rather than two diseases
+        differing by it (the prior share for a word MONDO says nothing about).
+
+        >>> NameForms(modifiers={"childhood": 0.47}).modifier_share("childhood")
+        0.47
+        >>> NameForms().modifier_share("lentiginous")
+        0.5
+        """
+        return self.modifiers.get(word, PRIOR_MODIFIER_SHARE)
 
     def canonical(self, words: Iterable[str]) -> list[str]:
         """Words with each learned variant replaced by its canonical form, sorted.
@@ -156,7 +189,8 @@ def learn_name_forms(
     ('duodenum', ('cancer',))
     """
     heads = head_words(pair.mondo_label for pair in pairs)
-    variants = _learn_variants(pairs, heads, distinguishing_swaps(pairs))
+    distinguishing = distinguishing_swaps(pairs)
+    variants = _learn_variants(pairs, heads, distinguishing)
     forms = NameForms(variants=variants)
     rewrites = _learn_rewrites(pairs, forms)
     return NameForms(
@@ -164,6 +198,8 @@ def learn_name_forms(
         rewrites=rewrites,
         abbreviations=_unique_expansions(abbreviations),
         heads=heads,
+        synonyms=_learn_synonyms(pairs, heads, distinguishing, variants),
+        modifiers=_learn_modifiers(pairs),
     )
 
 
@@ -253,6 +289,88 @@ def _learn_variants(
     return dict(sorted(canonical.items()))
 
 
+def _single_swaps(pairs: Iterable[NamePair]) -> Iterator[tuple[str, str, str]]:
+    """(a, b, MONDO id), a < b, for each name pair whose word bags differ by one word each
+    and share at least one word."""
+    for pair in pairs:
+        if pair.mondo_label.startswith(OBSOLETE_PREFIX):
+            continue
+        mondo, other = set(word_bag(pair.mondo_label)), set(word_bag(pair.name))
+        only_mondo, only_other = mondo - other, other - mondo
+        if len(only_mondo) != 1 or len(only_other) != 1 or not mondo & other:
+            continue
+        first, second = sorted((next(iter(only_mondo)), next(iter(only_other))))
+        yield first, second, pair.mondo_id
+
+
+def _learn_synonyms(
+    pairs: list[NamePair],
+    heads: frozenset[str],
+    distinguishing: frozenset[tuple[str, str]],
+    variants: Mapping[str, str],
+) -> dict[str, frozenset[str]]:
+    """Word pairs that stand for each other in at least ``MIN_SYNONYM_SUPPORT`` classes.
+
+    >>> pairs = [NamePair(f"M:{i}", f"{head} of lung", "X", f"pulmonary {head}")
+    ...          for i, head in enumerate(["fibroma", "lipoma", "myoma", "hamartoma"])]
+    >>> _learn_synonyms(pairs, frozenset(), frozenset(), {})["lung"]
+    frozenset({'pulmonary'})
+    """
+    support: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for first, second, mondo_id in _single_swaps(pairs):
+        words = {first, second}
+        if words & heads or words & KIND_WORDS or (first, second) in distinguishing:
+            continue
+        if not all(len(word) >= 3 and word.isalpha() for word in words):
+            continue
+        if variants.get(first, first) == variants.get(second, second):
+            continue  # already one canonical word
+        support[(first, second)].add(mondo_id)
+    partners: dict[str, set[str]] = defaultdict(set)
+    for (first, second), mondo_ids in support.items():
+        if len(mondo_ids) >= MIN_SYNONYM_SUPPORT:
+            partners[first].add(second)
+            partners[second].add(first)
+    return {word: frozenset(others) for word, others in sorted(partners.items())}
+
+
+def _learn_modifiers(pairs: list[NamePair]) -> dict[str, float]:
+    """Per word: (classes where a name leaves it out + 1) / (that + MONDO class pairs it
+    tells apart + 2), for words seen at least ``MIN_MODIFIER_EVIDENCE`` times.
+
+    >>> pairs = [NamePair("M:1", "acral lentiginous melanoma", "X", "acral melanoma"),
+    ...          NamePair("M:2", "childhood leukemia", "X", "childhood leukemia"),
+    ...          NamePair("M:3", "leukemia", "X", "leukemia"),
+    ...          NamePair("M:4", "lentiginous melanoma", "X", "lentiginous melanoma")]
+    >>> _learn_modifiers(pairs + [NamePair("M:5", "skin melanoma", "X", "melanoma of skin")])
+    {}
+    >>> nevus = NamePair("M:6", "acral lentiginous nevus", "X", "acral nevus")
+    >>> _learn_modifiers(pairs + [nevus])
+    {'lentiginous': 0.75}
+    """
+    left_out: dict[str, set[str]] = defaultdict(set)
+    labels: dict[frozenset[str], str] = {}
+    for pair in pairs:
+        if pair.mondo_label.startswith(OBSOLETE_PREFIX):
+            continue
+        mondo, other = frozenset(word_bag(pair.mondo_label)), frozenset(word_bag(pair.name))
+        labels.setdefault(mondo, pair.mondo_id)
+        longer, shorter = (mondo, other) if len(mondo) > len(other) else (other, mondo)
+        if shorter < longer and len(longer - shorter) == 1:
+            left_out[next(iter(longer - shorter))].add(pair.mondo_id)
+    apart: dict[str, set[str]] = defaultdict(set)
+    for bag, mondo_id in labels.items():
+        for word in bag:
+            if bag - {word} in labels:
+                apart[word].add(mondo_id)
+    shares = {}
+    for word in sorted(set(left_out) | set(apart)):
+        same, different = len(left_out.get(word, ())), len(apart.get(word, ()))
+        if same + different >= MIN_MODIFIER_EVIDENCE:
+            shares[word] = round((same + 1) / (same + different + 2), 4)
+    return shares
+
+
 def _same_stem(first: str, second: str) -> bool:
     """Whether two words share a stem: a common start of 3+ letters, half the shorter word.
 
@@ -319,14 +437,23 @@ def _phrase_counts(
 
 
 def _unique_expansions(pairs: Iterable[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
-    expansions: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    """Each abbreviation's expansion, when at least ``ABBREVIATION_MIN_SHARE`` of its
+    occurrences give that one.
+
+    >>> _unique_expansions([("AML", "acute myeloid leukemia")] * 3 + [("AML", "x y z")])
+    {'AML': ('acute', 'myeloid', 'leukemia')}
+    """
+    expansions: dict[str, Counter[tuple[str, ...]]] = defaultdict(Counter)
     for short, long in pairs:
-        expansions[short].add(tuple(words_in_order(long)))
-    return {
-        short: next(iter(found))
-        for short, found in sorted(expansions.items())
-        if len(found) == 1 and short.isupper() and 2 <= len(short) <= 8
-    }
+        expansions[short][tuple(words_in_order(long))] += 1
+    chosen = {}
+    for short, found in sorted(expansions.items()):
+        if not (short.isupper() and 2 <= len(short) <= 8):
+            continue
+        expansion, count = found.most_common(1)[0]
+        if count >= ABBREVIATION_MIN_SHARE * sum(found.values()):
+            chosen[short] = expansion
+    return chosen
 
 
 # --- reading the shared data -------------------------------------------------------------
@@ -364,16 +491,55 @@ def name_pairs(shared_data: Path) -> Iterator[NamePair]:
 def abbreviation_pairs(
     shared_data: Path, exclude_mondo: frozenset[str] = frozenset()
 ) -> Iterator[tuple[str, str]]:
-    """(abbreviation, MONDO label) from synonyms of type ABBREVIATION or written as one
-    capitalised word ("NSCLC")."""
+    """(abbreviation, expansion) from synonyms of type ABBREVIATION or written as one
+    capitalised word ("NSCLC"), and from capitalised words inside a name that another name
+    of the class spells out (see :func:`abbreviations_within`)."""
+    names: dict[str, set[str]] = defaultdict(set)
     for file_name in SYNONYM_FILES:
         for row in _robot_rows(shared_data / "mondo" / "synonyms" / file_name):
-            if row.get("mondo_id") in exclude_mondo:
+            if row.get("mondo_id") in exclude_mondo or not row.get("mondo_label"):
                 continue
             synonym = (row.get("synonym") or "").strip()
             typed = "ABBREVIATION" in (row.get("synonym_type") or "")
-            if row.get("mondo_label") and (typed or _ABBREVIATION_FORM.fullmatch(synonym)):
+            if typed or _ABBREVIATION_FORM.fullmatch(synonym):
                 yield synonym, row["mondo_label"]
+            elif synonym:
+                names[row["mondo_id"]].add(synonym)
+            names[row["mondo_id"]].add(row["mondo_label"])
+            if row.get("source_label"):
+                names[row["mondo_id"]].add(row["source_label"])
+    for _, class_names in sorted(names.items()):
+        yield from abbreviations_within(sorted(class_names))
+
+
+def abbreviations_within(names: list[str]) -> Iterator[tuple[str, str]]:
+    """(abbreviation, expansion) where a capitalised word of one name is spelled out by
+    consecutive words of another name that holds every other word of the first.
+
+    >>> names = ["AML with maturation", "acute myeloid leukemia with maturation"]
+    >>> list(abbreviations_within(names))
+    [('AML', 'acute myeloid leukemia')]
+    """
+    word_lists = [words_in_order(name) for name in names]
+    for name, words in zip(names, word_lists, strict=True):
+        for short in _CAPITALISED_WORD.findall(name):
+            letters = short.lower()
+            rest = set(words) - {letters}
+            if not rest:
+                continue
+            for other in word_lists:
+                if letters in other or not rest <= set(other):
+                    continue
+                span = abbreviated_span(letters, [w for w in other if w not in rest])
+                if span and _is_run(span, other):
+                    yield short, " ".join(span)
+                    break
+
+
+def _is_run(span: tuple[str, ...], words: list[str]) -> bool:
+    """Whether ``span`` occurs as consecutive words of ``words``."""
+    size = len(span)
+    return any(tuple(words[i : i + size]) == span for i in range(len(words) - size + 1))
 
 
 def _sssom_rows(path: Path) -> Iterator[dict[str, str]]:
@@ -442,6 +608,16 @@ def write_table(forms: NameForms, path: Path) -> int:
         for short, long in forms.abbreviations.items()
     ]
     rows += [("head", ANY_VOCABULARY, word, "", "", "") for word in sorted(forms.heads)]
+    rows += [
+        ("modifier", ANY_VOCABULARY, word, "", "", str(share))
+        for word, share in sorted(forms.modifiers.items())
+    ]
+    rows += [
+        ("synonym", ANY_VOCABULARY, word, other, "", "")
+        for word, others in sorted(forms.synonyms.items())
+        for other in sorted(others)
+        if word < other
+    ]
     lines = ["\t".join(TABLE_COLUMNS)] + ["\t".join(row) for row in rows]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(rows)
@@ -463,6 +639,8 @@ def read_table(text: str, *, source: str = "<string>") -> NameForms:
     rewrites: dict[str, list[Rewrite]] = defaultdict(list)
     abbreviations: dict[str, tuple[str, ...]] = {}
     heads: set[str] = set()
+    synonyms: dict[str, set[str]] = defaultdict(set)
+    modifiers: dict[str, float] = {}
     for number, line in enumerate(lines[1:], start=2):
         cells = line.split("\t")
         if len(cells) != len(TABLE_COLUMNS):
@@ -472,6 +650,11 @@ def read_table(text: str, *, source: str = "<string>") -> NameForms:
             variants[source_text] = target_text
         elif kind == "head":
             heads.add(source_text)
+        elif kind == "modifier":
+            modifiers[source_text] = _share(ratio, source, number)
+        elif kind == "synonym":
+            synonyms[source_text].add(target_text)
+            synonyms[target_text].add(source_text)
         elif kind == "abbreviation":
             abbreviations[source_text] = tuple(target_text.split())
         elif kind == "rewrite":
@@ -492,7 +675,19 @@ def read_table(text: str, *, source: str = "<string>") -> NameForms:
         rewrites=MappingProxyType({v: tuple(r) for v, r in rewrites.items()}),
         abbreviations=MappingProxyType(abbreviations),
         heads=frozenset(heads),
+        synonyms=MappingProxyType({w: frozenset(o) for w, o in sorted(synonyms.items())}),
+        modifiers=MappingProxyType(modifiers),
     )
+
+
+def _share(text: str, source: str, number: int) -> float:
+    try:
+        share = float(text)
+    except ValueError:
+        share = -1.0
+    if not 0.0 <= share <= 1.0:
+        raise MappingError(f"{source}:{number}: expected a share between 0 and 1, got {text!r}")
+    return share
 
 
 @lru_cache(maxsize=1)

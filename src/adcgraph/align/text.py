@@ -101,3 +101,39 @@ def singular(word: str) -> str:
     if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is", "as")):
         return word[:-1]
     return word
+
+
+def abbreviated_span(letters: str, words: list[str]) -> tuple[str, ...] | None:
+    """The first, longest run of two or more words that ``letters`` abbreviates, if any.
+
+    Every word gives the first of its letters and may give more from later in the word, so
+    "net" abbreviates "neuroendocrine tumor" and "gist" "gastrointestinal stromal tumor".
+
+    >>> abbreviated_span("pnet", ["primitive", "neuroectodermal", "tumor", "of", "bone"])
+    ('primitive', 'neuroectodermal', 'tumor')
+    """
+    for start in range(len(words)):
+        for end in range(min(len(words), start + len(letters)), start + 1, -1):
+            if _abbreviates(letters, words[start:end]):
+                return tuple(words[start:end])
+    return None
+
+
+def _abbreviates(letters: str, words: list[str]) -> bool:
+    if not words:
+        return not letters
+    if not letters or letters[0] != words[0][:1]:
+        return False
+    rest_of_word = words[0][1:]
+    # Try giving this word 1, 2, ... letters (a subsequence of the word), the rest to later words.
+    for taken in range(1, len(letters) - len(words) + 2):
+        if _is_subsequence(letters[1:taken], rest_of_word) and _abbreviates(
+            letters[taken:], words[1:]
+        ):
+            return True
+    return False
+
+
+def _is_subsequence(letters: str, word: str) -> bool:
+    remaining = iter(word)
+    return all(letter in remaining for letter in letters)
