@@ -131,3 +131,27 @@ def test_table_reader_rejects_a_modifier_share_outside_zero_to_one() -> None:
     forms = read_table(header + "modifier\t*\tgland\t\t\t0.98\nsynonym\t*\tlung\tpulmonary\t\t\n")
     assert forms.modifier_share("gland") == 0.98
     assert forms.synonyms["pulmonary"] == frozenset({"lung"})
+
+
+def test_unmatched_children_of_matched_parents_pair_by_shared_words() -> None:
+    doid = {
+        "DOID:1": term("DOID:1", "cervical adenocarcinoma"),
+        "DOID:2": term("DOID:2", "cervical villoglandular papillary adenocarcinoma", "DOID:1"),
+        "DOID:3": term("DOID:3", "cervical serous adenocarcinoma", "DOID:1"),
+        "DOID:4": term("DOID:4", "ovarian villoglandular papillary carcinoma"),
+    }
+    onco = {
+        "ONCOTREE:CEAD": term("ONCOTREE:CEAD", "Cervical Adenocarcinoma"),
+        "ONCOTREE:VGCE": term(
+            "ONCOTREE:VGCE", "Villoglandular Adenocarcinoma of the Cervix", "ONCOTREE:CEAD"
+        ),
+        "ONCOTREE:OVPC": term("ONCOTREE:OVPC", "Ovarian Villoglandular Carcinoma, Low Grade"),
+    }
+    forms = shipped_name_forms()
+    found = {m.subject_id: m for m in match_ontologies(doid, onco, name_forms=forms)}
+    assert found["DOID:1"].object_id == "ONCOTREE:CEAD"
+    assert found["DOID:2"].object_id == "ONCOTREE:VGCE"
+    assert "shared words under matched parents" in found["DOID:2"].evidence
+    assert found["DOID:2"].confidence < found["DOID:1"].confidence
+    # Shared words alone, without matched parents, are not enough.
+    assert "DOID:4" not in found and "DOID:3" not in found

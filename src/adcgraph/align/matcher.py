@@ -29,6 +29,7 @@ How a pair gets its confidence:
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -59,6 +60,11 @@ MIN_MODIFIER_LENGTH = 3
 # The dropped word must be left out by MONDO's names at least as often as not.
 MIN_MODIFIER_SHARE = 0.5
 
+# Structural propagation: children left unmatched under two matched parents are paired when
+# their names share most of their (rarity-weighted) words, each the other's best.
+SIBLING_FACTOR = 0.85
+MIN_SIBLING_SIMILARITY = 0.7
+
 # One factor per normalisation level, loosest last. The first five are exact key lookups;
 # then one word swapped for a variant the two ontologies use; then a vocabulary's learned
 # head convention (scaled by how often MONDO's mappings follow it); then words that only
@@ -76,14 +82,16 @@ LEVEL_NAMES = (
     "vocabulary convention",
     "is_a context",
     "one modifier fewer",
+    "shared words under matched parents",
 )
-LEVEL_FACTORS = (1.0, 0.98, 0.94, 0.91, 0.9, 0.88, 0.9, 0.8, SUBSET_FACTOR)
+LEVEL_FACTORS = (1.0, 0.98, 0.94, 0.91, 0.9, 0.88, 0.9, 0.8, SUBSET_FACTOR, SIBLING_FACTOR)
 CANONICAL_LEVEL = EXACT_LEVELS.index("learned name forms")
 SUBSTITUTION_LEVEL = len(EXACT_LEVELS)
 CONVENTION_LEVEL = SUBSTITUTION_LEVEL + 1
 CONTEXT_LEVEL = SUBSTITUTION_LEVEL + 2
 SUBSET_LEVEL = SUBSTITUTION_LEVEL + 3
-STRUCTURAL_LEVELS = frozenset({CONTEXT_LEVEL})
+SIBLING_LEVEL = SUBSTITUTION_LEVEL + 4
+STRUCTURAL_LEVELS = frozenset({CONTEXT_LEVEL, SIBLING_LEVEL})
 
 # Derived names: a name with a parenthesised qualifier dropped, one part of "A/B", and an
 # organ-level class that names no disease ("Breast" over "Breast Carcinoma" ...) read as
@@ -219,11 +227,13 @@ def match_ontologies(
     target_side = _prepare_side(target_terms, lexicon, forms)
     candidates = _lexical_candidates(source_side, target_side, lexicon, forms)
     scored = _add_structure(candidates, source_terms, target_terms, threshold)
-    chosen = (
-        _select_one_to_one(scored, threshold)
-        if one_to_one
-        else _select_best_per_source(scored, threshold)
-    )
+    if one_to_one:
+        chosen = _select_one_to_one(scored, threshold)
+        siblings = sibling_matches(chosen, source_side, target_side)
+        scored.update(siblings)
+        chosen += _select_one_to_one(siblings, threshold)
+    else:
+        chosen = _select_best_per_source(scored, threshold)
     return [
         _predicted_mapping(source_terms[s], target_terms[t], scored[(s, t)])
         for s, t in sorted(chosen)
@@ -719,26 +729,27 @@ def _modifier_matches(
     The modifier is not a head word, nor a word that says what kind of disease it is
     (``malignant``, ``benign``), nor one that MONDO more often uses to tell two diseases
     apart than leaves out of a disease's names (``childhood``); the shorter name has two
-    words or more and names a class without subclasses (a broader class with subclasses of
-    its own is not the narrower one of the other ontology).
+    words or more, and a shorter name's class with subclasses of its own meets only a
+    class that has subclasses too (a broad class is not a narrow leaf of the other).
     """
-    yield from _one_more_word(source, target.names, forms)
-    for target_name, name in _one_more_word(target, source.names, forms):
+    yield from _one_more_word(source, target, forms)
+    for target_name, name in _one_more_word(target, source, forms):
         yield name, target_name
 
 
 def _one_more_word(
-    shorter: _Side, longer: list[_KeyedName], forms: NameForms
+    shorter: _Side, longer: _Side, forms: NameForms
 ) -> Iterator[tuple[TermName, TermName]]:
-    with_children = {parent for term in shorter.terms.values() for parent in term.parents}
+    shorter_parents = {parent for term in shorter.terms.values() for parent in term.parents}
+    longer_parents = {parent for term in longer.terms.values() for parent in term.parents}
     by_bag: dict[frozenset[str], list[TermName]] = defaultdict(list)
     for keyed in shorter.names:
-        if keyed.name.weight < CONTEXT_MIN_WEIGHT or keyed.name.term_id in with_children:
+        if keyed.name.weight < CONTEXT_MIN_WEIGHT:
             continue
         words = frozenset(keyed.keys[CANONICAL_LEVEL].split())
         if len(words) >= 2:
             by_bag[words].append(keyed.name)
-    for keyed in longer:
+    for keyed in longer.names:
         if keyed.name.weight < CONTEXT_MIN_WEIGHT:
             continue
         words = frozenset(keyed.keys[CANONICAL_LEVEL].split())
@@ -748,7 +759,9 @@ def _one_more_word(
             if forms.modifier_share(word) < MIN_MODIFIER_SHARE:
                 continue
             for short in by_bag.get(words - {word}, ()):
-                yield short, keyed.name
+                broader = short.term_id in shorter_parents
+                if not broader or keyed.name.term_id in longer_parents:
+                    yield short, keyed.name
 
 
 def _modifier_word(word: str) -> bool:
@@ -884,6 +897,89 @@ def _add_structure(
             ", ".join(notes),
         )
     return adjusted
+
+
+def sibling_matches(
+    chosen: Iterable[tuple[str, str]], source: _Side, target: _Side
+) -> dict[tuple[str, str], _Candidate]:
+    """Candidates between classes left unmatched whose parents are matched to each other:
+    a pair whose names share at least ``MIN_SIBLING_SIMILARITY`` of their words (a Dice
+    share, each word weighted by its rarity in the two ontologies), each the other's best
+    among those siblings, and whose labels agree on the kind of disease.
+    """
+    chosen = list(chosen)
+    matched_sources = {s for s, _ in chosen}
+    matched_targets = {t for _, t in chosen}
+    source_bags, target_bags = _name_bags(source), _name_bags(target)
+    weights = _rarity_weights([*source_bags.values(), *target_bags.values()])
+    source_children, target_children = _children(source.terms), _children(target.terms)
+    scores: dict[tuple[str, str], float] = {}
+    for source_parent, target_parent in chosen:
+        free_sources = [c for c in source_children[source_parent] if c not in matched_sources]
+        free_targets = [c for c in target_children[target_parent] if c not in matched_targets]
+        for source_id in free_sources:
+            for target_id in free_targets:
+                similarity = max(
+                    (
+                        _dice(a, b, weights)
+                        for a in source_bags[source_id]
+                        for b in target_bags[target_id]
+                    ),
+                    default=0.0,
+                )
+                if similarity >= MIN_SIBLING_SIMILARITY:
+                    scores[(source_id, target_id)] = similarity
+    best_source: dict[str, float] = defaultdict(float)
+    best_target: dict[str, float] = defaultdict(float)
+    for (source_id, target_id), similarity in scores.items():
+        best_source[source_id] = max(best_source[source_id], similarity)
+        best_target[target_id] = max(best_target[target_id], similarity)
+    found = {}
+    for (source_id, target_id), similarity in scores.items():
+        if similarity < best_source[source_id] or similarity < best_target[target_id]:
+            continue
+        source_term, target_term = source.terms[source_id], target.terms[target_id]
+        agreement = _label_agreement(_label_profile(source_term), _label_profile(target_term))
+        found[(source_id, target_id)] = _Candidate(
+            SIBLING_FACTOR * similarity * agreement,
+            source_term.label or source_id,
+            target_term.label or target_id,
+            SIBLING_LEVEL,
+            structure=f"parents matched, {similarity:.2f} of words shared",
+        )
+    return found
+
+
+def _name_bags(side: _Side) -> dict[str, list[frozenset[str]]]:
+    bags: dict[str, list[frozenset[str]]] = {term_id: [] for term_id in side.terms}
+    for keyed in side.names:
+        if keyed.name.weight >= CONTEXT_MIN_WEIGHT:
+            bags[keyed.name.term_id].append(frozenset(keyed.keys[CANONICAL_LEVEL].split()))
+    return bags
+
+
+def _rarity_weights(bags: Iterable[list[frozenset[str]]]) -> dict[str, float]:
+    """Inverse document frequency of each word over the classes' names."""
+    counts: Counter[str] = Counter()
+    classes = 0
+    for term_bags in bags:
+        classes += 1
+        counts.update({word for bag in term_bags for word in bag})
+    return {word: math.log((classes + 1) / count) for word, count in counts.items()}
+
+
+def _dice(first: frozenset[str], second: frozenset[str], weights: Mapping[str, float]) -> float:
+    """Weighted Dice share of two word bags.
+
+    >>> weights = {"a": 2.0, "b": 1.0, "c": 1.0}
+    >>> round(_dice(frozenset({"a", "b"}), frozenset({"a", "c"}), weights), 2)
+    0.67
+    """
+    total = sum(weights.get(w, 0.0) for w in first) + sum(weights.get(w, 0.0) for w in second)
+    if not total:
+        return 0.0
+    shared = sum(weights.get(w, 0.0) for w in first & second)
+    return 2 * shared / total
 
 
 def _linked(
