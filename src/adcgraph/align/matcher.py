@@ -13,10 +13,14 @@ How a pair gets its confidence:
    "breast ductal carcinoma"); disease patterns (``tumour``/``neoplasm``, ``cancer`` =
    ``malignant neoplasm``); word variants learned from MONDO (``duodenal``/``duodenum``,
    see :mod:`adcgraph.align.nameforms`); abbreviations (learned from the two ontologies
-   and from MONDO); one word swapped for a variant the two ontologies use themselves;
-   a vocabulary's head convention learned from MONDO's mappings (MeSH "Neoplasms" where
-   MONDO says "cancer"), scaled by how often MONDO follows it; and words that only the
-   class's is_a ancestors give ("Yolk Sac Tumor" under "Ovarian Germ Cell Tumor").
+   and from MONDO); one word swapped for a variant the two ontologies use themselves or
+   a synonym learned from MONDO ("pulmonary" / "lung", unless one of the ontologies
+   tells two classes apart by it); a vocabulary's head convention learned from MONDO's
+   mappings (MeSH "Neoplasms" where MONDO says "cancer"), scaled by how often MONDO
+   follows it; words that only the class's is_a ancestors give ("Yolk Sac Tumor" under
+   "Ovarian Germ Cell Tumor"); and, between two classes nothing else claims, one
+   modifier fewer ("Acral Melanoma" / "acral lentiginous melanoma"), for words MONDO's
+   names leave out at least as often as they tell two diseases apart by them.
 3. Labels must agree on the kind of disease: "malignant" against unspecified (or benign)
    lowers a pair, and so does "cancer" (any malignant neoplasm) against "carcinoma". A
    label that two classes of one ontology share counts for less than its is_a context.
@@ -25,6 +29,9 @@ How a pair gets its confidence:
    point elsewhere in the other ontology is lowered.
 5. A greedy best-first pass keeps at most one partner per class (or, for a list of names
    against a reference ontology, each source class's best target).
+6. Structural propagation (one-to-one only): children left unmatched under two matched
+   parents are paired when their names share most of their rarity-weighted words and
+   each is the other's best.
 """
 
 from __future__ import annotations
