@@ -128,7 +128,7 @@ def test_fragment_rows_are_read_and_duplicate_ids_across_files_are_named(sources
     fragment_dir = sources_copy / "resistance_claims"
     fragment_dir.mkdir(exist_ok=True)
     header = main.read_text(encoding="utf-8").splitlines()[0]
-    new_id = "adcgraph:claim/res-9000"
+    new_id = "adcgraph:claim/test-fragment-row"
     (fragment_dir / "part.tsv").write_text(
         f"{header}\n{_claim_row(main, id=new_id)}\n", encoding="utf-8"
     )
