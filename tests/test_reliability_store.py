@@ -139,10 +139,13 @@ def test_store_version_damage_is_a_clear_error(built, tmp_path):
 def test_a_full_disk_is_a_clear_error_and_the_store_is_kept(built, tmp_path):
     mount = tmp_path / "full"
     mount.mkdir()
-    # Room for the copied store plus 4 MiB, so the test still fills the disk as the graph grows.
-    store_kib = sum(f.stat().st_size for f in built.paths.store.rglob("*") if f.is_file()) // 1024
+    # Room for the copied store (allocated blocks, counted twice for per-file rounding) plus
+    # 4 MiB; the filler then takes what is left, so the build meets a full disk however the
+    # graph grows.
+    files = [f for f in built.paths.store.rglob("*") if f.is_file()]
+    store_kib = sum(f.stat().st_blocks * 512 for f in files) // 1024 + 4 * len(files)
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={store_kib + 4096}k", "tmpfs", str(mount)],
+        ["mount", "-t", "tmpfs", "-o", f"size={2 * store_kib + 4096}k", "tmpfs", str(mount)],
         check=False,
     )
     if mounted.returncode != 0:
