@@ -22,9 +22,8 @@ from typing import Any
 
 from adcgraph import vocab
 from adcgraph.errors import OntologyFileError
-from adcgraph.importers import ImportOptions, ImportReport, graph_name
-from adcgraph.importers.loading import commit_quads
-from adcgraph.importers.ontology import ontology_quads
+from adcgraph.importers import ImportOptions, ImportReport
+from adcgraph.importers.ontology import commit_terms
 from adcgraph.ontofile import Term
 
 MESH_COLUMNS = ("mesh_id", "mesh_name", "tree_number")
@@ -157,19 +156,7 @@ def _import_terms(
 ) -> ImportReport:
     if not terms:
         raise OntologyFileError(f"{path}: no terms found; is this a {fmt} file?")
-    name = graph_name(options, path)
-    graph = vocab.IMPORT_GRAPH_PREFIX + name
-    quads = list(ontology_quads(terms, graph, str(path)))
-    written = commit_quads(store_path, quads, note=f"{fmt}:{name}", replace_graphs=[graph])
-    parents = sum(len(term.parents) for term in terms.values())
-    return ImportReport(
-        format=fmt,
-        graph=graph,
-        files=(str(path),),
-        quads=written,
-        summary=f"imported {len(terms)} diseases with {parents} is_a links from {path} into "
-        f"{graph}",
-    )
+    return commit_terms(fmt, path, terms, store_path, options, "diseases")
 
 
 def import_disease_file(

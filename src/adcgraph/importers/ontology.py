@@ -46,6 +46,18 @@ def import_ontology(
         from adcgraph.importers.diseases import check_disease_branch
 
         check_disease_branch(terms, str(path))
+    return commit_terms(fmt, path, terms, store_path, options, "terms")
+
+
+def commit_terms(
+    fmt: str,
+    path: Path,
+    terms: dict[str, Term],
+    store_path: Path,
+    options: ImportOptions,
+    noun: str,
+) -> ImportReport:
+    """Write parsed terms into their import graph (replacing it) and report what was written."""
     name = graph_name(options, path)
     graph = vocab.IMPORT_GRAPH_PREFIX + name
     quads = list(ontology_quads(terms, graph, str(path)))
@@ -56,7 +68,7 @@ def import_ontology(
         graph=graph,
         files=(str(path),),
         quads=written,
-        summary=f"imported {len(terms)} terms with {parents} is_a links from {path} into {graph}",
+        summary=f"imported {len(terms)} {noun} with {parents} is_a links from {path} into {graph}",
     )
 
 
