@@ -72,12 +72,20 @@ def test_looser_spellings_resolve_with_a_lower_score_saying_how(index):
 
 def test_every_curated_label_and_synonym_resolves_back_to_its_entity(index):
     ambiguous = set()
+    # case means nothing in disease names: a synonym that is another disease's label up to
+    # case ("Central nervous system teratoma" on the adult class) names that disease
+    disease_labels = {
+        entity.label.casefold(): entity.id for entity in index.entities if entity.kind == "disease"
+    }
     for position, name_field, text in index.names:
         if name_field not in ("label", "synonym"):
             continue
         entity = index.entities[position]
+        expected = entity.id
+        if entity.kind == "disease" and name_field == "synonym":
+            expected = disease_labels.get(text.casefold(), entity.id)
         try:
-            assert resolve_one(index, text).id == entity.id, text
+            assert resolve_one(index, text).id == expected, text
         except ResolutionError as error:
             assert "ambiguous" in error.message and entity.id in error.message, text
             ambiguous.add(text)

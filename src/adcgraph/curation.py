@@ -52,6 +52,9 @@ class Column:
     prefixes: tuple[str, ...] = ()
     tables: tuple[str, ...] = ()
     codes: str = ""
+    #: A column added after curators had files of the table: a file may leave it (and every
+    #: later column) off the end of its header, and its cells are then empty.
+    late: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,22 @@ class Table:
     @property
     def header(self) -> list[str]:
         return [column.name for column in self.columns]
+
+    def accepts_header(self, header: list[str]) -> bool:
+        """Whether a file may have this header: the full one, or one without trailing
+        :attr:`Column.late` columns.
+
+        >>> TABLES["trials"].accepts_header(TABLES["trials"].header[:6])
+        True
+        >>> TABLES["trials"].accepts_header(TABLES["trials"].header[:5])
+        False
+        """
+        full = self.header
+        if header == full:
+            return True
+        return full[: len(header)] == header and all(
+            column.late for column in self.columns[len(header) :]
+        )
 
 
 def _id(*prefixes: str) -> Column:
@@ -280,6 +299,8 @@ TABLES: dict[str, Table] = {
                 _code("phase", "phase", required=True),
                 Column("start_year", Kind.YEAR),
                 _ref("citations", "references", multi=True),
+                Column("population", Kind.REF, multi=True, tables=("populations",), late=True),
+                Column("conditions", Kind.TEXT, multi=True, late=True),
             ),
         ),
         Table(
@@ -449,6 +470,10 @@ def read_sources(directory: Path, codes: Codes) -> Curation:
     issues.extend(_dangling_references(curation))
     issues.extend(consistency_issues(curation))
     issues.extend(hierarchy_issues(curation))
+    if not issues:
+        from adcgraph.resolving.conditions import condition_issues
+
+        issues.extend(condition_issues(curation))
     if issues:
         raise InputFileError(format_issues(issues))
     return curation
@@ -634,25 +659,25 @@ def _read_table(path: Path, table: Table, codes: Codes) -> tuple[list[Record], l
         return [], [Issue(path, 1, "", "", "file is empty; expected a header row")]
     if not numbered or numbered[0][0] != 1:
         return [], issues
-    if numbered[0][1] != table.header:
+    if not table.accepts_header(numbered[0][1]):
         expected = "\t".join(table.header)
         header = "\t".join(numbered[0][1])
-        return [], [Issue(path, 1, "", header, f"header must be: {expected}")]
+        late = [column.name for column in table.columns if column.late]
+        optional = f" (trailing {', '.join(late)} may be left off)" if late else ""
+        return [], [Issue(path, 1, "", header, f"header must be: {expected}{optional}")]
+    width = len(numbered[0][1])
     seen: dict[str, int] = {}
     for line, row in numbered[1:]:
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) != len(table.columns):
+        if len(row) != width:
             issues.append(
                 Issue(
-                    path,
-                    line,
-                    "",
-                    "",
-                    f"expected {len(table.columns)} tab-separated fields, found {len(row)}",
+                    path, line, "", "", f"expected {width} tab-separated fields, found {len(row)}"
                 )
             )
             continue
+        row = [*row, *[""] * (len(table.columns) - width)]
         cells: dict[str, tuple[str, ...]] = {}
         for column, raw in zip(table.columns, row, strict=True):
             values, cell_issues = _parse_cell(raw, column, table, codes)

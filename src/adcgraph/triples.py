@@ -11,6 +11,7 @@ queries and path analysis.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -69,7 +70,7 @@ def curated_triples(curation: Curation, codes: Codes) -> Iterator[ox.Triple]:
         "antibodies": _antibody,
         "adcs": _adc,
         "drugs": _drug,
-        "trials": _trial,
+        "trials": _trial_mapper(curation),
         "mechanisms": _mechanism,
         "resistance_claims": _resistance_claim,
         "strategies": _strategy,
@@ -262,6 +263,20 @@ def _drug(record: Record, codes: Codes) -> Iterator[ox.Triple]:
     yield from _links(node, EXACT_MATCH, record.many("xrefs"))
 
 
+def _trial_mapper(curation: Curation) -> Callable[[Record, Codes], Iterator[ox.Triple]]:
+    """The trials mapper, with each trial's registry conditions read as populations."""
+    from adcgraph.resolving.conditions import trial_conditions
+
+    conditions, _ = trial_conditions(curation)
+    symbols = {gene.id: gene.one("symbol") or gene.id for gene in curation.records("genes")}
+
+    def mapper(record: Record, codes: Codes) -> Iterator[ox.Triple]:
+        yield from _trial(record, codes)
+        yield from _trial_populations(record, codes, conditions.get(record.id, []), symbols)
+
+    return mapper
+
+
 def _trial(record: Record, codes: Codes) -> Iterator[ox.Triple]:
     node = iri(record.id)
     yield ox.Triple(node, A, adco("ClinicalTrial"))
@@ -271,6 +286,37 @@ def _trial(record: Record, codes: Codes) -> Iterator[ox.Triple]:
     )
     yield from _text_value(node, "startYear", record.one("start_year"), XSD_INTEGER)
     yield from _links(node, SOURCE, record.many("citations"))
+
+
+def _trial_populations(
+    record: Record, codes: Codes, conditions: list[Any], symbols: Mapping[str, str]
+) -> Iterator[ox.Triple]:
+    """A trial's populations: the curated ones it names, and one per registry condition
+    (the curated population with the same parts, else a population node of the trial's)."""
+    node = iri(record.id)
+    yield from _links(node, adco("inPopulation"), record.many("population"))
+    diseases = set()
+    for number, condition in enumerate(conditions, start=1):
+        yield ox.Triple(node, adco("registryCondition"), literal(condition.text))
+        diseases.add(condition.disease)
+        if condition.population:
+            yield ox.Triple(node, adco("inPopulation"), iri(condition.population))
+            continue
+        identifier = condition.slug_for(record.id, number)
+        cells = {
+            "id": (identifier,),
+            "label": (condition.text,),
+            "disease": (condition.disease,),
+            "biomarkers": tuple(f"{m['gene']}={m['status']}" for m in condition.biomarkers),
+            "states": condition.states,
+            "criteria": (),
+            "synonyms": (),
+        }
+        derived = Record("populations", record.path, record.line, cells)
+        yield ox.Triple(node, adco("inPopulation"), iri(identifier))
+        yield from _population(derived, codes, symbols)
+        yield ox.Triple(iri(identifier), adco("registryCondition"), literal(condition.text))
+    yield from _links(node, adco("inDiseaseContext"), tuple(sorted(diseases)))
 
 
 def _mechanism(record: Record, codes: Codes) -> Iterator[ox.Triple]:

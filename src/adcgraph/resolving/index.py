@@ -32,9 +32,10 @@ from types import MappingProxyType
 from typing import Any
 
 from adcgraph.locations import PROJECT_ROOT, VERSION_FILE, default_store_path
+from adcgraph.resolving.learned import Learned, initials_key, learn
 from adcgraph.resolving.text import concept_key, fold, normalise, word_order_key
 
-INDEX_FORMAT = 6
+INDEX_FORMAT = 7
 CACHE_FILE = "resolve-index.sqlite"
 REFERENCE_DISEASES = PROJECT_ROOT / "graph" / "reference" / "diseases.tsv.gz"
 
@@ -132,10 +133,14 @@ LEVELS = (
     "normalised",
     "word order",
     "concept",
+    "learned",
+    "initials",
     "typo",
     "fuzzy",
 )
 TABLE_LEVELS = LEVELS[:6]
+#: Lookup tables that are not levels of their own: the initials of multi-word names.
+EXTRA_TABLES = ("initials",)
 #: Name fields. ``imported`` names come from an imported ontology's crosswalked class.
 FIELDS = ("id", "xref", "label", "synonym", "abbreviation", "name", "imported")
 
@@ -177,6 +182,37 @@ class NameIndex:
         self._by_length: dict[int, list[str]] = {}
         for key in self._tables["normalised"]:
             self._by_length.setdefault(len(key), []).append(key)
+        self._learned: Learned | None = None
+        self._children: dict[str, tuple[str, ...]] | None = None
+        self._names_by_entity: dict[int, list[str]] | None = None
+
+    @property
+    def learned(self) -> Learned:
+        """Word equivalents and abbreviations learned from the diseases' names."""
+        if self._learned is None:
+            self._learned = learn_from_names(self.entities, self.names)
+        return self._learned
+
+    def children(self, curie: str) -> tuple[str, ...]:
+        """The diseases whose parents include ``curie``."""
+        if self._children is None:
+            found: dict[str, list[str]] = {}
+            for child, parents in self.parents.items():
+                for parent in parents:
+                    found.setdefault(parent, []).append(child)
+            self._children = {parent: tuple(sorted(kids)) for parent, kids in found.items()}
+        return self._children.get(curie, ())
+
+    def names_of(self, curie: str) -> list[str]:
+        """The label, synonyms and abbreviations of one entity."""
+        if self._names_by_entity is None:
+            grouped: dict[int, list[str]] = {}
+            for entity, name_field, text in self.names:
+                if name_field not in ("id", "xref"):
+                    grouped.setdefault(entity, []).append(text)
+            self._names_by_entity = grouped
+        position = self._by_id.get(curie)
+        return list(self._names_by_entity.get(position, [])) if position is not None else []
 
     def lookup(self, level: str, key: str) -> list[int]:
         """Positions in ``names`` whose key at ``level`` equals ``key``."""
@@ -197,13 +233,26 @@ class NameIndex:
         return [name for name in self.names if self.entities[name[0]].kind == kind]
 
 
+def learn_from_names(
+    entities: Sequence[Entity], names: Iterable[tuple[int, str, str]]
+) -> Learned:
+    """:func:`~adcgraph.resolving.learned.learn` over the names of every disease."""
+    grouped: dict[int, list[str]] = {}
+    for position, name_field, text in names:
+        if name_field not in ("id", "xref") and entities[position].kind == "disease":
+            grouped.setdefault(position, []).append(text)
+    return learn(grouped.values())
+
+
 def table_keys(names: Iterable[tuple[int, str, str]]) -> dict[str, dict[str, list[int]]]:
-    """The lookup key of every name at every table level.
+    """The lookup key of every name at every table level (and its initials).
 
     >>> table_keys([(0, "label", "Breast Cancer")])["word order"]
     {'breast cancer': [0]}
     """
-    tables: dict[str, dict[str, list[int]]] = {level: {} for level in TABLE_LEVELS}
+    tables: dict[str, dict[str, list[int]]] = {
+        level: {} for level in (*TABLE_LEVELS, *EXTRA_TABLES)
+    }
     for position, (_, name_field, text) in enumerate(names):
         if name_field in ("id", "xref"):
             tables["identifier"].setdefault(text.casefold(), []).append(position)
@@ -215,6 +264,7 @@ def table_keys(names: Iterable[tuple[int, str, str]]) -> dict[str, dict[str, lis
             ("normalised", normalise(folded)),
             ("word order", word_order_key(folded)),
             ("concept", concept_key(folded)),
+            ("initials", initials_key(text) if name_field != "abbreviation" else ""),
         ):
             if key:
                 tables[level].setdefault(key, []).append(position)
@@ -267,6 +317,17 @@ class StoredIndex(NameIndex):
         self.names: Sequence[tuple[int, str, str]] = _Rows(self._connection, "names", tuple)
         self.details: Mapping[str, Mapping[str, Any]] = json.loads(meta["details"])
         self._parents: dict[str, tuple[str, ...]] | None = None
+        self._learned = Learned.from_json(meta["learned"]) if "learned" in meta else Learned()
+        self._children = None
+
+    def names_of(self, curie: str) -> list[str]:
+        """The label, synonyms and abbreviations of one entity."""
+        rows = self._connection.execute(
+            "SELECT n.text FROM names n JOIN entities e ON n.entity = e.pos "
+            "WHERE e.id = ? AND n.field NOT IN ('id', 'xref') ORDER BY n.pos",
+            (curie,),
+        )
+        return [text for (text,) in rows]
 
     @property
     def parents(self) -> Mapping[str, tuple[str, ...]]:  # type: ignore[override]
@@ -341,6 +402,7 @@ def _write_sqlite(index: NameIndex, partial: Path) -> None:
                 ("format", str(INDEX_FORMAT)),
                 ("version", index.version),
                 ("details", json.dumps(index.details)),
+                ("learned", index.learned.to_json()),
             ],
         )
         connection.executemany(

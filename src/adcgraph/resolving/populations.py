@@ -192,6 +192,7 @@ STATUS_LABELS = {
     "mutant": ("mutant", "mutated", "mutation positive"),
     "amplified": ("amplified",),
     "high": ("high",),
+    "overexpressed": ("overexpressing", "positive"),
 }
 
 
@@ -394,6 +395,7 @@ def parse_population(index: NameIndex, text: str, *, explain: bool = True) -> Pa
         )
     disease = _resolve_disease_part(index, text, disease_text, parts, explain)
     disease = _specialised(index, disease, disease_text, markers)
+    disease = narrowest_covering(index, disease, disease_text, _uncovered_words(parts))
     parts.insert(
         0,
         {"part": disease_text, "as": "disease", "id": disease.id, "matched": disease.matched},
@@ -506,6 +508,91 @@ def _specialised(
                         disease=special.id,
                     )
     return disease
+
+
+#: How far below the disease a class that covers the whole name is looked for.
+COVER_DEPTH = 4
+COVER_LIMIT = 400
+
+
+def _uncovered_words(parts: list[dict[str, Any]]) -> list[str]:
+    """Words the disease part lost: ignored words (``adult``) and dropped qualifiers."""
+    return [
+        str(part["part"])
+        for part in parts
+        if part["as"] in ("ignored", "qualifier")
+        and str(part["part"]).casefold() not in (*EDGE_WORDS, "patients", "patient")
+    ]
+
+
+def narrowest_covering(
+    index: NameIndex, disease: Candidate, disease_text: str, extra: list[str]
+) -> Candidate:
+    """The most specific class under ``disease`` that a name of it fully covers, when the
+    disease part lost words (``adult CNS teratoma`` -> ``adult central nervous system
+    teratoma``, not ``central nervous system teratoma``). Every word of the class's name
+    must come from the text (its learned variants and abbreviations included) or from a
+    name of ``disease``, and one must be a lost word; two such classes equally good leave
+    ``disease`` as it is.
+    """
+    from adcgraph.resolving.learned import concept_words
+    from adcgraph.resolving.text import normalise
+
+    if not extra or disease.kind != "disease":
+        return disease
+    # a negated qualifier (``non-squamous``) is one idea: the class must say it as written
+    negated = [normalise(text) for text in extra if text.casefold().startswith("non")]
+    lost = {word for text in extra for word in concept_words(text)}
+    allowed = set(lost) | set(concept_words(disease_text))
+    for name in index.names_of(disease.id):
+        allowed |= set(concept_words(name))
+    learned = index.learned
+    for word in list(allowed):
+        for phrase in learned.abbreviations.get(word, ()):
+            allowed |= set(phrase.split())
+        allowed |= set(learned.words.get(word, ()))
+    best: dict[str, tuple[int, str]] = {}
+    for child in _descendants(index, disease.id):
+        for name in index.names_of(child):
+            found = set(concept_words(name))
+            if any(phrase not in normalise(name) for phrase in negated):
+                continue
+            if found and found <= allowed and found & lost:
+                size = len(found & lost)
+                if size > best.get(child, (0, ""))[0]:
+                    best[child] = (size, name)
+    if not best:
+        return disease
+    top = max(size for size, _ in best.values())
+    winners = [child for child, (size, _) in best.items() if size == top]
+    entity = index.entity(winners[0]) if len(winners) == 1 else None
+    if entity is None:
+        return disease
+    name = best[winners[0]][1]
+    return Candidate(
+        entity.id,
+        entity.iri,
+        entity.label,
+        "disease",
+        disease.score,
+        f"{disease.matched}; narrower class {name!r} covers {', '.join(map(repr, extra))}",
+        entity.source,
+        disease=entity.id,
+    )
+
+
+def _descendants(index: NameIndex, curie: str) -> list[str]:
+    found: list[str] = []
+    seen = {curie}
+    frontier = [curie]
+    for _ in range(COVER_DEPTH):
+        below = [kid for parent in frontier for kid in index.children(parent) if kid not in seen]
+        seen.update(below)
+        found += below
+        frontier = below
+        if len(found) > COVER_LIMIT:
+            break
+    return found
 
 
 def population_candidates(index: NameIndex, parsed: ParsedPopulation) -> list[Candidate]:

@@ -92,6 +92,34 @@ def branch_of(parents: Mapping[str, set[str]], roots: Iterable[str]) -> set[str]
     return found
 
 
+NEOPLASM_WORDS = frozenset({"neoplasm", "neoplasms", "tumor", "tumors", "tumour", "neoplasia"})
+
+
+def neoplasm_parents(
+    parents: Mapping[str, set[str]], branch: set[str], labels: Mapping[str, str]
+) -> set[str]:
+    """Parents of branch classes that are named as neoplasms (``ovarian neoplasm`` above
+    ``ovarian cancer``) but whose own link into the branch no source confirms; repeated
+    upwards while the parents are still neoplasms.
+
+    >>> labels = {"C": "ovarian cancer", "N": "ovarian neoplasm", "D": "ovary disease"}
+    >>> sorted(neoplasm_parents({"C": {"N"}, "N": {"D"}}, {"C"}, labels))
+    ['N']
+    """
+    found: set[str] = set()
+    frontier = set(branch)
+    while frontier:
+        above = {parent for child in frontier for parent in parents.get(child, ())}
+        named = {
+            parent
+            for parent in above - branch - found
+            if NEOPLASM_WORDS & set(labels.get(parent, "").casefold().split())
+        }
+        found |= named
+        frontier = named
+    return found
+
+
 def _do_parents(data: Path) -> dict[str, set[str]]:
     by_label: dict[str, str] = {}
     pairs: list[tuple[str, str]] = []
@@ -152,6 +180,7 @@ def derive(data: Path) -> list[DiseaseRow]:
     branch = branch_of(mondo_parents, MONDO_ROOTS)
     do_branch = branch_of(do_parents, DOID_ROOTS)
     branch |= {mondo for doid, mondo in mondo_of_doid.items() if doid in do_branch}
+    branch |= neoplasm_parents(mondo_parents, branch, {i: r.label for i, r in rows.items()})
     kept = [rows[identifier] for identifier in sorted(branch) if rows[identifier].label]
     names = {entry.id for entry in kept}
     for entry in kept:

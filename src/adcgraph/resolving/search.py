@@ -11,6 +11,11 @@ word order          the same words in any order, no stop words   0.75 / 0.73 / 0
 concept             site adjectives as nouns (ovarian = ovary),  0.73 / 0.72 / 0.715
                     tumor = neoplasm, malignant neoplasm =
                     cancer, no "gland" / "primary"
+learned             a word variant or abbreviation learned from  0.712
+                    the diseases' own synonyms (cerebellar =
+                    cerebellum, CNS = central nervous system)
+initials            a one-word abbreviation spelling the         0.711
+                    initials of a disease name (ASPS)
 typo                1 edit (names of 6-9 characters) or 2 (10+)  0.71 (1 edit), 0.705 (2 edits)
 fuzzy               similar text (difflib ratio): suggestions    at most 0.6, never an answer
 ==================  ===========================================  ===============================
@@ -211,10 +216,20 @@ def search(
         for position in index.lookup(level, key):
             entity_position, name_field, name = index.names[position]
             score = score_of(level, name_field)
+            if level == "case-insensitive" and index.entities[entity_position].kind == "disease":
+                # case carries no meaning in disease names (MONDO labels are lower case):
+                # a label beats another disease's synonym that only agrees in case too
+                score = max(score, score_of("exact", name_field) - 0.005)
             matched = f"{_level_words(level, name_field)} {name!r}"
             _offer(best, index, entity_position, level_number, score, matched, kind)
     if not best:
         _offer_carcinoma_reading(best, index, query, kind)
+    if not best and kind in DISEASE_SEARCH_KINDS:
+        _offer_learned(best, index, query, kind)
+    if not best and kind in DISEASE_SEARCH_KINDS:
+        _offer_initials(best, index, query, kind)
+    if not best and kind in DISEASE_SEARCH_KINDS:
+        _offer_implied_head(best, index, query, kind)
     if not best and loose:
         for key, distance in typo_keys(index, normalise(query)):
             for position in index.lookup("normalised", key):
@@ -252,6 +267,76 @@ def _offer_carcinoma_reading(
         matched = f"concept {name_field} {name!r} (cancer read as carcinoma)"
         level = LEVELS.index("concept")
         _offer(best, index, entity_position, level, CARCINOMA_SCORE, matched, kind)
+
+
+LEARNED_SCORE = 0.712
+INITIALS_SCORE = 0.711
+#: The searches for which disease-name variants are tried.
+DISEASE_SEARCH_KINDS = (None, "disease", "population")
+_ABBREVIATION = re.compile(r"^[A-Z][A-Za-z]{1,5}$")
+
+
+def _offer_learned(
+    best: dict[int, tuple[int, Candidate]], index: NameIndex, query: str, kind: str | None
+) -> None:
+    """Readings of the query with learned word variants and abbreviations
+    (:mod:`~adcgraph.resolving.learned`), at the concept level."""
+    level = LEVELS.index("learned")
+    for reading in index.learned.variants(query):
+        for position in index.lookup("concept", concept_key(reading)):
+            entity_position, name_field, name = index.names[position]
+            matched = f"learned variant {reading!r} of {name_field} {name!r}"
+            _offer(best, index, entity_position, level, LEARNED_SCORE, matched, kind)
+        if best:
+            return
+
+
+def _offer_initials(
+    best: dict[int, tuple[int, Candidate]], index: NameIndex, query: str, kind: str | None
+) -> None:
+    """A one-word abbreviation (``ASPS``) read as the initials of a disease name; more than
+    one disease with those initials is a tie (refused by the callers)."""
+    if not _ABBREVIATION.match(query) or sum(char.isupper() for char in query) < 2:
+        return
+    level = LEVELS.index("initials")
+    for position in index.lookup("initials", query.casefold()):
+        entity_position, name_field, name = index.names[position]
+        if index.entities[entity_position].kind != "disease":
+            continue
+        matched = f"initials of {name_field} {name!r}"
+        _offer(best, index, entity_position, level, INITIALS_SCORE, matched, kind)
+
+
+IMPLIED_HEAD_SCORE = 0.7
+#: Words that already name a kind of disease: a name with one needs no implied head.
+_HEAD_WORDS = re.compile(
+    r"(?:neoplasm|neoplasia|tumou?r|cancer|oma|emia|osis|disease|syndrome|disorder)s?\b",
+    re.IGNORECASE,
+)
+
+
+def _offer_implied_head(
+    best: dict[int, tuple[int, Candidate]], index: NameIndex, query: str, kind: str | None
+) -> None:
+    """A site or lineage alone (OncoTree's ``Breast``, ``Pleura``, ``Myeloid``) read as
+    ``<name> neoplasm``, the MONDO class of every neoplasm there, scored at the answer
+    threshold; a name that already has a disease word gets no such reading."""
+    if _HEAD_WORDS.search(query) or len(query.split()) > 3 or any(c.isdigit() for c in query):
+        return
+    reading = f"{query} neoplasm"
+    level = LEVELS.index("concept")
+    for position in index.lookup("concept", concept_key(fold(reading))):
+        entity_position, name_field, name = index.names[position]
+        matched = f"concept {name_field} {name!r} (read as {reading!r})"
+        _offer(best, index, entity_position, level, IMPLIED_HEAD_SCORE, matched, kind)
+    if not best:
+        for variant in index.learned.variants(reading):
+            for position in index.lookup("concept", concept_key(variant)):
+                entity_position, name_field, name = index.names[position]
+                matched = f"learned variant {variant!r} of {name_field} {name!r}"
+                _offer(best, index, entity_position, level, IMPLIED_HEAD_SCORE, matched, kind)
+            if best:
+                return
 
 
 def _rank_key(candidate: Candidate) -> tuple[float, int, str, str]:

@@ -150,10 +150,19 @@ CONCEPT_WORDS = {
     "mediastinal": "mediastinum",
     "hodgkins": "hodgkin",
     "s": "",
+    # grades, stages and types are written in roman or arabic numerals alike; "WHO grade"
+    # names the grading system, not a different grade
+    "i": "1",
+    "ii": "2",
+    "iii": "3",
+    "iv": "4",
+    "who": "",
 }
 MALIGNANT_HEADS = frozenset(
     {"carcinoma", "sarcoma", "lymphoma", "melanoma", "leukemia", "cancer", "adenocarcinoma"}
 )
+#: A word ending so names a malignant disease (``hemangiosarcoma``, ``adenocarcinoma``).
+MALIGNANT_ENDINGS = tuple(sorted(MALIGNANT_HEADS - {"adenocarcinoma"}))
 
 
 def concept_key(text: str) -> str:
@@ -174,8 +183,8 @@ def concept_key(text: str) -> str:
     if {"malignant", "neoplasm"} <= kept:
         kept -= {"malignant", "neoplasm"}
         kept.add("cancer")
-    if "malignant" in kept and kept & MALIGNANT_HEADS:
-        kept.discard("malignant")
+    if "malignant" in kept and any(word.endswith(MALIGNANT_ENDINGS) for word in kept):
+        kept.discard("malignant")  # "lymphangiosarcoma, malignant" is lymphangiosarcoma
     return " ".join(sorted(kept))
 
 
@@ -216,20 +225,40 @@ def typo_bound(key: str) -> int:
     return 1 if len(key) < 10 else 2
 
 
+_NUMBER_WORD = re.compile(r"^(?:\d+\w*|[ivxl]+(?:th|st|nd|rd)?)$")
+
+
 def word_typos_allowed(first: str, second: str) -> bool:
     """Whether two names differing by a typo still match word by word: a word of under 4
-    characters must be equal, one of 4-7 within 1 edit, a longer one within 2 (names whose
-    word counts differ, such as a word split in two, are left to the whole-name bound).
+    characters must be equal, one of 4-7 within 1 edit, a longer one within 2. Not typos:
+    a whole word more or less (``M0 acute myeloid leukemia``), a prefix or suffix of two
+    letters or more (``undifferentiated``), a different number or roman numeral (``XIIth``).
+    Names whose word counts differ otherwise (a word split in two) are left to the
+    whole-name bound.
 
     >>> word_typos_allowed("sacituzimab govitecan", "sacituzumab govitecan")
     True
     >>> word_typos_allowed("acral melanoma", "anal melanoma")
     False
+    >>> word_typos_allowed("undifferentiated carcinoma", "differentiated carcinoma")
+    False
+    >>> word_typos_allowed("M1 acute myeloid leukemia", "acute myeloid leukemia")
+    False
     """
     first_words, second_words = words(first), words(second)
     if len(first_words) != len(second_words):
-        return True
+        one, other = set(first_words), set(second_words)
+        return not (one < other or other < one)
     for one, other in zip(first_words, second_words, strict=True):
+        if one == other:
+            continue
+        if _NUMBER_WORD.match(one) or _NUMBER_WORD.match(other):
+            return False
+        shorter, longer = sorted((one, other), key=len)
+        if len(longer) - len(shorter) >= 2 and (
+            longer.startswith(shorter) or longer.endswith(shorter)
+        ):
+            return False
         bound = 0 if len(other) < 4 else 1 if len(other) < 8 else 2
         if edit_distance(one, other, bound) > bound:
             return False
