@@ -228,6 +228,10 @@ class NameIndex:
         position = self._by_id.get(curie)
         return None if position is None else self.entities[position]
 
+    def positions_of(self, curie: str) -> int | None:
+        """The position of the entity with this CURIE in ``entities``, if any."""
+        return self._by_id.get(curie)
+
     def names_of_kind(self, kind: str) -> list[tuple[int, str, str]]:
         """The names of every entity of one kind."""
         return [name for name in self.names if self.entities[name[0]].kind == kind]
@@ -353,6 +357,13 @@ class StoredIndex(NameIndex):
             (low, high),
         )
         return [key for (key,) in rows]
+
+    def positions_of(self, curie: str) -> int | None:
+        """The position of the entity with this CURIE in ``entities``, if any."""
+        row = self._connection.execute(
+            "SELECT pos FROM entities WHERE id = ?", (curie,)
+        ).fetchone()
+        return None if row is None else int(row[0])
 
     def entity(self, curie: str) -> Entity | None:
         """The entity with this CURIE, if the index has it."""

@@ -230,6 +230,8 @@ def search(
         _offer_initials(best, index, query, kind)
     if not best and kind in DISEASE_SEARCH_KINDS:
         _offer_implied_head(best, index, query, kind)
+    if not best and kind in DISEASE_SEARCH_KINDS:
+        _offer_parts(best, index, query, kind)
     if not best and loose:
         for key, distance in typo_keys(index, normalise(query)):
             for position in index.lookup("normalised", key):
@@ -305,6 +307,50 @@ def _offer_initials(
             continue
         matched = f"initials of {name_field} {name!r}"
         _offer(best, index, entity_position, level, INITIALS_SCORE, matched, kind)
+
+
+PARTS_SCORE = 0.7
+_PARENTHESIS = re.compile(r"\s*\(([^()]+)\)\s*")
+
+
+def name_parts(query: str) -> list[str]:
+    """The names a name is made of: ``A/B`` (two names of one disease, as OncoTree writes
+    them) and ``A (B)`` (a name with an abbreviation or qualifier in brackets, read both as
+    ``A`` and as ``B``).
+
+    >>> name_parts("Desmoid/Aggressive Fibromatosis")
+    ['Desmoid', 'Aggressive Fibromatosis']
+    >>> name_parts("Marginal Zone Lymphoma of MALT (MALT lymphoma)")
+    ['Marginal Zone Lymphoma of MALT', 'MALT lymphoma']
+    >>> name_parts("leukemia")
+    []
+    """
+    inside = _PARENTHESIS.findall(query)
+    if inside:
+        outside = _PARENTHESIS.sub(" ", query).strip()
+        return [part for part in (outside, *inside) if part.strip()]
+    if "/" in query:
+        parts = [part.strip() for part in query.split("/")]
+        if 2 <= len(parts) <= 3 and all(len(part) >= 4 for part in parts):
+            return parts
+    return []
+
+
+def _offer_parts(
+    best: dict[int, tuple[int, Candidate]], index: NameIndex, query: str, kind: str | None
+) -> None:
+    """A name made of parts (:func:`name_parts`) answers with the one disease its parts
+    name; parts naming different diseases are a tie (refused by the callers)."""
+    level = LEVELS.index("concept")
+    for part in name_parts(query):
+        found = [c for lvl, c in search(index, part, kind, loose=False) if lvl < TYPO_LEVEL]
+        top = [c for c in found if c.score == found[0].score] if found else []
+        for candidate in top:
+            position = index.positions_of(candidate.id)
+            if position is None:
+                continue
+            matched = f"part {part!r} of the name: {candidate.matched}"
+            _offer(best, index, position, level, PARTS_SCORE, matched, kind)
 
 
 IMPLIED_HEAD_SCORE = 0.7

@@ -165,6 +165,18 @@ MALIGNANT_HEADS = frozenset(
 MALIGNANT_ENDINGS = tuple(sorted(MALIGNANT_HEADS - {"adenocarcinoma"}))
 
 
+def singular(word: str) -> str:
+    """A plural made singular for the looser keys (``intestines`` -> ``intestine``); words
+    ending in ``ss``, ``us``, ``is`` or ``os`` and short words stay as they are.
+
+    >>> singular("intestines"), singular("nevus"), singular("metastasis"), singular("cns")
+    ('intestine', 'nevus', 'metastasis', 'cns')
+    """
+    if len(word) >= 5 and word.endswith("s") and not word.endswith(("ss", "us", "is", "os")):
+        return word[:-1]
+    return word
+
+
 def concept_key(text: str) -> str:
     """A looser key: site adjectives as nouns, ``malignant neoplasm`` as ``cancer``, no
     ``gland`` or ``primary``, words sorted.
@@ -177,7 +189,7 @@ def concept_key(text: str) -> str:
     """
     found: list[str] = []
     for word in words(text.replace("'s", "s")):
-        mapped = CONCEPT_WORDS.get(word, word)
+        mapped = CONCEPT_WORDS.get(singular(word), singular(word))
         found += [part for part in mapped.split() if part]
     kept = {word for word in found if word not in STOP_WORDS}
     if {"malignant", "neoplasm"} <= kept:
