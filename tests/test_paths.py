@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import numpy as np
 import pytest
@@ -133,6 +134,23 @@ def test_scorer_cache_is_reused(store_path):
     np.testing.assert_allclose(built_scores[1], cached_scores[1])
     assert second.graph.edge_count() <= first.graph.edge_count()
     assert list(store_path.parent.glob(f".{store_path.name}.cache/*/hetmat/MONDO_0005494"))
+
+
+def test_cached_permutations_are_read_in_the_calling_thread(store_path, monkeypatch):
+    # np.load parses headers with ast.literal_eval, which CPython 3.11 cannot run in two
+    # threads at once ("AST constructor recursion depth mismatch"): no worker may read them.
+    make_scorer(store_path, TNBC, n_permutations=3)
+    readers: list[int] = []
+    real_load = np.load
+
+    def recording_load(*args, **kwargs):
+        readers.append(threading.get_ident())
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(np, "load", recording_load)
+    cached = make_scorer(store_path, TNBC, n_permutations=3)
+    assert len(cached.permuted) == 3
+    assert readers and set(readers) == {threading.get_ident()}
 
 
 def test_hold_one_out_beats_the_degree_baseline(store_path):

@@ -403,8 +403,11 @@ def _load_cached(
             }
         return graph.with_adjacency({**graph.adjacency, **changed})
 
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        permuted = list(pool.map(load_permutation, range(index["count"])))
+    # Read in this thread, one file after another: np.load parses each array header with
+    # ast.literal_eval, and CPython 3.11 keeps the AST constructor's recursion counter per
+    # interpreter, so two threads parsing at once can fail with "AST constructor recursion
+    # depth mismatch" (CPython gh-106905).
+    permuted = [load_permutation(number) for number in range(index["count"])]
     return graph, permuted
 
 
