@@ -15,6 +15,7 @@ from adcgraph.errors import ResolutionError
 from adcgraph.ontology import controlled_values
 from adcgraph.resolving import index_for_store, resolve_candidates, resolve_disease, resolve_one
 from adcgraph.resolving.index import read_reference
+from adcgraph.resolving.learned import concept_words
 from adcgraph.rollup import evidence_scope, weight_for
 
 BREAST_CANCER = "MONDO:0007254"
@@ -191,6 +192,31 @@ def test_resolver_test_set_from_the_graphs_own_tables_resolves_top1_95_percent(i
         if found != expected:
             wrong.append((table, kind, text, expected, found))
     assert 1 - len(wrong) / len(cases) >= 0.95, wrong
+
+
+def test_word_variants_learned_from_the_diseases_names_never_tell_two_diseases_apart(index):
+    learned = index.learned
+    assert "cerebellum" in learned.words["cerebellar"]
+    assert "central nervous system" in learned.abbreviations["cns"]
+    assert "alveolar soft part sarcoma" in learned.abbreviations["asps"]  # a whole-name one
+    found = resolve_disease(index, "AML with BCR-ABL1")
+    assert found.id == "MONDO:0035112" and found.matched.startswith("learned variant")
+    labels: dict[frozenset[str], set[str]] = {}
+    for entity in index.entities:
+        if entity.kind == "disease":
+            labels.setdefault(frozenset(concept_words(entity.label)), set()).add(entity.id)
+    for bag, ids in labels.items():
+        for word in bag:
+            for other in set(learned.words.get(word, ())) - bag:  # no reading repeats a word
+                swapped = (bag - {word}) | {other}
+                assert not labels.get(swapped, set()) - ids, (word, other, sorted(bag))
+
+
+def test_a_typo_does_not_change_the_letter_a_word_starts_with(index):
+    for text in ("Extrahepatic Cholangiocarcinoma", "Urachal Carcinoma"):
+        with pytest.raises(ResolutionError):
+            resolve_disease(index, text)
+    assert resolve_one(index, "sacituzumab ovitecan").id == "DRUGBANK:DB12893"
 
 
 def test_roll_up_weights_and_fallback_follow_the_hierarchy():

@@ -37,14 +37,14 @@ import csv
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
-from adcgraph.align.text import abbreviated_span, word_bag, words_in_order
+from adcgraph.align.text import STOP_WORDS, abbreviated_span, word_bag, words_in_order
 from adcgraph.errors import MappingError
 
 ANY_VOCABULARY = "*"
@@ -257,17 +257,13 @@ def _learn_variants(
     support: dict[tuple[str, str], set[str]] = defaultdict(set)
     mondo_words: Counter[str] = Counter()
     for pair in pairs:
-        mondo, other = set(word_bag(pair.mondo_label)), set(word_bag(pair.name))
-        mondo_words.update(mondo)
-        only_mondo, only_other = mondo - other, other - mondo
-        if len(only_mondo) != 1 or len(only_other) != 1 or not mondo & other:
-            continue
-        first, second = sorted((next(iter(only_mondo)), next(iter(only_other))))
+        mondo_words.update(set(word_bag(pair.mondo_label)))
+    for first, second, mondo_id in word_swaps(pairs):
         if {first, second} & heads or not _same_stem(first, second):
             continue
         if (first, second) in distinguishing:
             continue
-        support[(first, second)].add(pair.mondo_id)
+        support[(first, second)].add(mondo_id)
     groups: dict[str, set[str]] = {}
     for (first, second), mondo_ids in sorted(support.items()):
         if len(mondo_ids) < MIN_VARIANT_SUPPORT:
@@ -289,13 +285,23 @@ def _learn_variants(
     return dict(sorted(canonical.items()))
 
 
-def _single_swaps(pairs: Iterable[NamePair]) -> Iterator[tuple[str, str, str]]:
-    """(a, b, MONDO id), a < b, for each name pair whose word bags differ by one word each
-    and share at least one word."""
+def word_swaps(
+    pairs: Iterable[NamePair], read: Callable[[str], Iterable[str]] = word_bag
+) -> Iterator[tuple[str, str, str]]:
+    """(a, b, class id), a < b, for each pair of names of one class whose words (as ``read``
+    gives them) differ by one word each and share at least one word: the raw material of
+    every word variant and synonym learned from names, by the matcher (here) and by the
+    resolver (:mod:`adcgraph.resolving.learned`). Pairs of a deprecated class are skipped.
+
+    >>> pairs = [NamePair("M:1", "duodenum cancer", "X", "duodenal cancer"),
+    ...          NamePair("M:2", "lung cancer", "X", "lung carcinoma of the left side")]
+    >>> list(word_swaps(pairs))
+    [('duodenal', 'duodenum', 'M:1')]
+    """
     for pair in pairs:
         if pair.mondo_label.startswith(OBSOLETE_PREFIX):
             continue
-        mondo, other = set(word_bag(pair.mondo_label)), set(word_bag(pair.name))
+        mondo, other = set(read(pair.mondo_label)), set(read(pair.name))
         only_mondo, only_other = mondo - other, other - mondo
         if len(only_mondo) != 1 or len(only_other) != 1 or not mondo & other:
             continue
@@ -317,7 +323,7 @@ def _learn_synonyms(
     frozenset({'pulmonary'})
     """
     support: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for first, second, mondo_id in _single_swaps(pairs):
+    for first, second, mondo_id in word_swaps(pairs):
         words = {first, second}
         if words & heads or words & KIND_WORDS or (first, second) in distinguishing:
             continue
@@ -516,9 +522,14 @@ def abbreviations_within(names: list[str]) -> Iterator[tuple[str, str]]:
     """(abbreviation, expansion) where a capitalised word of one name is spelled out by
     consecutive words of another name that holds every other word of the first.
 
+    A name that is the capitalised word alone is spelled out by the content words of a
+    whole other name.
+
     >>> names = ["AML with maturation", "acute myeloid leukemia with maturation"]
     >>> list(abbreviations_within(names))
     [('AML', 'acute myeloid leukemia')]
+    >>> list(abbreviations_within(["ASPS", "alveolar soft part sarcoma"]))
+    [('ASPS', 'alveolar soft part sarcoma')]
     """
     word_lists = [words_in_order(name) for name in names]
     for name, words in zip(names, word_lists, strict=True):
@@ -526,6 +537,7 @@ def abbreviations_within(names: list[str]) -> Iterator[tuple[str, str]]:
             letters = short.lower()
             rest = set(words) - {letters}
             if not rest:
+                yield from _whole_name_expansions(short, word_lists)
                 continue
             for other in word_lists:
                 if letters in other or not rest <= set(other):
@@ -534,6 +546,15 @@ def abbreviations_within(names: list[str]) -> Iterator[tuple[str, str]]:
                 if span and _is_run(span, other):
                     yield short, " ".join(span)
                     break
+
+
+def _whole_name_expansions(short: str, word_lists: list[list[str]]) -> Iterator[tuple[str, str]]:
+    """(abbreviation, name) for the first other name whose content words it spells out."""
+    for other in word_lists:
+        content = [word for word in other if word not in STOP_WORDS]
+        if len(content) >= 2 and abbreviated_span(short.lower(), content) == tuple(content):
+            yield short, " ".join(content)
+            return
 
 
 def _is_run(span: tuple[str, ...], words: list[str]) -> bool:

@@ -1,4 +1,4 @@
-"""Word variants learned from the index's own synonym data (standard library only).
+"""Word variants learned from the index's own synonym data, for the resolver.
 
 Two names of the same disease that differ in one place teach the resolver how disease names
 vary, without a hand-written list:
@@ -7,12 +7,16 @@ vary, without a hand-written list:
   each (after :func:`~adcgraph.resolving.text.concept_key`), so ``cerebellar`` and
   ``cerebellum`` are equivalent; a pair is kept when at least :data:`MIN_SUPPORT` diseases
   teach it;
-- **abbreviations**: ``CNS germinoma`` / ``central nervous system germinoma`` differ by one
-  word against a phrase whose initials spell it, so ``cns`` stands for
-  ``central nervous system`` (one disease is enough: the initials check the pair).
+- **abbreviations**: in ``CNS germinoma`` / ``central nervous system germinoma`` the
+  capitalised word is spelled out by consecutive words of the other name, so ``cns`` stands
+  for ``central nervous system`` (one disease is enough: the letters check the pair).
 
-Only names of diseases are read. The variants are tried only when no name of the index
-matches the text at a table level (see :mod:`~adcgraph.resolving.search`).
+The learning itself (which words alone tell two names of one class apart, which capitalised
+words other names spell out, which words are heads) has one home,
+:mod:`adcgraph.align.nameforms`, shared with the ontology matcher; this module keeps the
+resolver's choices and the readings it tries. Only names of diseases are read. The variants
+are tried only when no name of the index matches the text at a table level (see
+:mod:`~adcgraph.resolving.search`).
 
 >>> learned = learn([["cerebellar tumor", "tumor of cerebellum"],
 ...                  ["cerebellar glioma", "glioma of the cerebellum"],
@@ -34,13 +38,15 @@ from adcgraph.resolving.text import CONCEPT_WORDS, STOP_WORDS, words
 
 #: Diseases that must teach a word pair before it is used.
 MIN_SUPPORT = 2
-#: A word that ends at least this many disease labels is a head (``carcinoma``,
-#: ``neoplasm``): it names the kind of disease, so it is never swapped for another word
-#: (``lung neoplasm`` is not ``lung cancer``, though some cancers list both names).
-HEAD_LABELS = 15
+#: Head words (``carcinoma``, ``neoplasm``, found by
+#: :func:`~adcgraph.align.nameforms.head_words`) name the kind of disease, so they are never
+#: swapped for another word (``lung neoplasm`` is not ``lung cancer``, though some cancers
+#: list both names).
 #: At most this many words of a text are replaced at once, and this many variants tried.
 MAX_CHANGES = 2
 MAX_VARIANTS = 64
+#: Abbreviations of at most this many letters are learned.
+MAX_ABBREVIATION = 6
 #: Words never learned as equivalents: they carry meaning the resolver keeps elsewhere
 #: (negation, benign vs malignant, age groups, grades written as numbers).
 _KEPT_WORDS = frozenset(
@@ -125,7 +131,6 @@ class Learned:
                         # a reading that repeats a word (``non squamous`` + ``non small
                         # cell``) would merge two words of the name into one
                         continue
-                        continue
                     seen.add(reading)
                     yield reading
                     produced += 1
@@ -134,74 +139,67 @@ class Learned:
 
 
 def learn(names_by_disease: Iterable[Iterable[str]]) -> Learned:
-    """Learn word equivalents and abbreviations from the names of each disease.
+    """Learn word equivalents and abbreviations from the names of each disease (the first
+    name of each is its label).
+
+    The pairs of words and the abbreviations come from the one home of name variants,
+    :mod:`adcgraph.align.nameforms` (:func:`~adcgraph.align.nameforms.word_swaps`,
+    :func:`~adcgraph.align.nameforms.abbreviations_within`,
+    :func:`~adcgraph.align.nameforms.head_words`,
+    :func:`~adcgraph.align.nameforms.distinguishing_swaps`), read with the resolver's
+    concept words; what is kept is the resolver's choice: :data:`MIN_SUPPORT` diseases, no
+    head word, no word of :data:`_KEPT_WORDS`, a number only for a number, and never a pair
+    that alone tells two diseases apart.
 
     >>> learn([["HER2 positive breast carcinoma", "HER2 positive breast cancer"]]).words
     {}
     """
-    support: dict[tuple[str, str], int] = {}
-    abbreviations: dict[str, set[str]] = {}
-    heads: dict[str, int] = {}
-    for names in names_by_disease:
-        names = list(names)
-        last = _concept_words(names[0])[-1:] if names else []
-        for word in last:
-            heads[word] = heads.get(word, 0) + 1
-        taught: set[tuple[str, str]] = set()
-        for reader, pairs in ((_concept_words, taught), (_plain_words, None)):
-            readings = {tuple(reader(name)) for name in names}
-            readings.discard(())
-            for first, second in itertools.combinations(sorted(readings), 2):
-                _compare(first, second, pairs, abbreviations)
-                _compare(second, first, pairs, abbreviations)
-        for pair in taught:
-            support[pair] = support.get(pair, 0) + 1
+    from adcgraph.align.nameforms import (
+        NamePair,
+        abbreviations_within,
+        distinguishing_swaps,
+        head_words,
+        word_swaps,
+    )
+
+    groups = [list(dict.fromkeys(names)) for names in names_by_disease]
+    groups = [names for names in groups if names]
+    labels = [NamePair(str(number), names[0], "*", "") for number, names in enumerate(groups)]
+    heads = set(head_words(_concept_label(pair.mondo_label) for pair in labels))
+    apart = distinguishing_swaps(
+        NamePair(pair.mondo_id, _concept_label(pair.mondo_label), "*", "") for pair in labels
+    )
+    pairs = [
+        NamePair(str(number), first, "*", second)
+        for number, names in enumerate(groups)
+        for first, second in itertools.combinations(names, 2)
+    ]
+    support: dict[tuple[str, str], set[str]] = {}
+    for one, other, number in word_swaps(pairs, _concept_words):
+        if {one, other} & (_KEPT_WORDS | heads) or one.isdigit() != other.isdigit():
+            continue
+        if (one, other) not in apart:
+            support.setdefault((one, other), set()).add(number)
     equivalents: dict[str, set[str]] = {}
-    frequent = {word for word, count in heads.items() if count >= HEAD_LABELS}
-    for (one, other), count in support.items():
-        if count >= MIN_SUPPORT and not {one, other} & frequent:
+    for (one, other), found in support.items():
+        if len(found) >= MIN_SUPPORT:
             equivalents.setdefault(one, set()).add(other)
             equivalents.setdefault(other, set()).add(one)
+    abbreviations: dict[str, set[str]] = {}
+    for names in groups:
+        for short, expansion in abbreviations_within(names):
+            if len(short) <= MAX_ABBREVIATION and short.isalpha():
+                abbreviations.setdefault(short.casefold(), set()).add(expansion)
     return Learned(
         {word: tuple(sorted(found)) for word, found in sorted(equivalents.items())},
         {token: tuple(sorted(found)) for token, found in sorted(abbreviations.items())},
     )
 
 
-def _compare(
-    first: tuple[str, ...],
-    second: tuple[str, ...],
-    taught: set[tuple[str, str]] | None,
-    abbreviations: dict[str, set[str]],
-) -> None:
-    """One direction of a pair of readings: a word against a word (``taught``, when given),
-    or a token against the phrase its initials spell."""
-    only_first = [word for word in first if word not in second]
-    only_second = [word for word in second if word not in first]
-    if len(only_first) != 1 or not only_second:
-        return
-    (token,) = only_first
-    if len(only_second) == 1:
-        if taught is None:
-            return
-        other = only_second[0]
-        if {token, other} & _KEPT_WORDS or token.isdigit() != other.isdigit():
-            return
-        taught.add((min(token, other), max(token, other)))
-        return
-    phrase = [word for word in second if word in only_second]
-    if (
-        2 <= len(token) <= 6
-        and token.isalpha()
-        and _initials(phrase) == token
-        and _contiguous(second, phrase)
-    ):
-        abbreviations.setdefault(token, set()).add(" ".join(phrase))
-
-
-def _contiguous(reading: tuple[str, ...], phrase: list[str]) -> bool:
-    start = reading.index(phrase[0])
-    return list(reading[start : start + len(phrase)]) == phrase
+def _concept_label(label: str) -> str:
+    """A label written in concept words, so head words and distinguishing pairs are counted
+    in the words the variants are made of."""
+    return " ".join(_concept_words(label))
 
 
 def initials_key(text: str) -> str:

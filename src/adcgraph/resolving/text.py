@@ -244,7 +244,10 @@ def word_typos_allowed(first: str, second: str) -> bool:
     """Whether two names differing by a typo still match word by word: a word of under 4
     characters must be equal, one of 4-7 within 1 edit, a longer one within 2. Not typos:
     a whole word more or less (``M0 acute myeloid leukemia``), a prefix or suffix of two
-    letters or more (``undifferentiated``), a different number or roman numeral (``XIIth``).
+    letters or more (``undifferentiated``), a different number or roman numeral (``XIIth``),
+    a different first letter (typists rarely change the letter a word starts with, while
+    ``extrahepatic`` / ``intrahepatic`` and ``urachal`` / ``tracheal`` name other diseases;
+    the first letter may be dropped).
     Names whose word counts differ otherwise (a word split in two) are left to the
     whole-name bound.
 
@@ -256,6 +259,10 @@ def word_typos_allowed(first: str, second: str) -> bool:
     False
     >>> word_typos_allowed("M1 acute myeloid leukemia", "acute myeloid leukemia")
     False
+    >>> word_typos_allowed("urachal carcinoma", "tracheal carcinoma")
+    False
+    >>> word_typos_allowed("sacituzumab ovitecan", "sacituzumab govitecan")
+    True
     """
     first_words, second_words = words(first), words(second)
     if len(first_words) != len(second_words):
@@ -265,6 +272,8 @@ def word_typos_allowed(first: str, second: str) -> bool:
         if one == other:
             continue
         if _NUMBER_WORD.match(one) or _NUMBER_WORD.match(other):
+            return False
+        if one[0] != other[0] and one[1:] != other and other[1:] != one:
             return False
         shorter, longer = sorted((one, other), key=len)
         if len(longer) - len(shorter) >= 2 and (
