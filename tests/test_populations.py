@@ -212,6 +212,35 @@ def test_word_variants_learned_from_the_diseases_names_never_tell_two_diseases_a
                 assert not labels.get(swapped, set()) - ids, (word, other, sorted(bag))
 
 
+def test_curated_populations_the_name_does_not_tell_apart_follow_the_parsed_one(index):
+    wanted = ("MONDO:0006244", [("HGNC:3430", "positive")], ["early_stage"])
+    same = [
+        curie
+        for curie, details in index.details.items()
+        if (
+            details.get("disease"),
+            sorted((m["gene"], m["status"]) for m in details.get("biomarkers", ())),
+            sorted(details.get("states", ())),
+        )
+        == wanted
+    ]
+    found = resolve_candidates(index, "HER2+ eBC", "disease")
+    if len(same) > 1:
+        assert found[0].source == "parsed" and found[0].score > found[1].score
+        assert {c.id for c in found[1 : 1 + len(same)]} == set(same)
+        assert all("one of" in c.matched for c in found[1 : 1 + len(same)])
+    else:
+        assert found[0].id == (same[0] if same else "MONDO:0006244")
+    assert (found[0].disease, found[0].states) == ("MONDO:0006244", ("early_stage",))
+
+
+def test_malignant_or_benign_is_left_out_only_when_the_class_says_it(index):
+    found = resolve_disease(index, "desmoplastic small round cell tumour, malignant")
+    assert found.id == "MONDO:0019373" and "said by the class" in found.matched
+    with pytest.raises(ResolutionError):  # a malignant class is not benign
+        resolve_disease(index, "benign desmoplastic small round cell tumor")
+
+
 def test_a_typo_does_not_change_the_letter_a_word_starts_with(index):
     for text in ("Extrahepatic Cholangiocarcinoma", "Urachal Carcinoma"):
         with pytest.raises(ResolutionError):

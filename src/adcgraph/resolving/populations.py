@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -654,4 +654,16 @@ def population_candidates(index: NameIndex, parsed: ParsedPopulation) -> list[Ca
         return [parsed_candidate]  # a plain disease: no population to prefer
     exact = [candidate for missing, candidate in matches if missing == 0]
     rest = [candidate for missing, candidate in matches if missing != 0]
+    if len(exact) > 1:
+        # The name does not tell these curated populations apart (the same parts, told
+        # apart by their labels only): the parse itself answers, and they follow it.
+        exact = [
+            replace(
+                candidate,
+                score=round(parsed_candidate.score - 0.01, 4),
+                matched=f"{candidate.matched} (one of {len(exact)} with these parts)",
+            )
+            for candidate in exact
+        ]
+        return [parsed_candidate, *exact, *rest]
     return [*exact, parsed_candidate, *rest]

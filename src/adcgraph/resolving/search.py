@@ -232,6 +232,8 @@ def search(
         _offer_implied_head(best, index, query, kind)
     if not best and kind in DISEASE_SEARCH_KINDS:
         _offer_parts(best, index, query, kind)
+    if not best and kind in DISEASE_SEARCH_KINDS:
+        _offer_without_behaviour(best, index, query, kind)
     if not best and loose:
         for key, distance in typo_keys(index, normalise(query)):
             for position in index.lookup("normalised", key):
@@ -296,8 +298,10 @@ def _offer_learned(
 def _offer_initials(
     best: dict[int, tuple[int, Candidate]], index: NameIndex, query: str, kind: str | None
 ) -> None:
-    """A one-word abbreviation (``ASPS``) read as the initials of a disease name; more than
-    one disease with those initials is a tie (refused by the callers)."""
+    """A one-word abbreviation (``ASPS``) read as the initials of a disease name; a label
+    with those initials outranks a synonym (``NHL``: the label ``non-Hodgkin lymphoma``
+    before the synonym ``neoplasm of hilus of lung``), as at the table levels; more than one
+    disease left is a tie (refused by the callers)."""
     if not _ABBREVIATION.match(query) or sum(char.isupper() for char in query) < 2:
         return
     level = LEVELS.index("initials")
@@ -306,7 +310,57 @@ def _offer_initials(
         if index.entities[entity_position].kind != "disease":
             continue
         matched = f"initials of {name_field} {name!r}"
-        _offer(best, index, entity_position, level, INITIALS_SCORE, matched, kind)
+        score = INITIALS_SCORE + _FIELD_OFFSET.get(name_field, -0.05) / 10
+        _offer(best, index, entity_position, level, score, matched, kind)
+
+
+BEHAVIOUR_SCORE = 0.7
+#: The MONDO classes that say a neoplasm's behaviour: a ``malignant`` or ``benign`` the
+#: class already implies may be left out of its name.
+BEHAVIOUR_ROOTS = {"malignant": "MONDO:0004992", "benign": "MONDO:0005165"}
+_BEHAVIOUR_WORD = re.compile(r"(?:^|[\s,(])(malignant|benign)(?=$|[\s,)])", re.IGNORECASE)
+
+
+def _offer_without_behaviour(
+    best: dict[int, tuple[int, Candidate]], index: NameIndex, query: str, kind: str | None
+) -> None:
+    """A name with ``malignant`` or ``benign`` (``ganglioneuroma, benign``, ``adamantinoma,
+    malignant``, ``glioma, mixed, malignant``) read without that word, when the disease the
+    rest names is under ``cancer`` (for malignant) or ``benign neoplasm`` (for benign) in
+    the index's hierarchy: the word says nothing the class does not."""
+    said = {match.group(1).casefold() for match in _BEHAVIOUR_WORD.finditer(query)}
+    if len(said) != 1:
+        return
+    (word,) = said
+    rest = _BEHAVIOUR_WORD.sub(" ", query)
+    rest = re.sub(r"\s*,\s*(?=,|$)|^\s*,\s*|\(\s*\)", "", rest).strip(" ,")
+    if not rest or rest.casefold() == query.casefold():
+        return
+    level = LEVELS.index("concept")
+    for _, candidate in search(index, rest, kind, loose=False):
+        if candidate.score < ANSWER_SCORE or not _is_under(index, candidate.id, word):
+            continue
+        position = index.positions_of(candidate.id)
+        if position is not None:
+            matched = f"{candidate.matched} ({word!r} said by the class)"
+            _offer(best, index, position, level, BEHAVIOUR_SCORE, matched, kind)
+
+
+def _is_under(index: NameIndex, curie: str, behaviour: str) -> bool:
+    """Whether ``curie`` is (under) the class of that behaviour in the index's hierarchy."""
+    root = BEHAVIOUR_ROOTS[behaviour]
+    seen = {curie}
+    frontier = [curie]
+    while frontier:
+        if root in frontier:
+            return True
+        frontier = [
+            parent
+            for child in frontier
+            for parent in index.parents.get(child, ())
+            if parent not in seen and not seen.add(parent)  # type: ignore[func-returns-value]
+        ]
+    return False
 
 
 PARTS_SCORE = 0.7
