@@ -241,6 +241,14 @@ def test_malignant_or_benign_is_left_out_only_when_the_class_says_it(index):
         resolve_disease(index, "benign desmoplastic small round cell tumor")
 
 
+def test_a_negated_state_is_not_read_as_the_state(index):
+    found = resolve_disease(index, "non-metastatic castration-resistant prostate cancer")
+    assert found.disease == PROSTATE_CANCER
+    assert found.states == ("castration_resistant",)
+    qualifiers = [part["part"] for part in found.parts if part["as"] == "qualifier"]
+    assert qualifiers == ["non-metastatic"]
+
+
 def test_a_typo_does_not_change_the_letter_a_word_starts_with(index):
     for text in ("Extrahepatic Cholangiocarcinoma", "Urachal Carcinoma"):
         with pytest.raises(ResolutionError):

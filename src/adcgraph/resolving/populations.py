@@ -286,14 +286,21 @@ def find_biomarkers(index: NameIndex, text: str) -> tuple[list[Biomarker], str]:
 def find_states(text: str) -> tuple[list[tuple[str, tuple[str, ...]]], str]:
     """The clinical states of ``text`` (phrase, codes) and the text without them.
 
+    A negated phrase (``non-metastatic``, ``not metastatic``) is not the state.
+
     >>> states, rest = find_states("relapsed/refractory acute myeloid leukemia")
     >>> states, rest.strip()
     ([('relapsed/refractory', ('relapsed_or_refractory',))], 'acute myeloid leukemia')
+    >>> find_states("non-metastatic breast cancer")[0]
+    []
     """
     found = []
     rest = text
     for phrase, codes in STATE_PHRASES:
-        pattern = re.compile(rf"(?<![\w/])(?:{phrase})(?![\w/])", re.IGNORECASE)
+        pattern = re.compile(
+            rf"(?<![\w/])(?<!non-)(?<!non )(?<!not )(?<!no )(?:{phrase})(?![\w/])",
+            re.IGNORECASE,
+        )
         for match in pattern.finditer(rest):
             found.append((match.group(0), codes))
         rest = pattern.sub(" ", rest)
