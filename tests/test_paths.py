@@ -86,15 +86,20 @@ def test_combos_for_sg_in_tnbc_ranks_parp_atr_and_checkpoint_partners(sg_in_tnbc
     assert "pembrolizumab" in top, "a checkpoint inhibitor"
     for candidate in sg_in_tnbc.candidates:
         assert candidate.paths and candidate.citations, candidate.label
-        assert all(c.startswith(("PMID:", "DOI:")) for c in candidate.citations)
+        # Papers, and the trial ids of reference-layer indication records.
+        assert all(c.startswith(("PMID:", "DOI:", "NCT:")) for c in candidate.citations)
 
 
 def test_combos_reports_trials_and_permutation_adjusted_scores(sg_in_tnbc):
     top = {c.label: c for c in sg_in_tnbc.candidates}
     trials = {t for entry in top["pembrolizumab"].trials for t in entry["trial_ids"]}
     assert "NCT:NCT05382286" in trials
-    scores = [c.score for c in sg_in_tnbc.candidates]
-    assert scores == sorted(scores, reverse=True)
+    # Curated combinations with the ADC come first, then predictions, each best first.
+    known = [c.notes[0].startswith("curated combination") for c in sg_in_tnbc.candidates]
+    assert known == sorted(known, reverse=True)
+    for group in (True, False):
+        scores = [c.score for c, k in zip(sg_in_tnbc.candidates, known, strict=True) if k == group]
+        assert scores == sorted(scores, reverse=True)
     for candidate in sg_in_tnbc.candidates:
         assert 0 < candidate.p_value <= 1
         assert candidate.adjusted_score <= candidate.score

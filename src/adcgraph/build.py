@@ -18,6 +18,7 @@ from adcgraph.errors import StoreError
 from adcgraph.export.release import provenance_triples
 from adcgraph.locations import PROJECT_ROOT
 from adcgraph.ontology import ONTOLOGY_FILE, SHAPES_FILE, controlled_values
+from adcgraph.reference import REFERENCE_DIR, reference_graphs
 from adcgraph.triples import curated_triples
 
 SOURCES_DIR = PROJECT_ROOT / "graph" / "sources"
@@ -45,6 +46,8 @@ class BuildPaths:
     store: Path | None = None
     release: Path | None = RELEASE_FILE
     inferred_release: Path | None = INFERRED_RELEASE_FILE
+    #: The shipped reference layer (graph/reference/), loaded into graph/reference/<source>.
+    reference: Path = REFERENCE_DIR
 
 
 @dataclass(frozen=True)
@@ -121,10 +124,13 @@ def build(paths: BuildPaths = BuildPaths(), *, run_reasoner: bool = True) -> Bui
         __version__,
     ):
         digest.update(part.encode("utf-8"))
+    for reference_file in sorted(paths.reference.glob("*.tsv")):
+        digest.update(reference_file.read_bytes())
     graphs = {
         vocab.ONTOLOGY_GRAPH: content.ontology,
         vocab.CURATED_GRAPH: content.curated,
         vocab.INFERRED_GRAPH: content.inferred,
+        **reference_graphs(paths.reference),
     }
     with publish.writer(store_path):
         record = _publish_store(store_path, graphs, digest)

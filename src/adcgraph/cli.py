@@ -140,6 +140,11 @@ def stats(store_path: Path | None, endpoint: str | None, fmt: str) -> None:
         for key, value in values.items():
             click.echo(f"{key:<48} {value}")
         click.echo()
+    if counts.sources:
+        click.echo(f"{'source graph':<48} release     date        licence")
+        for graph, meta in counts.sources.items():
+            click.echo(f"{graph:<48} {meta['release']:<11} {meta['date']:<11} {meta['licence']}")
+            click.echo(f"{'':<48} {meta['title']} <{meta['source']}>")
 
 
 @cli.command()

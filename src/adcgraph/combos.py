@@ -29,6 +29,8 @@ from adcgraph import hetmat, rollup, vocab
 from adcgraph.errors import QueryError
 from adcgraph.graphdata import Evidence, GraphData, cache_directory, read_graph_data
 from adcgraph.results import counted
+from adcgraph.model.features import FEATURES, adjusted, raw_rows, transform
+from adcgraph.model.training import Model, load_model
 from adcgraph.store import is_endpoint
 
 if TYPE_CHECKING:
@@ -48,11 +50,20 @@ UNVERIFIED_FACTOR = 0.5
 #: a drug that shares the payload's resistance (e.g. irinotecan after TOP1 E418K).
 NO_PARTNER_TARGET_MECHANISMS = frozenset({"PayloadTargetAlteration"})
 OTHER_DISEASE_FACTOR = 0.3
+#: Weight of an imported indication edge by its maximum trial phase.
+PHASE_WEIGHTS = {"4": 1.0, "3": 0.8, "2": 0.6, "1": 0.4, "0": 0.3}
 DAMPING = 0.4
 #: Above this many edges, fewer and shorter permutations keep the first run bounded.
 LARGE_GRAPH_EDGES = 500_000
 #: Threads for sparse products and cache reads (scipy and numpy release the GIL there).
 WORKERS = min(2, os.cpu_count() or 1)
+MAX_NEXT_ADCS = 5
+#: Time every metapath search of an explanation gets, however little of the budget is left.
+MIN_SEARCH_S = 0.05
+P_VALUE_METHOD = (
+    "upper tail of a normal fitted to the model's scores on {n} degree-preserving permutations "
+    "(continuous; an empirical p-value would stop at 1/({n}+1))"
+)
 
 
 @dataclass(frozen=True)
@@ -65,50 +76,15 @@ class NamedMetapath:
     reading: str
 
 
+#: Partner metapaths: the model's features (:mod:`adcgraph.model.features`), plus the direct
+#: curated strategy (shown and cited, never a feature: it is what the model predicts).
 PARTNER_METAPATHS: tuple[NamedMetapath, ...] = (
-    NamedMetapath(
-        "mechanism-gene-inhibitor",
-        "ADC<confersResistanceTo-Mechanism-involvesGene>Gene<inhibits-Drug",
-        1.0,
-        "resisted through a mechanism involving a gene the drug inhibits",
-    ),
-    NamedMetapath(
-        "class-mechanism-gene-inhibitor",
-        "ADC-hasPayloadClass>PayloadClass<confersResistanceTo-Mechanism"
-        "-involvesGene>Gene<inhibits-Drug",
-        1.0,
-        "its payload class is resisted through a gene the drug inhibits",
-    ),
-    NamedMetapath(
-        "mechanism-strategy-drug",
-        "ADC<confersResistanceTo-Mechanism<addresses-Strategy-usesDrug>Drug",
-        1.0,
-        "a strategy using the drug addresses one of its resistance mechanisms",
-    ),
-    NamedMetapath(
-        "class-mechanism-strategy-drug",
-        "ADC-hasPayloadClass>PayloadClass<confersResistanceTo-Mechanism"
-        "<addresses-Strategy-usesDrug>Drug",
-        1.0,
-        "a strategy using the drug addresses a resistance of its payload class",
-    ),
+    *(NamedMetapath(f.name, f.path, 1.0, f.reading) for f in FEATURES),
     NamedMetapath(
         "strategy-partner",
         "ADC<usesAdc-Strategy-usesDrug>Drug",
         1.0,
         "a curated strategy combines the ADC with the drug",
-    ),
-    NamedMetapath(
-        "similar-to-partner",
-        "ADC<usesAdc-Strategy-usesDrug>Drug-inhibits>Gene<inhibits-Drug",
-        0.5,
-        "inhibits the same gene as a drug already combined with the ADC",
-    ),
-    NamedMetapath(
-        "target-inhibitor",
-        "ADC-hasTarget>Gene<inhibits-Drug",
-        0.5,
-        "the drug inhibits the ADC's target antigen",
     ),
 )
 SWITCH_METAPATHS: tuple[NamedMetapath, ...] = (
@@ -193,19 +169,29 @@ class Candidate:
 
 @dataclass
 class Ranking:
-    """A ranking (best first) with the query that produced it and any cut-short notice."""
+    """A ranking (best first) with the query that produced it and any cut-short notice.
+
+    ``next_adcs`` are the ADCs to switch to, ranked apart from the partner drugs (their
+    scores are path sums, not the partner model's probabilities).
+    """
 
     query: dict[str, str]
     candidates: list[Candidate]
     permutations: int
     truncated: list[str] = field(default_factory=list)
+    next_adcs: list[Candidate] = field(default_factory=list)
+    p_value_method: str = ""
+    model: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
             "query": self.query,
             "permutations": self.permutations,
+            "p_value_method": self.p_value_method,
+            "model": self.model,
             "truncated": self.truncated,
             "candidates": [c.as_dict() for c in self.candidates],
+            "next_adcs": [c.as_dict() for c in self.next_adcs],
         }
 
 
@@ -222,7 +208,12 @@ class Scorer:
         self, source: str, metapaths: Sequence[NamedMetapath], target_type: str
     ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         """Observed totals, permuted totals (n_perm x n_targets), per-metapath observed."""
-        available = [m for m in metapaths if _metapath_available(self.graph, m.path)]
+        available = [
+            m
+            for m in metapaths
+            if _metapath_available(self.graph, m.path)
+            and hetmat.parse_metapath(m.path).source_type in ("ADC", "Drug")
+        ]
 
         def weighted_rows(graph: hetmat.HetMat) -> list[np.ndarray]:
             # Metapaths that revisit ADC more than 3 steps apart count a few walks through
@@ -267,6 +258,9 @@ def evidence_weight(
     """
     best = 0.0
     for item in evidence:
+        if item.evidence_type == "SourceRecord":
+            best = max(best, source_record_weight(item.phase))
+            continue
         weight = EVIDENCE_WEIGHTS.get(item.evidence_type, 0.4)
         if item.status != "Verified":
             weight *= UNVERIFIED_FACTOR
@@ -276,6 +270,39 @@ def evidence_weight(
             weight *= OTHER_DISEASE_FACTOR
         best = max(best, weight)
     return best
+
+
+def source_record_weight(qualifier: str | None) -> float:
+    """Weight of an imported edge: 1 for targets and approvals, lower for earlier trial phases.
+
+    >>> source_record_weight("phase 4"), source_record_weight("phase 2"), source_record_weight(None)
+    (1.0, 0.6, 1.0)
+    """
+    if qualifier and qualifier.startswith("phase "):
+        return PHASE_WEIGHTS.get(qualifier.removeprefix("phase "), 0.3)
+    return 1.0
+
+
+def backbone_diseases(location: Path | str, data: GraphData, disease: str) -> list[str]:
+    """The disease asked about, its sub-types and its direct parents (the backbone features).
+
+    The hierarchy is the roll-up's (:func:`adcgraph.rollup.hierarchy`: the curated parents
+    and the MONDO index). A drug approved for a parent class (breast cancer) counts for TNBC;
+    one approved for "cancer" or "neoplasm" does not.
+    """
+    hierarchy = rollup.hierarchy(location, data.disease_parents)
+    children: dict[str, set[str]] = {}
+    for child, parents in hierarchy.items():
+        for parent in parents:
+            children.setdefault(parent, set()).add(child)
+    found = {disease} | set(hierarchy.get(disease, set()))
+    frontier = [disease]
+    while frontier:
+        for child in children.get(frontier.pop(), set()):
+            if child not in found:
+                found.add(child)
+                frontier.append(child)
+    return sorted(found)
 
 
 def disease_lineage(data: GraphData, disease: str) -> set[str]:
@@ -311,7 +338,17 @@ def weighted_edges(
         evidence = data.evidence.get(edge)
         weight = evidence_weight(evidence, lineage) if evidence else 1.0
         edges.append((edge[0], edge[1], edge[2], weight))
+    edges.extend((m, "inCategory", category, 1.0) for m, category in mechanism_categories(data))
     return edges
+
+
+def mechanism_categories(data: GraphData) -> list[tuple[str, str]]:
+    """(mechanism, ontology category IRI): the synthetic edges of the complementarity feature."""
+    return sorted(
+        (node, vocab.ONTOLOGY + category)
+        for node, category in data.classes.items()
+        if data.node_types.get(node) == "Mechanism"
+    )
 
 
 def make_scorer(
@@ -344,7 +381,10 @@ def make_scorer(
     full = data or read_graph_data(store_path, scope="all", predicates=scored_predicates())
     lineage = rollup.scoring_weights(store_path, curated, disease) if disease else None
     edges = weighted_edges(full, lineage, hidden)
-    graph = hetmat.HetMat.from_edges(full.node_types.items(), edges)
+    categories = [
+        (c, "MechanismCategory") for c in sorted({c for _, c in mechanism_categories(full)})
+    ]
+    graph = hetmat.HetMat.from_edges([*full.node_types.items(), *categories], edges)
     chosen = _scored_metaedges(graph)
     large = len(edges) >= LARGE_GRAPH_EDGES
     multiplier = 3 if large else 10
@@ -369,6 +409,7 @@ def scored_predicates() -> frozenset[str]:
         step.predicate
         for named in PARTNER_METAPATHS + SWITCH_METAPATHS + CROSS_RESISTANCE_METAPATHS
         for step in hetmat.parse_metapath(named.path).steps
+        if step.predicate != "inCategory"
     )
 
 
@@ -489,30 +530,45 @@ def explain(
     *,
     paths_per_candidate: int = 5,
     time_limit_s: float = 5.0,
+    disease_sources: Sequence[str] = (),
 ) -> list[str]:
-    """Attach cited paths to each candidate (bounded); return notices of cut-short searches."""
+    """Attach cited paths to each candidate (bounded); return notices of cut-short searches.
+
+    Metapaths that start from a disease (the standard-of-care backbone) are searched from
+    ``disease_sources`` (the disease asked about and its sub-types).
+    """
     from adcgraph.paths import metapath_paths
 
-    deadline = time.monotonic() + time_limit_s
+    final = time.monotonic() + time_limit_s
     notices = []
     by_name = {m.name: m for m in metapaths}
-    for candidate in candidates:
+    for number, candidate in enumerate(candidates):
+        # Each candidate gets its share of the time left; short metapaths are searched first,
+        # so every candidate keeps a cited path even when long ones would take the budget.
+        share = (final - time.monotonic()) / max(len(candidates) - number, 1)
+        deadline = min(final, time.monotonic() + max(share, 0.0))
         found = []
-        for name in candidate.metapath_scores:
+        named = [name for name in candidate.metapath_scores if name in by_name]
+        named.sort(key=lambda name: (len(hetmat.parse_metapath(by_name[name].path)), name))
+        for name in named:
+            if len(found) >= paths_per_candidate or (found and time.monotonic() > deadline):
+                break
             metapath = hetmat.parse_metapath(by_name[name].path)
-            if source not in projection or candidate.iri not in projection:
-                continue
-            search = metapath_paths(
-                projection,
-                source,
-                candidate.iri,
-                metapath,
-                limit=paths_per_candidate,
-                deadline=deadline,
-            )
-            found.extend((name, path) for path in search.paths)
-            if search.truncated:
-                notices.append(f"{candidate.id}: {search.reason}")
+            starts = disease_sources if metapath.source_type == "Disease" else [source]
+            for start in starts:
+                if start not in projection or candidate.iri not in projection:
+                    continue
+                search = metapath_paths(
+                    projection,
+                    start,
+                    candidate.iri,
+                    metapath,
+                    limit=paths_per_candidate,
+                    deadline=max(deadline, time.monotonic() + MIN_SEARCH_S),
+                )
+                found.extend((name, path) for path in search.paths)
+                if search.truncated:
+                    notices.append(f"{candidate.id}: {search.reason}")
         found.sort(key=lambda item: (len(item[1].steps), item[0]))
         kept = found[:paths_per_candidate]
         if len(found) > paths_per_candidate:
@@ -523,10 +579,11 @@ def explain(
             {"metapath": name, "reading": by_name[name].reading, **path.as_dict(projection)}
             for name, path in kept
         ]
-        candidate.citations = sorted({c for _, path in found for c in path.citations})
-        if time.monotonic() > deadline:
-            notices.append(f"explanations stopped after {time_limit_s:g} s")
-            break
+        candidate.citations = sorted(
+            set(candidate.citations) | {c for _, path in found for c in path.citations}
+        )
+    if time.monotonic() > final:
+        notices.append(f"explanations took longer than {time_limit_s:g} s and were cut short")
     return notices
 
 
@@ -594,7 +651,8 @@ def combos(
     'talazoparib'
     """
     scorer = make_scorer(store_path, disease, n_permutations=n_permutations)
-    drugs = rank(scorer, adc, PARTNER_METAPATHS, "Drug")
+    model = load_model(store_path, scorer.data)
+    drugs = rank_partners(store_path, scorer, model, adc, disease)
     adcs = rank(scorer, adc, SWITCH_METAPATHS, "ADC") if include_adcs else []
     cross = _payload_classes_of(scorer.data, adc)
     for candidate in adcs:
@@ -605,11 +663,14 @@ def combos(
                 + ", ".join(sorted(scorer.data.label(c) for c in shared))
                 + ")"
             )
-    candidates = sorted(drugs + adcs, key=lambda c: (-c.score, -c.adjusted_score, c.id))[:top]
+    candidates = drugs[:top]
     ranking = Ranking(
         {"adc": vocab.compress(adc), "disease": vocab.compress(disease)},
         candidates,
         len(scorer.permuted),
+        next_adcs=adcs[: min(top, MAX_NEXT_ADCS)],
+        p_value_method=P_VALUE_METHOD.format(n=len(scorer.permuted)),
+        model=model.note,
     )
     ranking.query.update(_scope_fields(rollup.adc_scope(store_path, scorer.data, adc, disease)))
     attach_trials(candidates, adc, scorer.data, disease)
@@ -618,9 +679,95 @@ def combos(
         from adcgraph.paths import load_projection
 
         ranking.truncated = explain(
-            candidates, adc, PARTNER_METAPATHS + SWITCH_METAPATHS, load_projection(store_path)
+            candidates + ranking.next_adcs,
+            adc,
+            PARTNER_METAPATHS + SWITCH_METAPATHS,
+            load_projection(store_path, "reference"),
+            disease_sources=backbone_diseases(store_path, scorer.data, disease),
         )
     return ranking
+
+
+def rank_partners(
+    location: Path | str, scorer: Scorer, model: Model, adc: str, disease: str | None
+) -> list[Candidate]:
+    """Every drug with a feature, ranked by the fitted model; p-values from a fitted null.
+
+    ``score`` is the model's probability on permutation-adjusted features; the null is the
+    same model on each permuted graph's features, and ``p_value`` the upper tail of a normal
+    fitted to those null scores (continuous, so candidates do not tie at ``1/(n+1)``).
+    """
+    if adc not in scorer.graph.node_index.get("ADC", {}):
+        raise QueryError(f"{vocab.compress(adc)} is not an ADC of the graph")
+    diseases = backbone_diseases(location, scorer.data, disease) if disease else []
+    observed = raw_rows(scorer.graph, adc, diseases)
+    nulls = [raw_rows(p, adc, diseases) for p in scorer.permuted]
+    scales = model.scale_vector()
+    null_mean = (
+        np.mean([transform(n, scales) for n in nulls], axis=0) if nulls else np.zeros_like(observed)
+    )
+    inputs = adjusted(observed, nulls, scales, null_mean)
+    score = model.probability(inputs)
+    null_scores = np.array([model.probability(adjusted(n, (), scales, null_mean)) for n in nulls])
+    floor = model.probability(adjusted(np.zeros_like(observed), (), scales, null_mean))
+    targets = scorer.graph.node_ids.get("Drug", [])
+    candidates = []
+    for i in np.flatnonzero(observed.any(axis=0)):
+        contributions = model.weights() * inputs[:, i]
+        null = null_scores[:, i] if len(null_scores) else np.array([])
+        candidates.append(
+            Candidate(
+                id=vocab.compress(targets[i]),
+                iri=targets[i],
+                label=scorer.data.label(targets[i]),
+                kind="Drug",
+                score=float(score[i]),
+                adjusted_score=float(score[i] - (null.mean() if len(null) else floor[i])),
+                p_value=normal_tail(float(score[i]), null),
+                metapath_scores={
+                    f.name: float(observed[k, i])
+                    for k, f in enumerate(FEATURES)
+                    if observed[k, i] > 0
+                },
+                notes=[
+                    "model: "
+                    + ", ".join(
+                        f"{model.features[k]} {contributions[k]:+.2f}"
+                        for k in np.argsort(-np.abs(contributions))[:3]
+                        if abs(contributions[k]) > 0.005
+                    )
+                ],
+            )
+        )
+    known = curated_partners(scorer.data, adc)
+    for candidate in candidates:
+        if candidate.iri in known:
+            candidate.notes.insert(0, "curated combination with this ADC (listed first)")
+    candidates.sort(key=lambda c: (c.iri not in known, -c.score, -c.adjusted_score, c.id))
+    return candidates
+
+
+def curated_partners(data: GraphData, adc: str) -> set[str]:
+    """Drugs a curated strategy combines with ``adc``: known combinations, shown first."""
+    uses: dict[str, set[str]] = {}
+    for strategy, predicate, target in data.edges:
+        if predicate in ("usesAdc", "usesDrug"):
+            uses.setdefault(strategy, set()).add(target)
+    return {node for used in uses.values() if adc in used for node in used} - {adc}
+
+
+def normal_tail(value: float, null: np.ndarray) -> float:
+    """Upper-tail p-value of ``value`` under a normal fitted to ``null`` (1.0 with no null).
+
+    >>> round(normal_tail(3.0, np.array([0.0, 1.0, -1.0, 0.5, -0.5])), 5)
+    0.00107
+    """
+    if len(null) < 2:
+        return 1.0
+    from scipy.stats import norm
+
+    spread = max(float(null.std(ddof=1)), 1e-9)
+    return float(max(norm.sf((value - float(null.mean())) / spread), 1e-12))
 
 
 def cross_resistance(
@@ -635,7 +782,35 @@ def cross_resistance(
     """Rank other ADCs by vulnerabilities shared with ``adc`` (payload, target, mechanisms),
     with the evidence of ``disease`` (rolled up along its hierarchy) when one is given."""
     scorer = make_scorer(store_path, disease, n_permutations=n_permutations)
-    candidates = rank(scorer, adc, CROSS_RESISTANCE_METAPATHS, "ADC")[:top]
+    structural = [m for m in CROSS_RESISTANCE_METAPATHS if "Mechanism" not in m.path]
+    found = {c.iri: c for c in rank(scorer, adc, structural, "ADC")}
+    for other in sorted(n for n, t in scorer.data.node_types.items() if t == "ADC" and n != adc):
+        shared = shared_mechanisms(scorer.data, adc, other)
+        if not shared:
+            continue
+        candidate = found.get(other) or Candidate(
+            vocab.compress(other), other, scorer.data.label(other), "ADC", 0.0, 0.0, 1.0, {}
+        )
+        candidate.metapath_scores["shared-mechanism"] = SHARED_MECHANISM_WEIGHT * len(shared)
+        candidate.score += SHARED_MECHANISM_WEIGHT * len(shared)
+        candidate.adjusted_score += SHARED_MECHANISM_WEIGHT * len(shared)
+        candidate.notes.append(
+            "shared mechanisms: " + ", ".join(sorted(scorer.data.label(m) for m in shared))
+        )
+        candidate.citations = sorted(
+            set(candidate.citations)
+            | {
+                c
+                for (m, p, _), evidence in scorer.data.evidence.items()
+                if m in shared and p == "confersResistanceTo"
+                for e in evidence
+                for c in e.citations
+            }
+        )
+        found[other] = candidate
+    for candidate in found.values():
+        _weigh_contrary_evidence(scorer.data, adc, candidate)
+    candidates = sorted(found.values(), key=lambda c: (-c.score, -c.adjusted_score, c.id))[:top]
     ranking = Ranking({"adc": vocab.compress(adc)}, candidates, len(scorer.permuted))
     attach_trials(candidates, adc, scorer.data, disease)
     if disease:
@@ -645,9 +820,80 @@ def cross_resistance(
         from adcgraph.paths import load_projection
 
         ranking.truncated = explain(
-            candidates, adc, CROSS_RESISTANCE_METAPATHS, load_projection(store_path)
+            candidates,
+            adc,
+            CROSS_RESISTANCE_METAPATHS + SWITCH_METAPATHS,
+            load_projection(store_path, "reference"),
         )
     return ranking
+
+
+#: Score of each resistance mechanism two ADCs share (counted as `cross-resistance-candidates`
+#: counts them).
+SHARED_MECHANISM_WEIGHT = 0.25
+#: How much clinical activity after progression on the first ADC takes off the shared score.
+CONTRARY_FACTOR = 0.75
+SWITCH_CLASSES = frozenset({"PayloadSwitchStrategy", "SequencingStrategy"})
+
+
+def payload_classes(data: GraphData, adc: str) -> set[str]:
+    """The ADC's payload classes at every level (payload -> class -> broader classes)."""
+    payloads = {t for s, p, t in data.edges if s == adc and p == "hasPayload"}
+    found = {t for s, p, t in data.edges if s in payloads and p == "inPayloadClass"}
+    found |= {t for s, p, t in data.edges if s == adc and p == "hasPayloadClass"}
+    frontier = list(found)
+    while frontier:
+        node = frontier.pop()
+        for s, p, t in data.edges:
+            if s == node and p == "broaderPayloadClass" and t not in found:
+                found.add(t)
+                frontier.append(t)
+    return found
+
+
+def shared_mechanisms(data: GraphData, adc: str, other: str) -> set[str]:
+    """Mechanisms claimed (supporting) for both ADCs or their classes, the query's rule.
+
+    As in the named query `cross-resistance-candidates`: a claim on a payload class counts
+    for every ADC of that class, but not when both ADCs carry that class (the shared payload
+    class already says so); claims that found no association assert no edge and never count.
+    """
+    mine, theirs = payload_classes(data, adc), payload_classes(data, other)
+    mine_sides, their_sides = {adc} | (mine - theirs), {other} | (theirs - mine)
+    resisting: dict[str, set[str]] = {}
+    for mechanism, predicate, target in data.edges:
+        if predicate == "confersResistanceTo":
+            resisting.setdefault(mechanism, set()).add(target)
+    return {m for m, targets in resisting.items() if targets & mine_sides and targets & their_sides}
+
+
+def _weigh_contrary_evidence(data: GraphData, adc: str, candidate: Candidate) -> None:
+    """Lower the shared-weakness score by curated clinical activity after the first ADC."""
+    uses: dict[str, set[str]] = {}
+    for strategy, predicate, target in data.edges:
+        if predicate == "usesAdc":
+            uses.setdefault(strategy, set()).add(target)
+    best, cited = 0.0, []
+    for strategy, adcs in sorted(uses.items()):
+        if not {adc, candidate.iri} <= adcs or data.classes.get(strategy) not in SWITCH_CLASSES:
+            continue
+        evidence = data.evidence.get((strategy, "usesAdc", candidate.iri), [])
+        clinical = [e for e in evidence if e.evidence_type in ("Clinical", "Regulatory")]
+        if not clinical:
+            continue
+        best = max(best, evidence_weight(clinical, None))
+        trials = sorted({t for e in clinical for t in e.trials})
+        cited.append(f"{data.label(strategy)} ({', '.join(trials) or 'no trial id'})")
+    if best == 0:
+        return
+    shared = candidate.score
+    candidate.score = shared * (1 - CONTRARY_FACTOR * best)
+    candidate.adjusted_score = candidate.adjusted_score * (1 - CONTRARY_FACTOR * best)
+    candidate.metapath_scores["contrary-switch-evidence"] = candidate.score - shared
+    candidate.notes.append(
+        f"activity after progression on the first ADC lowers the shared-weakness score "
+        f"{shared:.3f} to {candidate.score:.3f}: " + "; ".join(cited)
+    )
 
 
 def _scope_fields(scope: rollup.EvidenceScope) -> dict[str, str]:

@@ -41,6 +41,8 @@ BASE_NODE_TYPES: dict[str, str] = {
     "ClinicalTrial": "ClinicalTrial",
     "ResistanceMechanism": "Mechanism",
     "Strategy": "Strategy",
+    "Pathway": "Pathway",
+    "GeneFamily": "GeneFamily",
 }
 
 
@@ -86,6 +88,12 @@ EDGE_PREDICATES: tuple[str, ...] = (
     "interactsWith",
     "associatedWith",
     "treats",
+    "studiedToTreat",
+    "targets",
+    "activates",
+    "participatesIn",
+    "memberOf",
+    "subPathwayOf",
 )
 
 _TYPES_QUERY = """
@@ -124,8 +132,21 @@ SELECT ?graph ?node ?label WHERE { GRAPH ?graph { ?node rdfs:label ?label } }
 _EXACT_MATCH_QUERY = """
 SELECT ?graph ?a ?b WHERE { GRAPH ?graph { ?a skos:exactMatch ?b } FILTER(isIRI(?a) && isIRI(?b)) }
 """
-#: The graphs `adcgraph build` writes (the ontology graph aside): the curated records.
+#: The graphs `adcgraph build` writes (the ontology graph aside): the curated records and
+#: the shipped reference layer (``graph/reference/<source>``).
 _BUILT_GRAPHS = {vocab.CURATED_GRAPH, vocab.INFERRED_GRAPH}
+REFERENCE_GRAPH_PREFIX = vocab.GRAPH + "reference/"
+_GRAPHS_QUERY = "SELECT DISTINCT ?graph WHERE { GRAPH ?graph { ?s a ?class } }"
+_SOURCE_RECORDS_QUERY = """
+SELECT ?record ?subject ?predicate ?object ?qualifier
+       (GROUP_CONCAT(DISTINCT STR(?source); separator=" ") AS ?sources)
+WHERE {
+  ?record a adco:SourceRecord ; rdf:subject ?subject ; rdf:predicate ?predicate ;
+          rdf:object ?object .
+  OPTIONAL { ?record adco:sourceQualifier ?qualifier }
+  OPTIONAL { ?record dcterms:source ?source }
+} GROUP BY ?record ?subject ?predicate ?object ?qualifier
+"""
 _DISEASE_PARENTS_QUERY = """
 SELECT ?disease ?parent WHERE { ?disease a adco:Disease ; rdfs:subClassOf ?parent }
 """
@@ -172,6 +193,7 @@ def read_graph_data(
     """The graph records of a store directory or SPARQL endpoint URL.
 
     ``scope="curated"`` reads the curated and inferred graphs (the claims, small);
+    ``scope="reference"`` adds the shipped reference layer (``graph/reference/<source>``);
     ``scope="all"`` adds every imported graph (for the sparse matrices). ``predicates``
     limits the edges read (on a store with millions of imported edges, reading only those a
     computation uses is what keeps its first run short). A store's records are cached beside
@@ -272,10 +294,13 @@ def read_from_backend(
     """Read typed nodes, edges (of ``predicates``), evidence, labels and disease parents."""
     data = GraphData(version)
     known_types = node_types()
-    wanted = _BUILT_GRAPHS if scope == "curated" else None
+    wanted = {
+        "curated": _BUILT_GRAPHS,
+        "reference": built_graphs(backend) if scope == "reference" else None,
+    }.get(scope)
     type_rows = _curated_first(backend, _TYPES_QUERY, wanted, "class")
-    curated_nodes = {node for imported, node, _ in type_rows if not imported}
-    canonical = _canonical_names(backend, curated_nodes) if scope == "all" else _same_name
+    curated_nodes = {node for rank, node, _ in type_rows if rank == 0}
+    canonical = _canonical_names(backend, curated_nodes)
     for _, node, class_iri in type_rows:
         class_name = class_iri.removeprefix(vocab.ONTOLOGY)
         node_type = known_types.get(class_name)
@@ -297,6 +322,7 @@ def read_from_backend(
         predicate = row["predicate"].value.removeprefix(vocab.ONTOLOGY)
         key = (row["subject"].value, predicate, row["object"].value)
         data.evidence.setdefault(key, []).append(_evidence(row, "claim"))
+    _read_source_records(backend, data, canonical, set(predicates))
     strategy_edges: dict[str, list[tuple[str, str, str]]] = {}
     for edge in data.edges:
         if data.node_types[edge[0]] == "Strategy":
@@ -312,18 +338,59 @@ def read_from_backend(
     return data
 
 
+def built_graphs(backend: store.Backend) -> set[str]:
+    """The curated and inferred graphs and the reference-layer graphs the store holds."""
+    present = {row["graph"].value for row in backend.query(_GRAPHS_QUERY)}
+    return _BUILT_GRAPHS | {g for g in present if g.startswith(REFERENCE_GRAPH_PREFIX)}
+
+
+def _graph_rank(graph: str) -> int:
+    """0 for the curated records, 1 for the reference layer, 2 for imports."""
+    if graph in _BUILT_GRAPHS:
+        return 0
+    return 1 if graph.startswith(REFERENCE_GRAPH_PREFIX) else 2
+
+
 def _curated_first(
     backend: store.Backend, query: str, graphs: set[str] | None, column: str
-) -> list[tuple[bool, str, str]]:
-    """(imported?, node, value) rows outside the ontology graph, curated rows first.
+) -> list[tuple[int, str, str]]:
+    """(graph rank, node, value) rows outside the ontology graph: curated, reference, imports.
 
     Read in this order, a curated node keeps its curated type, class and label.
     """
     return sorted(
-        (row["graph"].value not in _BUILT_GRAPHS, row["node"].value, row[column].value)
+        (_graph_rank(row["graph"].value), row["node"].value, row[column].value)
         for row in _rows_in(backend, query, graphs)
         if row["graph"].value != vocab.ONTOLOGY_GRAPH
     )
+
+
+def _read_source_records(
+    backend: store.Backend,
+    data: GraphData,
+    canonical: Callable[[str], str],
+    predicates: set[str],
+) -> None:
+    """Evidence of imported and reference edges: their source records' citations, qualifiers."""
+    for row in backend.query(_SOURCE_RECORDS_QUERY):
+        predicate = row["predicate"].value.removeprefix(vocab.ONTOLOGY)
+        if predicate not in predicates:
+            continue
+        key = (canonical(row["subject"].value), predicate, canonical(row["object"].value))
+        sources = (row["sources"].value if row["sources"] is not None else "").split()
+        cited = tuple(sorted(vocab.compress(s) for s in sources))
+        qualifier = row["qualifier"].value if row["qualifier"] is not None else None
+        data.evidence.setdefault(key, []).append(
+            Evidence(
+                claim=row["record"].value,
+                evidence_type="SourceRecord",
+                status="Imported",
+                disease=None,
+                citations=cited,
+                trials=tuple(c for c in cited if c.startswith("NCT:")),
+                phase=qualifier,
+            )
+        )
 
 
 def _rows_in(
@@ -340,10 +407,6 @@ def _rows_in(
         return
     for graph in sorted(graphs):
         yield from backend.query(query, {**bindings, "graph": store.iri(graph)})
-
-
-def _same_name(iri: str) -> str:
-    return iri
 
 
 def _canonical_names(backend: store.Backend, curated_nodes: set[str]) -> Callable[[str], str]:

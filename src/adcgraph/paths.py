@@ -132,17 +132,21 @@ def build_projection(data: GraphData) -> nx.MultiDiGraph:
     return graph
 
 
-def load_projection(store_path: Path | str) -> nx.MultiDiGraph:
+def load_projection(store_path: Path | str, scope: str = "curated") -> nx.MultiDiGraph:
     """The projection of a store, built once per store version and cached beside it.
 
+    ``scope="reference"`` adds the shipped reference layer (what `combos` explains with).
     For a SPARQL endpoint (a URL) the projection is built afresh: there is nowhere to cache.
     """
     if is_endpoint(store_path):
-        return build_projection(read_graph_data(store_path))
+        return build_projection(read_graph_data(store_path, scope=scope))
     store_path = Path(store_path)
     version = store_version(store_path)["version"]
-    cache_file = cache_directory(store_path, version) / PROJECTION_FILE
-    return cached_pickle(cache_file, lambda: build_projection(read_graph_data(store_path)))
+    name = PROJECTION_FILE if scope == "curated" else f"{scope}-{PROJECTION_FILE}"
+    cache_file = cache_directory(store_path, version) / name
+    return cached_pickle(
+        cache_file, lambda: build_projection(read_graph_data(store_path, scope=scope))
+    )
 
 
 def shortest_paths(

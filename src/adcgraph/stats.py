@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -27,13 +27,23 @@ GROUP BY ?graph ORDER BY ?graph
 """
 
 
+_SOURCES = """
+SELECT ?graph ?title ?release ?date ?licence ?source WHERE {
+  GRAPH ?graph { ?graph a adco:SourceRelease ; dcterms:title ?title ; dcterms:hasVersion ?release ;
+                        dcterms:issued ?date ; dcterms:license ?licence ; dcterms:source ?source }
+} ORDER BY ?graph
+"""
+
+
 @dataclass(frozen=True)
 class GraphStats:
-    """How many nodes per class, triples per predicate and triples per named graph."""
+    """How many nodes per class, triples per predicate and per named graph; graph metadata."""
 
     classes: dict[str, int]
     predicates: dict[str, int]
     graphs: dict[str, int]
+    #: Imported and reference graphs: source title, release, date, licence and origin.
+    sources: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def graph_stats(backend: Backend) -> GraphStats:
@@ -48,7 +58,19 @@ def graph_stats(backend: Backend) -> GraphStats:
         classes=_counts(backend, _CLASS_COUNTS % names, "class"),
         predicates=_counts(backend, _PREDICATE_COUNTS % names, "predicate"),
         graphs=_counts(backend, _GRAPH_COUNTS, "graph"),
+        sources=_sources(backend),
     )
+
+
+def _sources(backend: Backend) -> dict[str, dict[str, str]]:
+    result = backend.query(_SOURCES)
+    assert isinstance(result, ox.QuerySolutions)
+    return {
+        vocab.compress(row["graph"].value): {
+            key: row[key].value for key in ("title", "release", "date", "licence", "source")
+        }
+        for row in result
+    }
 
 
 def _counts(backend: Backend, query: str, key: str) -> dict[str, int]:

@@ -444,11 +444,16 @@ def curated_xrefs(backend: store.Backend) -> _CuratedXrefs:
 
 
 def graph_entities(backend: store.Backend) -> set[str]:
-    """IRIs a mapping must touch to be loaded: labelled nodes and curated exactMatch targets."""
+    """IRIs a mapping must touch to be loaded: labelled nodes and curated exactMatch targets.
+
+    Nodes only the shipped reference layer names (pathways, drugs) do not count: their
+    identifiers are normalised when the layer is derived.
+    """
     query = f"""
         SELECT DISTINCT ?node WHERE {{
           {{ GRAPH ?graph {{ ?node rdfs:label ?label }}
-             FILTER(?graph != <{vocab.ONTOLOGY_GRAPH}> && ?graph != <{vocab.MAPPINGS_GRAPH}>) }}
+             FILTER(?graph != <{vocab.ONTOLOGY_GRAPH}> && ?graph != <{vocab.MAPPINGS_GRAPH}>
+                    && !STRSTARTS(STR(?graph), "{vocab.GRAPH}reference/")) }}
           UNION {{ GRAPH <{vocab.CURATED_GRAPH}> {{ ?entity skos:exactMatch ?node }} }}
         }}"""
     return {row["node"].value for row in _solutions(backend, query) if "node" in row}

@@ -145,7 +145,7 @@ def ranking_rows(ranking: Any) -> list[list[str]]:
                 c.kind,
                 f"{c.score:.3f}",
                 f"{c.adjusted_score:.3f}",
-                f"{c.p_value:.3f}",
+                f"{c.p_value:.2g}",
                 ", ".join(c.metapath_scores),
                 tested,
                 "; ".join(c.notes),
@@ -177,10 +177,38 @@ def _print_ranking(ranking: Any, fmt: str) -> None:
         headers = [RANKING_COLUMNS[i] for i in keep]
         rows = [[row[i] for i in keep] for row in ranking_rows(ranking)]
         click.echo(rich_table(headers, rows, key_columns=3), nl=False)
+    next_adcs = getattr(ranking, "next_adcs", [])
+    if next_adcs and shown != "json":
+        click.echo("next ADCs (switch or sequence):")
+        for number, c in enumerate(next_adcs, start=1):
+            notes = "; ".join(c.notes)
+            click.echo(
+                f" {number}  {c.label}  {c.score:.3f}  {', '.join(c.metapath_scores)}  {notes}"
+            )
     for notice in ranking.truncated:
         click.echo(f"note: {notice}", err=True)
     if ranking.query.get("evidence_note"):
         click.echo(f"evidence: {ranking.query['evidence_note']}", err=True)
+    if getattr(ranking, "p_value_method", ""):
+        click.echo(f"p: {ranking.p_value_method}", err=True)
+    if getattr(ranking, "model", ""):
+        click.echo(f"model: {ranking.model} (adcgraph model prints its coefficients)", err=True)
+
+
+def _print_model(model: Any) -> None:
+    from adcgraph.model.features import BY_NAME
+
+    width = max(len(name) for name in model.features) + 1
+
+    click.echo(f"{model.note}; L2 C={model.regularisation_c}, coefficients >= 0")
+    click.echo(f"{'feature':<{width}} {'coefficient':>11}  {'scale':>8}  metapath")
+    for name in sorted(model.features, key=lambda n: -model.coefficients[n]):
+        base = name.removesuffix(" (permutation-adjusted)")
+        click.echo(
+            f"{name:<{width}} {model.coefficients[name]:>11.3f}  {model.scales[base]:>8.4f}  "
+            f"{BY_NAME[base].path}"
+        )
+    click.echo(f"{'intercept':<{width}} {model.intercept:>11.3f}")
 
 
 #: Options the ranking commands share, defined once.
@@ -218,6 +246,9 @@ html_option = click.option(
 )
 @permutations_option
 @click.option("--no-explain", is_flag=True, help="Skip path explanations (faster).")
+@click.option(
+    "--explain-model", is_flag=True, help="Also print the model's features and coefficients."
+)
 @ranking_format_option
 @html_option
 @store_option
@@ -229,6 +260,7 @@ def combos_command(
     top: int,
     n_permutations: int,
     no_explain: bool,
+    explain_model: bool,
     fmt: str,
     html_path: Path | None,
     store_path: Path | None,
@@ -267,8 +299,77 @@ def combos_command(
             )
         _print_ranking(ranking, fmt)
         _write_html(html_path, ranking, f"Candidates for {adc} in {disease}")
+        if explain_model:
+            from adcgraph.graphdata import read_graph_data
+            from adcgraph.model.training import load_model
+
+            _print_model(load_model(location, read_graph_data(location)))
 
     run_bounded_command(work, timeout_s=timeout_s, max_output_mb=max_output_mb, what="combos")
+
+
+@click.command("model")
+@store_option
+@endpoint_option
+def model_command(store_path: Path | None, endpoint: str | None) -> None:
+    """Print the partner model: its metapath features, fitted coefficients and scales.
+
+    The weights are fitted (logistic regression, L2, non-negative) on the curated ADC-partner
+    pairs with clinical data, each with its direct links removed.
+
+    \b
+    Example:
+      adcgraph model
+    """
+    from adcgraph.graphdata import read_graph_data
+    from adcgraph.model.training import load_model
+
+    location = _location(store_path, endpoint)
+    _print_model(load_model(location, read_graph_data(location)))
+
+
+@click.command("validate")
+@click.argument("pairs", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--before", type=int, help="Use only evidence dated before this year.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@store_option
+def validate_command(pairs: Path, before: int | None, fmt: str, store_path: Path | None) -> None:
+    """Leave-pair-out validation of combos on your own ADC-partner pairs.
+
+    PAIRS is a TSV with the header adc, partner, disease (names, synonyms or CURIEs; other
+    columns are ignored). For each row every direct link between the ADC and the partner is
+    removed (strategies using both, their trials, any edge between them, and the pair's part
+    in the fitted weights), then the partner's rank among all drugs is reported, beside a
+    node-degree and a same-disease baseline. A row that does not resolve is reported, not
+    fatal.
+
+    \b
+    Example:
+      adcgraph validate pairs.tsv --format json
+      adcgraph validate pairs.tsv --before 2020
+    """
+    from adcgraph.model.validate import as_json, read_pairs, validate
+
+    location = _location(store_path, None)
+    results, summary = validate(location, read_pairs(pairs), before=before)
+    if fmt == "json":
+        click.echo(json.dumps(as_json(results, summary), indent=1))
+        return
+    click.echo("adc\tpartner\tdisease\tresolved\trank\tcandidates\tdegree_rank\tsame_disease_rank")
+    for r in results:
+        click.echo(
+            f"{r.adc}\t{r.partner}\t{r.disease}\t{r.resolved}\t{r.rank or ''}\t{r.candidates}\t"
+            f"{r.degree_rank or ''}\t{r.same_disease_rank or ''}"
+            + (f"\t{r.note}" if r.note else "")
+        )
+    for name, block in (("model", summary), *summary["baselines"].items()):  # type: ignore[union-attr]
+        figures = " ".join(
+            f"{k} {block[k]:.2f}" if block[k] is not None else f"{k} -"
+            for k in ("hit_at_5", "hit_at_10", "hit_at_20", "mrr", "auroc")
+        )
+        click.echo(f"{name}: {figures}", err=True)
 
 
 @click.command("cross-resistance")
@@ -461,4 +562,10 @@ def _camel(code: str) -> str:
     return "".join(part.capitalize() for part in code.split("_"))
 
 
-COMMANDS: list[click.Command] = [paths_command, combos_command, cross_resistance_command]
+COMMANDS: list[click.Command] = [
+    paths_command,
+    combos_command,
+    cross_resistance_command,
+    model_command,
+    validate_command,
+]

@@ -33,6 +33,13 @@ IMPORTERS = MappingProxyType(
         "kgx": "adcgraph.importers.bulk:import_kgx",
         "mesh": "adcgraph.importers.diseases:import_disease_file",
         "oncotree": "adcgraph.importers.diseases:import_disease_file",
+        "opentargets": "adcgraph.importers.opentargets:import_opentargets",
+        "reactome": "adcgraph.importers.pathways:import_pathways",
+        "msigdb": "adcgraph.importers.pathways:import_pathways",
+        "wikipathways": "adcgraph.importers.pathways:import_pathways",
+        "gobp": "adcgraph.importers.pathways:import_pathways",
+        "famplex": "adcgraph.importers.pathways:import_pathways",
+        "drugcentral": "adcgraph.importers.drugcentral:import_drugcentral",
     }
 )
 

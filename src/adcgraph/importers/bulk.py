@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from types import MappingProxyType
 from typing import NamedTuple
 
 import pyoxigraph as ox
@@ -22,6 +23,7 @@ from adcgraph import publish, store, vocab
 from adcgraph.errors import AdcGraphError, InputFileError
 from adcgraph.importers import ImportOptions, ImportReport, graph_name
 from adcgraph.importers.loading import import_record
+from adcgraph.importers.records import predicate_map
 
 DEFAULT_OPTIONS = ImportOptions()
 RDF_FORMATS = {
@@ -30,25 +32,10 @@ RDF_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
 }
 
-#: Biolink categories that join adcgraph's node types (others keep only their Biolink type).
-BIOLINK_CLASSES = {
-    "biolink:Gene": "Gene",
-    "biolink:Protein": "Gene",
-    "biolink:Disease": "Disease",
-    "biolink:Drug": "Drug",
-    "biolink:SmallMolecule": "SmallMoleculeDrug",
-    "biolink:ChemicalEntity": "Drug",
-    "biolink:SequenceVariant": "Variant",
-}
-#: Biolink predicates read as adcgraph predicates, so metapaths cross into imported graphs.
-BIOLINK_PREDICATES = {
-    "biolink:interacts_with": "interactsWith",
-    "biolink:physically_interacts_with": "interactsWith",
-    "biolink:gene_associated_with_condition": "associatedWith",
-    "biolink:associated_with": "associatedWith",
-    "biolink:treats": "treats",
-    "biolink:has_target": "hasTarget",
-}
+#: Biolink categories and predicates read as adcgraph classes and predicates (so metapaths
+#: cross into imported graphs), from the one mapping file shared with the other importers.
+BIOLINK_CLASSES = MappingProxyType(predicate_map()["classes"]["biolink"])
+BIOLINK_PREDICATES = MappingProxyType(predicate_map()["predicates"]["biolink"])
 
 
 class ProgressReader(io.RawIOBase):

@@ -1,0 +1,139 @@
+"""Figures of issue 15: learned combos model, reference layer, Open Targets import.
+
+    python bench/combos_model.py [--store DIR] [--json]
+
+Each figure is printed beside a baseline measured in the same run:
+
+* leave-pair-out over the curated ADC-partner pairs with clinical data (the pair's direct
+  links and its part in the fitted weights removed): hit@5/10/20, MRR, AUROC of the model,
+  beside the node-degree and same-disease baselines;
+* `combos` cold (first run after a build, caches removed) and warm (median of 3), fresh CLI
+  processes, beside `adcgraph --help` (start-up alone);
+* the Open Targets 22.04 import (wall and CPU seconds) into a copy of the store, beside reading
+  the three files alone (JSON parsing and normalisation without writing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+CLI = [sys.executable, "-m", "adcgraph.cli"]
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, env=env)
+    return time.perf_counter() - start
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def bench_validation(store: Path) -> dict[str, object]:
+    from adcgraph import vocab
+    from adcgraph.graphdata import read_graph_data
+    from adcgraph.model.training import curated_pairs
+    from adcgraph.model.validate import validate
+
+    data = read_graph_data(store)
+    rows = [
+        (0, vocab.compress(p.adc), vocab.compress(p.drug), vocab.compress(p.disease))
+        for p in curated_pairs(data)
+        if p.clinical and p.disease
+    ]
+    start = time.perf_counter()
+    results, summary = validate(store, rows)
+    summary["seconds"] = round(time.perf_counter() - start, 1)
+    summary["ranks"] = [
+        (r.adc_id, r.partner_id, r.rank, r.degree_rank, r.same_disease_rank) for r in results
+    ]
+    return summary
+
+
+def bench_combos(store: Path) -> dict[str, float]:
+    env = {**os.environ, "ADCGRAPH_STORE": str(store)}
+    cache = store.parent / f".{store.name}.cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    command = [*CLI, "combos", "sacituzumab govitecan", "TNBC", "--format", "json"]
+    cold = timed(command, env)
+    warm = statistics.median(timed(command, env) for _ in range(3))
+    startup = statistics.median(timed([*CLI, "--help"], env) for _ in range(3))
+    return {"cold_s": round(cold, 2), "warm_s": round(warm, 2), "startup_s": round(startup, 2)}
+
+
+def bench_import(store: Path) -> dict[str, float]:
+    from adcgraph.importers.opentargets import read_opentargets
+
+    files = [
+        DATA / "drug-targets/opentargets-22.04/molecule.jsonl.gz",
+        DATA / "drug-targets/opentargets-22.04/mechanismOfAction.jsonl.gz",
+        DATA / "indications/opentargets-22.04/indication.jsonl.gz",
+    ]
+    start, cpu = time.perf_counter(), time.process_time()
+    read_opentargets(*files, DATA)
+    read_s, read_cpu = time.perf_counter() - start, time.process_time() - cpu
+    with tempfile.TemporaryDirectory() as directory:
+        copy = Path(directory) / "store"
+        shutil.copytree(store, copy)
+        before = children_cpu()
+        wall = timed(
+            [*CLI, "import", *map(str, files), "--format", "opentargets", "--store", str(copy)],
+            dict(os.environ),
+        )
+        cpu_s = children_cpu() - before
+    return {
+        "import_s": round(wall, 1),
+        "import_cpu_s": round(cpu_s, 1),
+        "read_only_s": round(read_s, 1),
+        "read_only_cpu_s": round(read_cpu, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--store", type=Path, default=ROOT / "var" / "store")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    figures = {
+        "validation": bench_validation(args.store),
+        "combos": bench_combos(args.store),
+        "import": bench_import(args.store) if DATA.is_dir() else {},
+    }
+    if args.json:
+        print(json.dumps(figures, indent=1))
+        return
+    v = figures["validation"]
+    print(f"leave-pair-out over {v['pairs']} curated clinical pairs ({v['seconds']} s)")
+    for name, block in (("model", v), *v["baselines"].items()):  # type: ignore[union-attr]
+        print(
+            f"  {name:<13} hit@5 {block['hit_at_5']:.2f}  hit@10 {block['hit_at_10']:.2f}  "
+            f"hit@20 {block['hit_at_20']:.2f}  MRR {block['mrr']:.2f}  AUROC {block['auroc']:.2f}"
+        )
+    c = figures["combos"]
+    print(
+        f"combos SG TNBC: cold {c['cold_s']} s, warm {c['warm_s']} s (start-up {c['startup_s']} s)"
+    )
+    i = figures["import"]
+    if i:
+        print(
+            f"Open Targets import: {i['import_s']} s wall, {i['import_cpu_s']} s CPU "
+            f"(reading alone {i['read_only_s']} s, {i['read_only_cpu_s']} s CPU)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,263 @@
+"""The reference layer: a compact, versioned slice of the open releases, in graph/reference/.
+
+`adcgraph build` loads it into one named graph per source (``graph/reference/<source>``), so
+`combos` ranks over real drugs, targets, indications and pathways with no download.
+:func:`derive` rebuilds it from the staged releases (``python scripts/derive_reference.py``);
+only CC0 and CC BY sources are read (never DrugCentral 2018/2021, which are share-alike).
+
+What it keeps, and why (the metapaths of :mod:`adcgraph.combos` decide what can matter):
+
+* **genes within reach**: genes of curated resistance mechanisms, ADC targets and curated
+  partner-drug targets (the starting points of every metapath);
+* **drugs with a known mechanism** (an Open Targets / ChEMBL mechanism-of-action row) that were
+  tested in an oncology indication, plus every curated drug and ADC Open Targets knows, with all
+  their target edges and their oncology indication edges (maximum phase, trial ids);
+* **oncology diseases**: MONDO classes under cancer / neoplasm in MONDO's confirmed hierarchy,
+  or named as cancers, with the is_a links among them;
+* **pathways and families of reach genes**: Reactome, WikiPathways, MSigDB hallmark and GO BP
+  sets of 3..200 genes containing a reach gene, and FamPlex families containing a reach gene
+  or a kept drug's target, each with **all** its member genes (so degree weighting sees each
+  set's true size).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from adcgraph import vocab
+from adcgraph.importers.records import (
+    Edge,
+    Layer,
+    layer_names,
+    layer_triples,
+    read_layer,
+    write_layer,
+)
+from adcgraph.locations import PROJECT_ROOT
+
+REFERENCE_DIR = PROJECT_ROOT / "graph" / "reference"
+REFERENCE_GRAPH_PREFIX = vocab.GRAPH + "reference/"
+MIN_SET_SIZE = 3
+MAX_SET_SIZE = 200
+#: Roots of MONDO's cancer branch: cancer, neoplasm, hematologic cancer, lymphoma, leukemia.
+ONCOLOGY_ROOTS = frozenset(
+    {"MONDO:0004992", "MONDO:0005070", "MONDO:0023370", "MONDO:0002334", "MONDO:0005062"}
+)
+ONCOLOGY_NAME = re.compile(
+    r"cancer|carcinoma|neoplas|tumou?r|lymphoma|leukemi|leukaemi|myeloma|sarcoma|melanoma|"
+    r"glioma|blastoma|mesothelioma|malignan|metasta",
+    re.IGNORECASE,
+)
+HIERARCHY_FILES = (
+    "mondo/hierarchy/doid.subclass.confirmed.robot.tsv",
+    "mondo/hierarchy/ncit.subclass.confirmed.robot.tsv",
+)
+
+
+def reference_graphs(directory: Path = REFERENCE_DIR) -> dict[str, list[ox.Triple]]:
+    """The triples of every layer of ``directory``, by named graph (``graph/reference/<name>``).
+
+    Parsed once per process and file state (builds in one process reuse it).
+
+    >>> graphs = reference_graphs()  # doctest: +SKIP
+    >>> sorted(graphs)[0]  # doctest: +SKIP
+    'https://w3id.org/adcgraph/graph/reference/famplex'
+    """
+    if not directory.is_dir():
+        return {}
+    state = tuple(
+        (p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(directory.glob("*.tsv"))
+    )
+    return {graph: list(triples) for graph, triples in _parsed(directory, state)}
+
+
+@lru_cache(maxsize=2)
+def _parsed(directory: Path, state: tuple[tuple[str, int, int], ...]) -> tuple:  # type: ignore[type-arg]
+    del state  # part of the cache key only
+    return tuple(
+        (
+            REFERENCE_GRAPH_PREFIX + name,
+            tuple(layer_triples(read_layer(directory, name), REFERENCE_GRAPH_PREFIX + name)),
+        )
+        for name in layer_names(directory)
+    )
+
+
+def curated_reach(sources: Path) -> tuple[set[str], set[str], set[str]]:
+    """(genes within reach, curated drug + ADC ids with xrefs, curated disease ids)."""
+    from adcgraph.curation import read_sources
+    from adcgraph.ontology import controlled_values
+
+    curation = read_sources(sources, controlled_values())
+    genes: set[str] = set()
+    for record in curation.records("mechanisms"):
+        genes.update(record.many("genes"))
+    drugs: set[str] = set()
+    for table in ("adcs", "drugs"):
+        for record in curation.records(table):
+            genes.update(record.many("targets"))
+            drugs.add(record.id)
+            drugs.update(record.many("xrefs"))
+    return genes, drugs, curation.ids("diseases")
+
+
+def oncology_diseases(
+    root: Path, named: dict[str, str], curated: set[str]
+) -> tuple[set[str], list[Edge]]:
+    """Oncology MONDO ids among ``named`` (id -> label) and the is_a edges among them."""
+    parents: dict[str, set[str]] = {}
+    for relative in HIERARCHY_FILES:
+        path = root / relative
+        if not path.is_file():
+            continue
+        with path.open(encoding="utf-8") as stream:
+            for line in stream:
+                parts = line.rstrip("\n").split("\t")
+                if (
+                    len(parts) > 2
+                    and parts[0].startswith("MONDO:")
+                    and parts[2].startswith("MONDO:")
+                ):
+                    parents.setdefault(parts[0], set()).add(parts[2])
+
+    def ancestors(node: str) -> set[str]:
+        seen, frontier = set(), [node]
+        while frontier:
+            for parent in parents.get(frontier.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    frontier.append(parent)
+        return seen
+
+    kept = {
+        disease
+        for disease, label in named.items()
+        if disease in curated or ONCOLOGY_NAME.search(label) or ancestors(disease) & ONCOLOGY_ROOTS
+    }
+    edges = [
+        Edge(child, "rdfs:subClassOf", parent)
+        for child in sorted(kept)
+        for parent in sorted(parents.get(child, ()))
+        if parent in kept | curated
+    ]
+    return kept, edges
+
+
+def _filter_drugs(layer: Layer, curated_drugs: set[str], oncology: set[str]) -> Layer:
+    kept_drugs = {
+        e.subject
+        for e in layer.edges
+        if e.predicate in ("treats", "studiedToTreat") and e.object in oncology
+    } & {e.subject for e in layer.edges if e.predicate in ("inhibits", "activates", "targets")}
+    kept_drugs |= {
+        n.id for n in layer.nodes.values() if n.id in curated_drugs or set(n.xrefs) & curated_drugs
+    }
+    out = Layer(
+        layer.info, unmapped=dict(layer.unmapped), unmapped_examples=layer.unmapped_examples
+    )
+    for edge in layer.edges:
+        if edge.subject not in kept_drugs:
+            continue
+        if edge.predicate in ("treats", "studiedToTreat") and edge.object not in oncology:
+            continue
+        out.edges.append(edge)
+        for node in (edge.subject, edge.object):
+            out.add_node(layer.nodes[node])
+    return out
+
+
+def _filter_sets(layer: Layer, wanted_genes: set[str], size_limits: bool) -> Layer:
+    members: dict[str, set[str]] = {}
+    for edge in layer.edges:
+        if edge.predicate in ("participatesIn", "memberOf") and edge.subject.startswith("HGNC:"):
+            members.setdefault(edge.object, set()).add(edge.subject)
+    kept = {
+        gene_set
+        for gene_set, genes in members.items()
+        if genes & wanted_genes and (not size_limits or MIN_SET_SIZE <= len(genes) <= MAX_SET_SIZE)
+    }
+    out = Layer(
+        layer.info, unmapped=dict(layer.unmapped), unmapped_examples=layer.unmapped_examples
+    )
+    for edge in layer.edges:
+        if edge.predicate == "subPathwayOf":
+            if edge.subject in kept and edge.object in kept:
+                out.edges.append(edge)
+            continue
+        if edge.object in kept:
+            out.edges.append(edge)
+            out.add_node(layer.nodes[edge.subject])
+            out.add_node(layer.nodes[edge.object])
+    return out
+
+
+def derive(root: Path, sources: Path, out: Path = REFERENCE_DIR) -> list[Layer]:
+    """Read the staged releases under ``root``, keep the reference slice, write it to ``out``."""
+    from adcgraph.importers import pathways
+    from adcgraph.importers.opentargets import read_opentargets
+
+    reach, curated_drugs, curated_diseases = curated_reach(sources)
+    targets = read_opentargets(
+        root / "drug-targets/opentargets-22.04/molecule.jsonl.gz",
+        root / "drug-targets/opentargets-22.04/mechanismOfAction.jsonl.gz",
+        root / "indications/opentargets-22.04/indication.jsonl.gz",
+        root,
+    )
+    named = {n.id: n.label for n in targets.nodes.values() if n.kind == "Disease"}
+    oncology, disease_edges = oncology_diseases(root, named, curated_diseases)
+    drugs = _filter_drugs(targets, curated_drugs, oncology)
+    drugs.edges.extend(e for e in disease_edges if e.subject in drugs.nodes)
+    drug_targets = {
+        e.object for e in drugs.edges if e.predicate in ("inhibits", "activates", "targets")
+    }
+    p = root / "pathways"
+    layers = [drugs]
+    for layer, wanted, limits in (
+        (
+            pathways.read_reactome(
+                p / "reactome/ReactomePathways_2024-09-18.gmt",
+                p / "reactome/ReactomePathwaysRelation_2023-08.txt",
+                root,
+            ),
+            reach,
+            True,
+        ),
+        (pathways.read_msigdb(p / "msigdb-hallmark/h.all.v7.4.symbols.gmt", root), reach, True),
+        (
+            pathways.read_wikipathways(
+                p / "wikipathways/wikipathways-20220310-gmt-Homo_sapiens.gmt", root
+            ),
+            reach,
+            True,
+        ),
+        (
+            pathways.read_gobp(
+                p / "go-bp/go_bp_human_entrez.tsv", p / "go-bp/go_bp_terms.tsv", None, root
+            ),
+            reach,
+            True,
+        ),
+        (pathways.read_famplex(p / "famplex/relations.csv", root), reach | drug_targets, False),
+    ):
+        layers.append(_filter_sets(layer, wanted, limits))
+    for layer in layers:
+        write_layer(layer, out)
+    write_manifest(layers, out / "MANIFEST.tsv")
+    return layers
+
+
+def write_manifest(layers: Iterable[Layer], path: Path) -> None:
+    """One row per layer: release, licence, counts and unmapped identifiers of the full release."""
+    lines = ["name\trelease\tlicence\tnodes\tedges\tunmapped_in_release"]
+    for layer in layers:
+        unmapped = "; ".join(f"{what} {n}" for what, n in sorted(layer.unmapped.items()))
+        lines.append(
+            f"{layer.info.name}\t{layer.info.release}\t{layer.info.licence}\t"
+            f"{len(layer.nodes)}\t{len(layer.edges)}\t{unmapped}"
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
