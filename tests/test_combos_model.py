@@ -175,3 +175,33 @@ def test_switch_evidence_lowers_and_is_shown_against_the_shared_weakness(built):
     assert t_dxd.metapath_scores["contrary-switch-evidence"] < 0
     note = next(n for n in t_dxd.notes if n.startswith("activity after progression"))
     assert "NCT:NCT03529110" in note  # DESTINY-Breast03
+
+
+def test_before_year_hides_evidence_dated_that_year_or_later(tmp_path):
+    from adcgraph.graphdata import Evidence
+    from adcgraph.model.validate import dated_after, evidence_years
+
+    (tmp_path / "trials.tsv").write_text(
+        "id\tlabel\tsynonyms\tphase\tstart_year\tcitations\nNCT:NCT1\tA\t\tphase3\t2021\t\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "references.tsv").write_text(
+        "id\tfirst_author\tyear\tjournal\ttitle\tpmid_or_doi\tverified\tchecked\n"
+        "PMID:1\tX\t2015\tJ\tT\t\ttrue\t\n",
+        encoding="utf-8",
+    )
+    years = evidence_years(tmp_path)
+    assert years == {"NCT:NCT1": 2021, "PMID:1": 2015}
+    late = ("s", "usesDrug", "d")
+    early = ("m", "confersResistanceTo", "a")
+    data = GraphData(
+        "v",
+        {},
+        [late, early],
+        {
+            late: [Evidence("s", "Clinical", "Verified", None, (), ("NCT:NCT1",), "Phase3")],
+            early: [Evidence("c", "Clinical", "Verified", None, ("PMID:1",))],
+        },
+    )
+    assert dated_after(data, years, 2020) == {late}
+    assert dated_after(data, years, 2010) == {late, early}

@@ -338,7 +338,6 @@ def weighted_edges(
         evidence = data.evidence.get(edge)
         weight = evidence_weight(evidence, lineage) if evidence else 1.0
         edges.append((edge[0], edge[1], edge[2], weight))
-    edges.extend((m, "inCategory", category, 1.0) for m, category in mechanism_categories(data))
     return edges
 
 
@@ -381,6 +380,7 @@ def make_scorer(
     full = data or read_graph_data(store_path, scope="all", predicates=scored_predicates())
     lineage = rollup.scoring_weights(store_path, curated, disease) if disease else None
     edges = weighted_edges(full, lineage, hidden)
+    edges.extend((m, "inCategory", category, 1.0) for m, category in mechanism_categories(full))
     categories = [
         (c, "MechanismCategory") for c in sorted({c for _, c in mechanism_categories(full)})
     ]
@@ -830,7 +830,7 @@ def cross_resistance(
 
 #: Score of each resistance mechanism two ADCs share (counted as `cross-resistance-candidates`
 #: counts them).
-SHARED_MECHANISM_WEIGHT = 0.25
+SHARED_MECHANISM_WEIGHT = 0.05
 #: How much clinical activity after progression on the first ADC takes off the shared score.
 CONTRARY_FACTOR = 0.75
 SWITCH_CLASSES = frozenset({"PayloadSwitchStrategy", "SequencingStrategy"})

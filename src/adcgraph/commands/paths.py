@@ -178,13 +178,15 @@ def _print_ranking(ranking: Any, fmt: str) -> None:
         rows = [[row[i] for i in keep] for row in ranking_rows(ranking)]
         click.echo(rich_table(headers, rows, key_columns=3), nl=False)
     next_adcs = getattr(ranking, "next_adcs", [])
-    if next_adcs and shown != "json":
+    if next_adcs and shown not in ("json", "tsv", "plain"):
+        import shutil
+
+        width = shutil.get_terminal_size().columns
         click.echo("next ADCs (switch or sequence):")
         for number, c in enumerate(next_adcs, start=1):
             notes = "; ".join(c.notes)
-            click.echo(
-                f" {number}  {c.label}  {c.score:.3f}  {', '.join(c.metapath_scores)}  {notes}"
-            )
+            line = f" {number}  {c.label}  {c.score:.3f}  {', '.join(c.metapath_scores)}  {notes}"
+            click.echo(line[:width])
     for notice in ranking.truncated:
         click.echo(f"note: {notice}", err=True)
     if ranking.query.get("evidence_note"):
