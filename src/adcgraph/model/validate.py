@@ -10,8 +10,9 @@ two baselines are ranked on the same graphs: **degree** (how many edges a drug h
 ``before`` keeps only evidence dated before a year (trial start, publication year): later
 strategies and claims are hidden and later pairs are not trained on.
 
->>> summary_of([PairResult("a", "b", "d", "A", "B", "D", True, 1, 10, 1, 4)])["hit_at_5"]
-1.0
+>>> row = PairResult("a", "b", "d", "A", "B", "D", True, 1, 10, 3, 7, 1.0, 0.8, 0.4)
+>>> summary_of([row])["hit_at_5"], summary_of([row])["baselines"]["same_disease"]["hit_at_5"]
+(1.0, 0.0)
 """
 
 from __future__ import annotations
