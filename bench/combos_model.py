@@ -8,7 +8,9 @@ Each figure is printed beside a baseline measured in the same run:
   links and its part in the fitted weights removed): hit@5/10/20, MRR, AUROC of the model,
   beside the node-degree and same-disease baselines;
 * `combos` cold (first run after a build, caches removed) and warm (median of 3), fresh CLI
-  processes, beside `adcgraph --help` (start-up alone);
+  processes, beside `adcgraph --help` (start-up alone); then the same on two fresh builds,
+  curated only (the baseline) and with the reference layer, wall and CPU seconds (CPU is
+  what a machine shared with other jobs does not inflate);
 * the Open Targets 22.04 import (wall and CPU seconds) into a copy of the store, beside reading
   the three files alone (JSON parsing and normalisation without writing).
 """
@@ -64,15 +66,47 @@ def bench_validation(store: Path) -> dict[str, object]:
     return summary
 
 
+def timed_cpu(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one CLI process (CPU is what a shared machine cannot skew)."""
+    before = children_cpu()
+    wall = timed(command, env)
+    return wall, children_cpu() - before
+
+
 def bench_combos(store: Path) -> dict[str, float]:
+    """`combos` cold (caches removed: the first run after a build) and warm (median of 3)."""
     env = {**os.environ, "ADCGRAPH_STORE": str(store)}
     cache = store.parent / f".{store.name}.cache"
     shutil.rmtree(cache, ignore_errors=True)
     command = [*CLI, "combos", "sacituzumab govitecan", "TNBC", "--format", "json"]
-    cold = timed(command, env)
-    warm = statistics.median(timed(command, env) for _ in range(3))
+    cold, cold_cpu = timed_cpu(command, env)
+    warm_runs = [timed_cpu(command, env) for _ in range(3)]
     startup = statistics.median(timed([*CLI, "--help"], env) for _ in range(3))
-    return {"cold_s": round(cold, 2), "warm_s": round(warm, 2), "startup_s": round(startup, 2)}
+    return {
+        "cold_s": round(cold, 2),
+        "cold_cpu_s": round(cold_cpu, 2),
+        "warm_s": round(statistics.median(w for w, _ in warm_runs), 2),
+        "warm_cpu_s": round(statistics.median(c for _, c in warm_runs), 2),
+        "startup_s": round(startup, 2),
+    }
+
+
+def bench_layers(directory: Path) -> dict[str, dict[str, float]]:
+    """Cold and warm `combos` on two fresh builds: curated only (the baseline) and with the
+    reference layer, measured in the same run."""
+    from adcgraph.build import BuildPaths, build
+    from adcgraph.reference import REFERENCE_DIR
+
+    empty = directory / "no-reference"
+    empty.mkdir()
+    figures = {}
+    for name, reference in (("curated_only", empty), ("with_reference", REFERENCE_DIR)):
+        store = directory / name / "store"
+        paths = BuildPaths(store=store, release=None, inferred_release=None, reference=reference)
+        start = time.perf_counter()
+        build(paths)
+        figures[name] = {"build_s": round(time.perf_counter() - start, 1), **bench_combos(store)}
+    return figures
 
 
 def bench_import(store: Path) -> dict[str, float]:
@@ -111,6 +145,7 @@ def main() -> None:
     figures = {
         "validation": bench_validation(args.store),
         "combos": bench_combos(args.store),
+        "layers": bench_layers(Path(tempfile.mkdtemp(prefix="adcgraph-bench-"))),
         "import": bench_import(args.store) if DATA.is_dir() else {},
     }
     if args.json:
@@ -127,6 +162,12 @@ def main() -> None:
     print(
         f"combos SG TNBC: cold {c['cold_s']} s, warm {c['warm_s']} s (start-up {c['startup_s']} s)"
     )
+    for name, block in figures["layers"].items():  # type: ignore[union-attr]
+        print(
+            f"  fresh build, {name:<15} build {block['build_s']} s; combos cold "
+            f"{block['cold_s']} s ({block['cold_cpu_s']} s CPU), warm {block['warm_s']} s "
+            f"({block['warm_cpu_s']} s CPU)"
+        )
     i = figures["import"]
     if i:
         print(

@@ -31,7 +31,7 @@ def kgx_run(built, tmp_path_factory):
     pytest.importorskip("biolink_model")
     pytest.importorskip("prefixmaps")
     directory = tmp_path_factory.mktemp("kgx")
-    data = read_graph_data(built.paths.store, scope="all", use_cache=False)
+    data = read_graph_data(built.paths.store, scope="export", use_cache=False)
     nodes, edges = write_kgx(data, built.backend, directory / "adcgraph")
     context = directory / "adcgraph_context.jsonld"
     triples = directory / "adcgraph.nt"

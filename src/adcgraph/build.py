@@ -18,7 +18,7 @@ from adcgraph.errors import StoreError
 from adcgraph.export.release import provenance_triples
 from adcgraph.locations import PROJECT_ROOT
 from adcgraph.ontology import ONTOLOGY_FILE, SHAPES_FILE, controlled_values
-from adcgraph.reference import REFERENCE_DIR, reference_graphs
+from adcgraph.reference import REFERENCE_DIR, distinct_from, reference_graphs
 from adcgraph.triples import curated_triples
 
 SOURCES_DIR = PROJECT_ROOT / "graph" / "sources"
@@ -130,8 +130,8 @@ def build(paths: BuildPaths = BuildPaths(), *, run_reasoner: bool = True) -> Bui
         vocab.ONTOLOGY_GRAPH: content.ontology,
         vocab.CURATED_GRAPH: content.curated,
         vocab.INFERRED_GRAPH: content.inferred,
-        **reference_graphs(paths.reference),
     }
+    graphs.update(distinct_from(reference_graphs(paths.reference), graphs.values()))
     with publish.writer(store_path):
         record = _publish_store(store_path, graphs, digest)
     version = record["version"]

@@ -246,7 +246,7 @@ def export_command(
         from adcgraph.graphdata import read_graph_data
 
         if fmt == "kgx":
-            data = read_graph_data(location, scope="all")
+            data = read_graph_data(location, scope="export")
             nodes, edges = write_kgx(data, store_module.open_backend(location), output)
             rows = [
                 len(path.read_text(encoding="utf-8").splitlines()) - 1 for path in (nodes, edges)
@@ -256,7 +256,7 @@ def export_command(
         from adcgraph.export.graphml import graphml_bytes
         from adcgraph.export.kgx import read_alignment
 
-        data = read_graph_data(location, scope="all")
+        data = read_graph_data(location, scope="export")
         alignment = read_alignment(store_module.open_backend(location))
         write_output(output, graphml_bytes(data, alignment))
         click.echo(

@@ -12,7 +12,7 @@ citations, in the claim graph (:mod:`adcgraph.paths`).
 from __future__ import annotations
 
 import contextlib
-import json
+import math
 import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyoxigraph as ox
-import scipy.sparse as sp
 
 from adcgraph import hetmat, rollup, vocab
 from adcgraph.errors import QueryError
@@ -363,20 +362,45 @@ def make_scorer(
 
     The matrices cover every graph of the store (imports included); the claim records kept
     on the scorer cover the curated graph only. Only the metaedges the scoring metapaths
-    read are permuted, and only those are cached per permutation.
+    read are permuted. The evidence weights depend on the disease, the permutations do not
+    (XSwap looks only at which nodes are joined): each permutation is found once per store
+    version and re-weighted for every disease (:class:`hetmat.Rewiring`).
     """
     curated = data or read_graph_data(store_path)
-    cache = None
-    if not hidden and not is_endpoint(store_path):
-        key = f"{curated.version}|{disease}|{n_permutations}|{seed}"
-        cache = (
-            cache_directory(store_path, curated.version.split(":")[-1])
-            / "hetmat"
-            / (vocab.compress(disease).replace(":", "_") if disease else "any")
-        )
-        loaded = _load_cached(cache, key, n_permutations)
-        if loaded is not None:
-            return Scorer(curated, loaded[0], loaded[1], None)
+    cached = not hidden and not is_endpoint(store_path)
+    directory = cache_directory(store_path, curated.version.split(":")[-1]) / "hetmat"
+    observed_dir = directory / (vocab.compress(disease).replace(":", "_") if disease else "any")
+    key = f"{curated.version}|{disease}"
+    graph = hetmat.load(observed_dir / "observed", key) if cached else None
+    if graph is None:
+        graph = _weighted_graph(store_path, curated, disease, hidden, data)
+        chosen = _scored_metaedges(graph)
+        graph = graph.with_adjacency({m: a for m, a in graph.adjacency.items() if m in chosen})
+        if cached:
+            with contextlib.suppress(OSError):  # no room or read-only: no cache, same result
+                hetmat.save(graph, observed_dir / "observed", key)
+    large = graph.edge_count() >= LARGE_GRAPH_EDGES
+    if n_permutations is None:
+        n_permutations = 5 if large else 10
+    settings = _PermutationSettings(
+        multiplier=3 if large else 10,
+        metaedges=tuple(sorted(_scored_metaedges(graph))),
+        key=f"{curated.version}|{3 if large else 10}",
+    )
+    wirings = [
+        _rewiring(directory / "permutations" if cached else None, graph, settings, seed + n)
+        for n in range(n_permutations)
+    ]
+    return Scorer(curated, graph, [hetmat.rewired(graph, w) for w in wirings], None)
+
+
+def _weighted_graph(
+    store_path: Path,
+    curated: GraphData,
+    disease: str | None,
+    hidden: set[tuple[str, str, str]],
+    data: GraphData | None,
+) -> hetmat.HetMat:
     full = data or read_graph_data(store_path, scope="all", predicates=scored_predicates())
     lineage = rollup.scoring_weights(store_path, curated, disease) if disease else None
     edges = weighted_edges(full, lineage, hidden)
@@ -384,19 +408,67 @@ def make_scorer(
     categories = [
         (c, "MechanismCategory") for c in sorted({c for _, c in mechanism_categories(full)})
     ]
-    graph = hetmat.HetMat.from_edges([*full.node_types.items(), *categories], edges)
-    chosen = _scored_metaedges(graph)
-    large = len(edges) >= LARGE_GRAPH_EDGES
-    multiplier = 3 if large else 10
-    if n_permutations is None:
-        n_permutations = 5 if large else 10
-    permuted = hetmat.permutations(
-        graph, n_permutations, seed=seed, n_swaps_multiplier=multiplier, metaedges=chosen
-    )
-    if cache is not None:
-        with contextlib.suppress(OSError):  # no room or read-only: no cache, same result
-            _save_cached(cache, key, graph, permuted, chosen)
-    return Scorer(curated, graph, permuted, None)
+    return hetmat.HetMat.from_edges([*full.node_types.items(), *categories], edges)
+
+
+@dataclass(frozen=True)
+class _PermutationSettings:
+    multiplier: int
+    metaedges: tuple[hetmat.Metaedge, ...]
+    #: Store version and swap multiplier: what a cached rewiring must match.
+    key: str
+
+
+def _rewiring(
+    directory: Path | None, graph: hetmat.HetMat, settings: _PermutationSettings, seed: int
+) -> dict[hetmat.Metaedge, hetmat.Rewiring]:
+    """Permutation ``seed`` of the scored metaedges: read from the cache, else found and saved.
+
+    One uncompressed file per permutation holds the rewirings of every scored metaedge, so a
+    warm command opens a handful of files.
+    """
+    path = directory / f"rewiring-{seed}.npz" if directory is not None else None
+    names = [f"{m.source_type}|{m.predicate}|{m.target_type}" for m in settings.metaedges]
+    if path is not None and path.exists():
+        with np.load(path) as arrays:
+            if str(arrays["key"]) == settings.key and list(arrays["metaedges"]) == names:
+                return {
+                    m: hetmat.Rewiring(
+                        arrays[f"{i}_indices"],
+                        arrays[f"{i}_indptr"],
+                        arrays[f"{i}_order"],
+                        (int(arrays[f"{i}_shape"][0]), int(arrays[f"{i}_shape"][1])),
+                    )
+                    for i, m in enumerate(settings.metaedges)
+                }
+    found = hetmat.rewirings(graph, settings.multiplier, seed, settings.metaedges)
+    if path is not None:
+        with contextlib.suppress(OSError):
+            _save_rewiring(path, settings, names, found)
+    return found
+
+
+def _save_rewiring(
+    path: Path,
+    settings: _PermutationSettings,
+    names: list[str],
+    found: dict[hetmat.Metaedge, hetmat.Rewiring],
+) -> None:
+    arrays: dict[str, np.ndarray] = {"key": np.array(settings.key), "metaedges": np.array(names)}
+    for i, metaedge in enumerate(settings.metaedges):
+        wiring = found[metaedge]
+        arrays.update(
+            {
+                f"{i}_indices": wiring.indices,
+                f"{i}_indptr": wiring.indptr,
+                f"{i}_order": wiring.order,
+                f"{i}_shape": np.array(wiring.shape),
+            }
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial.npz")
+    np.savez(partial, **arrays)
+    partial.replace(path)
 
 
 def scored_predicates() -> frozenset[str]:
@@ -419,71 +491,6 @@ def _scored_metaedges(graph: hetmat.HetMat) -> set[hetmat.Metaedge]:
         if _metapath_available(graph, named.path):
             chosen |= hetmat.metaedges_of(graph, named.path)
     return chosen
-
-
-def _load_cached(
-    directory: Path, key: str, n_permutations: int | None
-) -> tuple[hetmat.HetMat, list[hetmat.HetMat]] | None:
-    graph = hetmat.load(directory / "observed", key)
-    index_file = directory / "permutations.json"
-    if graph is None or not index_file.exists():
-        return None
-    index = json.loads(index_file.read_text(encoding="utf-8"))
-    if index["key"] != key or (n_permutations is not None and index["count"] != n_permutations):
-        return None
-    metaedges = [hetmat.Metaedge(*m) for m in index["metaedges"]]
-
-    def load_permutation(number: int) -> hetmat.HetMat:
-        with np.load(directory / f"permuted-{number}.npz") as arrays:
-            changed = {
-                metaedge: sp.csr_matrix(
-                    (arrays[f"{i}_data"], arrays[f"{i}_indices"], arrays[f"{i}_indptr"]),
-                    shape=tuple(arrays[f"{i}_shape"]),
-                )
-                for i, metaedge in enumerate(metaedges)
-            }
-        return graph.with_adjacency({**graph.adjacency, **changed})
-
-    # Read in this thread, one file after another: np.load parses each array header with
-    # ast.literal_eval, and CPython 3.11 keeps the AST constructor's recursion counter per
-    # interpreter, so two threads parsing at once can fail with "AST constructor recursion
-    # depth mismatch" (CPython gh-106905).
-    permuted = [load_permutation(number) for number in range(index["count"])]
-    return graph, permuted
-
-
-def _save_cached(
-    directory: Path,
-    key: str,
-    graph: hetmat.HetMat,
-    permuted: list[hetmat.HetMat],
-    chosen: set[hetmat.Metaedge],
-) -> None:
-    # One uncompressed file per permutation holding only the rewired matrices: a warm
-    # command opens a handful of files instead of one per matrix.
-    directory.mkdir(parents=True, exist_ok=True)
-    metaedges = sorted(chosen)
-    for number, permuted_graph in enumerate(permuted):
-        arrays = {}
-        for i, metaedge in enumerate(metaedges):
-            matrix = permuted_graph.adjacency[metaedge].tocsr()
-            arrays.update(
-                {
-                    f"{i}_data": matrix.data,
-                    f"{i}_indices": matrix.indices,
-                    f"{i}_indptr": matrix.indptr,
-                    f"{i}_shape": np.array(matrix.shape),
-                }
-            )
-        np.savez(directory / f"permuted-{number}.npz", **arrays)
-    # Only the metaedges the scoring metapaths read: the rest (e.g. gene-gene interactions of
-    # an imported hetnet) would only slow down every warm load.
-    scored = graph.with_adjacency({m: a for m, a in graph.adjacency.items() if m in chosen})
-    hetmat.save(scored, directory / "observed", key)
-    index = {"key": key, "count": len(permuted), "metaedges": [list(m) for m in metaedges]}
-    partial = directory / "permutations.json.partial"
-    partial.write_text(json.dumps(index), encoding="utf-8")
-    partial.replace(directory / "permutations.json")
 
 
 def rank(
@@ -764,10 +771,9 @@ def normal_tail(value: float, null: np.ndarray) -> float:
     """
     if len(null) < 2:
         return 1.0
-    from scipy.stats import norm
-
     spread = max(float(null.std(ddof=1)), 1e-9)
-    return float(max(norm.sf((value - float(null.mean())) / spread), 1e-12))
+    z = (value - float(null.mean())) / spread
+    return float(max(0.5 * math.erfc(z / math.sqrt(2.0)), 1e-12))
 
 
 def cross_resistance(

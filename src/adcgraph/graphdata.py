@@ -138,14 +138,14 @@ _BUILT_GRAPHS = {vocab.CURATED_GRAPH, vocab.INFERRED_GRAPH}
 REFERENCE_GRAPH_PREFIX = vocab.GRAPH + "reference/"
 _GRAPHS_QUERY = "SELECT DISTINCT ?graph WHERE { GRAPH ?graph { ?s a ?class } }"
 _SOURCE_RECORDS_QUERY = """
-SELECT ?record ?subject ?predicate ?object ?qualifier
-       (GROUP_CONCAT(DISTINCT STR(?source); separator=" ") AS ?sources)
-WHERE {
+SELECT ?graph ?record ?subject ?predicate ?object WHERE { GRAPH ?graph {
   ?record a adco:SourceRecord ; rdf:subject ?subject ; rdf:predicate ?predicate ;
-          rdf:object ?object .
-  OPTIONAL { ?record adco:sourceQualifier ?qualifier }
-  OPTIONAL { ?record dcterms:source ?source }
-} GROUP BY ?record ?subject ?predicate ?object ?qualifier
+          rdf:object ?object } }
+"""
+_SOURCE_DETAILS_QUERY = """
+SELECT ?graph ?record ?field ?value WHERE { GRAPH ?graph {
+  { ?record adco:sourceQualifier ?value BIND("qualifier" AS ?field) }
+  UNION { ?record dcterms:source ?value BIND("source" AS ?field) } } }
 """
 _DISEASE_PARENTS_QUERY = """
 SELECT ?disease ?parent WHERE { ?disease a adco:Disease ; rdfs:subClassOf ?parent }
@@ -194,7 +194,8 @@ def read_graph_data(
 
     ``scope="curated"`` reads the curated and inferred graphs (the claims, small);
     ``scope="reference"`` adds the shipped reference layer (``graph/reference/<source>``);
-    ``scope="all"`` adds every imported graph (for the sparse matrices). ``predicates``
+    ``scope="all"`` adds every imported graph (for the sparse matrices); ``scope="export"``
+    is every graph but the reference layer (what the KGX and GraphML exports carry). ``predicates``
     limits the edges read (on a store with millions of imported edges, reading only those a
     computation uses is what keeps its first run short). A store's records are cached beside
     it per store version and predicate set; an endpoint is read afresh.
@@ -297,6 +298,7 @@ def read_from_backend(
     wanted = {
         "curated": _BUILT_GRAPHS,
         "reference": built_graphs(backend) if scope == "reference" else None,
+        "export": exported_graphs(backend) if scope == "export" else None,
     }.get(scope)
     type_rows = _curated_first(backend, _TYPES_QUERY, wanted, "class")
     curated_nodes = {node for rank, node, _ in type_rows if rank == 0}
@@ -322,7 +324,8 @@ def read_from_backend(
         predicate = row["predicate"].value.removeprefix(vocab.ONTOLOGY)
         key = (row["subject"].value, predicate, row["object"].value)
         data.evidence.setdefault(key, []).append(_evidence(row, "claim"))
-    _read_source_records(backend, data, canonical, set(predicates))
+    if scope != "curated":  # the curated graphs cite claims, not source records
+        _read_source_records(backend, data, canonical, set(predicates), wanted)
     strategy_edges: dict[str, list[tuple[str, str, str]]] = {}
     for edge in data.edges:
         if data.node_types[edge[0]] == "Strategy":
@@ -342,6 +345,16 @@ def built_graphs(backend: store.Backend) -> set[str]:
     """The curated and inferred graphs and the reference-layer graphs the store holds."""
     present = {row["graph"].value for row in backend.query(_GRAPHS_QUERY)}
     return _BUILT_GRAPHS | {g for g in present if g.startswith(REFERENCE_GRAPH_PREFIX)}
+
+
+def exported_graphs(backend: store.Backend) -> set[str]:
+    """Every graph but the reference layer's: what the KGX and GraphML exports carry.
+
+    The reference layer is a copy of other releases (Open Targets, Reactome ...), shipped with
+    their own licences and metadata; re-exported, it would be credited to adcgraph.
+    """
+    present = {row["graph"].value for row in backend.query(_GRAPHS_QUERY)}
+    return _BUILT_GRAPHS | {g for g in present if not g.startswith(REFERENCE_GRAPH_PREFIX)}
 
 
 def _graph_rank(graph: str) -> int:
@@ -370,25 +383,45 @@ def _read_source_records(
     data: GraphData,
     canonical: Callable[[str], str],
     predicates: set[str],
+    graphs: set[str] | None,
 ) -> None:
-    """Evidence of imported and reference edges: their source records' citations, qualifiers."""
-    for row in backend.query(_SOURCE_RECORDS_QUERY):
+    """Evidence of imported and reference edges: their source records' citations, qualifiers.
+
+    Two flat reads (records, then their qualifiers and sources) joined here: an aggregate
+    over the reference layer's records costs several times as much in the store.
+    """
+    qualifiers: dict[str, str] = {}
+    sources: dict[str, list[str]] = {}
+    curies: dict[str, str] = {}  # the same trial and paper are cited by many records
+
+    def short(iri: str) -> str:
+        curie = curies.get(iri)
+        if curie is None:
+            curie = curies[iri] = vocab.compress(iri)
+        return curie
+
+    for row in _rows_in(backend, _SOURCE_DETAILS_QUERY, graphs):
+        record, value = row["record"].value, row["value"].value
+        if row["field"].value == "qualifier":
+            qualifiers.setdefault(record, value)
+        else:
+            sources.setdefault(record, []).append(value)
+    for row in _rows_in(backend, _SOURCE_RECORDS_QUERY, graphs):
         predicate = row["predicate"].value.removeprefix(vocab.ONTOLOGY)
         if predicate not in predicates:
             continue
+        record = row["record"].value
         key = (canonical(row["subject"].value), predicate, canonical(row["object"].value))
-        sources = (row["sources"].value if row["sources"] is not None else "").split()
-        cited = tuple(sorted(vocab.compress(s) for s in sources))
-        qualifier = row["qualifier"].value if row["qualifier"] is not None else None
+        cited = tuple(sorted({short(s) for s in sources.get(record, ())}))
         data.evidence.setdefault(key, []).append(
             Evidence(
-                claim=row["record"].value,
+                claim=record,
                 evidence_type="SourceRecord",
                 status="Imported",
                 disease=None,
                 citations=cited,
                 trials=tuple(c for c in cited if c.startswith("NCT:")),
-                phase=qualifier,
+                phase=qualifiers.get(record),
             )
         )
 

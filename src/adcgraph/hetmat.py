@@ -52,7 +52,7 @@ import math
 import os
 import re
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -766,34 +766,82 @@ def permute(
     >>> permute(graph, seed=1).edge_count()
     1
     """
+    return rewired(hetmat, rewirings(hetmat, n_swaps_multiplier, seed, metaedges))
+
+
+@dataclass(frozen=True)
+class Rewiring:
+    """Where one permutation moved the edges of one metaedge, whatever their weights.
+
+    XSwap only looks at which node pairs are joined, so a rewiring found on one weighting of
+    a graph applies to every other weighting of the same edges (e.g. evidence weighted for
+    another disease): entry ``k`` of the permuted matrix carries the weight of entry
+    ``order[k]`` of the original one.
+
+    >>> graph = HetMat.from_edges([("a", "G"), ("b", "G"), ("c", "G")],
+    ...                           [("a", "x", "b", 0.5), ("b", "x", "c", 2.0)])
+    >>> wiring = rewirings(graph, seed=3)
+    >>> [m.nnz for m in rewired(graph, wiring).adjacency.values()]
+    [2]
+    """
+
+    indices: np.ndarray
+    indptr: np.ndarray
+    order: np.ndarray
+    shape: tuple[int, int]
+
+    def apply(self, matrix: sp.csr_matrix) -> sp.csr_matrix:
+        """The permuted matrix carrying ``matrix``'s weights (same edges as the original)."""
+        if matrix.nnz != len(self.order) or matrix.shape != self.shape:
+            raise HetMatError(
+                f"rewiring of a {self.shape} matrix with {len(self.order)} edges cannot be "
+                f"applied to a {matrix.shape} matrix with {matrix.nnz} edges"
+            )
+        return sp.csr_matrix((matrix.data[self.order], self.indices, self.indptr), shape=self.shape)
+
+
+def rewirings(
+    hetmat: HetMat,
+    n_swaps_multiplier: float = 10,
+    seed: int = 0,
+    metaedges: Iterable[Metaedge] | None = None,
+) -> dict[Metaedge, Rewiring]:
+    """One XSwap permutation of ``metaedges`` (all by default), as reusable rewirings."""
     chosen = set(hetmat.adjacency) if metaedges is None else set(metaedges)
     unknown = chosen - set(hetmat.adjacency)
     if unknown:
         raise MetapathError(f"cannot permute unknown metaedges {sorted(unknown)}")
     rng = np.random.default_rng(seed)
-    adjacency = {
-        metaedge: (
-            _xswap(matrix, n_swaps_multiplier, rng, metaedge.source_type == metaedge.target_type)
-            if metaedge in chosen
-            else matrix
+    return {
+        metaedge: _xswap(
+            hetmat.adjacency[metaedge],
+            n_swaps_multiplier,
+            rng,
+            metaedge.source_type == metaedge.target_type,
         )
-        for metaedge, matrix in hetmat.adjacency.items()
+        for metaedge in hetmat.adjacency
+        if metaedge in chosen
     }
+
+
+def rewired(hetmat: HetMat, wiring: Mapping[Metaedge, Rewiring]) -> HetMat:
+    """``hetmat`` with the rewired metaedges permuted (the others shared, not copied)."""
+    adjacency = dict(hetmat.adjacency)
+    for metaedge, rewiring in wiring.items():
+        adjacency[metaedge] = rewiring.apply(adjacency[metaedge])
     return HetMat(node_ids=hetmat.node_ids, adjacency=adjacency)
 
 
 def _xswap(
     matrix: sp.csr_matrix, multiplier: float, rng: np.random.Generator, same_type: bool
-) -> sp.csr_matrix:
-    coo = matrix.tocoo()
-    sources = coo.row.astype(np.int64)
-    targets = coo.col.astype(np.int64)
-    weights = coo.data.copy()
+) -> Rewiring:
+    matrix = matrix.tocsr()
+    matrix.sort_indices()
+    n_rows, n_cols = matrix.shape
+    sources = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(matrix.indptr))
+    targets = matrix.indices.astype(np.int64)
     n_edges = len(sources)
-    if n_edges < 2:
-        return matrix.copy()
-    n_cols = matrix.shape[1]
-    n_rounds = math.ceil(2 * multiplier)  # each round attempts n_edges / 2 swaps
+    n_rounds = math.ceil(2 * multiplier) if n_edges >= 2 else 0  # n_edges / 2 swaps a round
     for _ in range(n_rounds):
         order = rng.permutation(n_edges)
         half = n_edges // 2
@@ -816,9 +864,14 @@ def _xswap(
         ok &= ~_duplicated_among(proposed_first, proposed_second, ok, same_type, n_cols)
         targets[first[ok]] = new_first_targets[ok]
         targets[second[ok]] = new_second_targets[ok]
-    permuted = sp.csr_matrix((weights, (sources, targets)), shape=matrix.shape)
-    permuted.sort_indices()
-    return permuted
+    # Sources never move, so the row pointers stay; rows are re-sorted by their new targets.
+    slots = np.lexsort((targets, sources))
+    return Rewiring(
+        indices=targets[slots].astype(matrix.indices.dtype),
+        indptr=matrix.indptr.copy(),
+        order=slots,
+        shape=(n_rows, n_cols),
+    )
 
 
 def _sorted_contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:

@@ -88,6 +88,53 @@ def _parsed(directory: Path, state: tuple[tuple[str, int, int], ...]) -> tuple: 
     )
 
 
+#: What the curated graph says about its own nodes; the reference layer never restates it.
+_DESCRIBING = frozenset(
+    {vocab.RDF + "type", vocab.RDFS + "label", vocab.RDFS + "subClassOf", vocab.SKOS + "exactMatch"}
+)
+
+
+def distinct_from(
+    reference: dict[str, list[ox.Triple]], built: Iterable[Iterable[ox.Triple]]
+) -> dict[str, list[ox.Triple]]:
+    """The reference graphs without a triple the built graphs, or an earlier layer, already hold.
+
+    Every triple lands in exactly one graph, so a query over the union default graph never
+    sees a curated triple twice. Nodes the built graphs describe (give a type) keep only their
+    curated type, label, parents and cross-references: the reference layer adds edges to them
+    (a drug's targets, its indications), never a second label or class. Layers are taken in
+    name order, so each shared gene is typed and labelled once, by the first layer that has it.
+
+    >>> def t(s, p, o):
+    ...     return ox.Triple(ox.NamedNode(s), ox.NamedNode(p), o)
+    >>> label, kind = vocab.RDFS + "label", vocab.RDF + "type"
+    >>> curated = [t("http://x/d", kind, ox.NamedNode("http://x/Drug")),
+    ...            t("http://x/d", label, ox.Literal("drug"))]
+    >>> layers = {"b": [t("http://x/d", label, ox.Literal("Drug")),
+    ...                 t("http://x/d", "http://x/inhibits", ox.NamedNode("http://x/g")),
+    ...                 t("http://x/g", label, ox.Literal("G"))],
+    ...           "a": [t("http://x/g", label, ox.Literal("G"))]}
+    >>> {name: [x.predicate.value.split("/")[-1] for x in triples]
+    ...  for name, triples in distinct_from(layers, [curated]).items()}
+    {'a': ['rdf-schema#label'], 'b': ['inhibits']}
+    """
+    seen: set[ox.Triple] = set()
+    for triples in built:
+        seen.update(triples)
+    described = {triple.subject for triple in seen if triple.predicate.value == vocab.RDF + "type"}
+    distinct: dict[str, list[ox.Triple]] = {}
+    for name in sorted(reference):
+        kept = distinct[name] = []
+        for triple in reference[name]:
+            if triple in seen or (
+                triple.subject in described and triple.predicate.value in _DESCRIBING
+            ):
+                continue
+            seen.add(triple)
+            kept.append(triple)
+    return distinct
+
+
 def curated_reach(sources: Path) -> tuple[set[str], set[str], set[str]]:
     """(genes within reach, curated drug + ADC ids with xrefs, curated disease ids)."""
     from adcgraph.curation import read_sources

@@ -333,7 +333,7 @@ def write_release(store_path: Path, directory: Path, issued: str | None = None) 
         ):
             (work / name).write_bytes(serialize_quads(quads, fmt))
         backend = store.open_backend(store_path)
-        data = read_graph_data(store_path, scope="all")
+        data = read_graph_data(store_path, scope="export")
         nodes, edges = write_kgx(data, backend, work / "adcgraph")
         (work / "adcgraph.graphml").write_bytes(graphml_bytes(data, read_alignment(backend)))
         export_sssom(backend, work / "adcgraph.sssom.tsv")

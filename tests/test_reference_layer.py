@@ -1,0 +1,81 @@
+"""The reference layer beside the curated graph: no triple twice, named queries unchanged.
+
+Oxigraph's union default graph returns a triple once per graph holding it, so a reference
+layer restating a curated triple would repeat SPARQL rows; and a second label or class for a
+curated node would multiply them. The build keeps every triple in one graph only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pyoxigraph as ox
+import pytest
+
+from adcgraph import queries, store, vocab
+
+BUILT = (vocab.ONTOLOGY_GRAPH, vocab.CURATED_GRAPH, vocab.INFERRED_GRAPH)
+REFERENCE = vocab.GRAPH + "reference/"
+
+
+def _graph_triples(graph_store: ox.Store, graph: str) -> list[ox.Triple]:
+    return [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in graph_store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+    ]
+
+
+@pytest.fixture(scope="module")
+def curated_only(built) -> store.EmbeddedBackend:
+    """The built store's ontology, curated and inferred graphs alone, in memory."""
+    graph_store = built.backend.store
+    quads = [
+        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
+        for graph in BUILT
+        for t in _graph_triples(graph_store, graph)
+    ]
+    return store.EmbeddedBackend(store.memory_store(quads), "curated graphs only")
+
+
+def test_no_triple_is_in_two_graphs_and_curated_nodes_keep_one_label(built):
+    graph_store = built.backend.store
+    graphs = sorted(g.value for g in graph_store.named_graphs())
+    reference = [g for g in graphs if g.startswith(REFERENCE)]
+    assert len(reference) >= 6, graphs
+    counts: Counter[ox.Triple] = Counter()
+    for graph in graphs:
+        counts.update(set(_graph_triples(graph_store, graph)))
+    repeated = [t for t, n in counts.items() if n > 1]
+    assert not repeated, repeated[:5]
+    label = ox.NamedNode(vocab.RDFS + "label")
+    curated_labelled = {
+        q.subject
+        for q in graph_store.quads_for_pattern(None, label, None, ox.NamedNode(vocab.CURATED_GRAPH))
+    }
+    relabelled = [
+        q
+        for graph in reference
+        for q in graph_store.quads_for_pattern(None, label, None, ox.NamedNode(graph))
+        if q.subject in curated_labelled
+    ]
+    assert not relabelled, relabelled[:5]
+    # ... while the layer still adds edges to curated nodes (a curated drug's trials).
+    studied = ox.NamedNode(vocab.ONTOLOGY + "studiedToTreat")
+    assert any(
+        q.subject in curated_labelled
+        for q in graph_store.quads_for_pattern(
+            None, studied, None, ox.NamedNode(REFERENCE + "opentargets")
+        )
+    )
+
+
+@pytest.mark.parametrize("name", [path.stem for path in queries.query_paths()])
+def test_named_queries_answer_as_the_curated_graphs_alone(built, curated_only, name):
+    query = queries.load_query(name)
+    union = queries.result_rows(queries.run_named_query(built.backend, query, query.example))
+    alone = queries.result_rows(queries.run_named_query(curated_only, query, query.example))
+    # Same rows, as many times each (row order of unordered queries may differ).
+    assert Counter(tuple(sorted(r.items())) for r in union) == Counter(
+        tuple(sorted(r.items())) for r in alone
+    )
+    assert len(union) == len(alone)
