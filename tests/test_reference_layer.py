@@ -13,8 +13,8 @@ import pyoxigraph as ox
 import pytest
 
 from adcgraph import queries, store, vocab
+from adcgraph.build import BuildPaths, build
 
-BUILT = (vocab.ONTOLOGY_GRAPH, vocab.CURATED_GRAPH, vocab.INFERRED_GRAPH)
 REFERENCE = vocab.GRAPH + "reference/"
 
 
@@ -26,15 +26,18 @@ def _graph_triples(graph_store: ox.Store, graph: str) -> list[ox.Triple]:
 
 
 @pytest.fixture(scope="module")
-def curated_only(built) -> store.EmbeddedBackend:
-    """The built store's ontology, curated and inferred graphs alone, in memory."""
-    graph_store = built.backend.store
-    quads = [
-        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
-        for graph in BUILT
-        for t in _graph_triples(graph_store, graph)
-    ]
-    return store.EmbeddedBackend(store.memory_store(quads), "curated graphs only")
+def curated_only(tmp_path_factory: pytest.TempPathFactory) -> store.Backend:
+    """The same sources built without the reference layer (an empty reference directory)."""
+    directory = tmp_path_factory.mktemp("curated-only")
+    (directory / "no-reference").mkdir()
+    paths = BuildPaths(
+        store=directory / "store",
+        release=None,
+        inferred_release=None,
+        reference=directory / "no-reference",
+    )
+    build(paths)
+    return store.open_backend(paths.store)
 
 
 def test_no_triple_is_in_two_graphs_and_curated_nodes_keep_one_label(built):
@@ -70,7 +73,7 @@ def test_no_triple_is_in_two_graphs_and_curated_nodes_keep_one_label(built):
 
 
 @pytest.mark.parametrize("name", [path.stem for path in queries.query_paths()])
-def test_named_queries_answer_as_the_curated_graphs_alone(built, curated_only, name):
+def test_named_queries_answer_as_without_the_reference_layer(built, curated_only, name):
     query = queries.load_query(name)
     union = queries.result_rows(queries.run_named_query(built.backend, query, query.example))
     alone = queries.result_rows(queries.run_named_query(curated_only, query, query.example))

@@ -136,7 +136,10 @@ def invoke(*args: str):
         (["paths", "T-DM1", "olaparib", "--time-limit", "nan"], "finite number of seconds"),
         (["paths", "T-DM1", "olaparib", "--time-limit", "-1"], "finite number of seconds"),
         (["paths", "T-DM1", "olaparib", "--node-type", "Foo"], "expected one of: ADC, Antibody"),
-        (["paths", "T-DM1", "olaparib", "--predicate", "fooBar"], "one of: addresses, approved"),
+        (
+            ["paths", "T-DM1", "olaparib", "--predicate", "fooBar"],
+            "one of: activates, addresses, approved",
+        ),
     ],
 )
 def test_invalid_numeric_and_enumerated_options_are_rejected_with_the_valid_values(

@@ -27,9 +27,9 @@ import pyoxigraph as ox
 from adcgraph import hetmat, rollup, vocab
 from adcgraph.errors import QueryError
 from adcgraph.graphdata import Evidence, GraphData, cache_directory, read_graph_data
-from adcgraph.results import counted
 from adcgraph.model.features import FEATURES, adjusted, raw_rows, transform
 from adcgraph.model.training import Model, load_model
+from adcgraph.results import counted
 from adcgraph.store import is_endpoint
 
 if TYPE_CHECKING:
@@ -368,15 +368,17 @@ def make_scorer(
     """
     curated = data or read_graph_data(store_path)
     cached = not hidden and not is_endpoint(store_path)
-    directory = cache_directory(store_path, curated.version.split(":")[-1]) / "hetmat"
-    observed_dir = directory / (vocab.compress(disease).replace(":", "_") if disease else "any")
+    directory = observed_dir = None
+    if cached:
+        directory = cache_directory(Path(store_path), curated.version.split(":")[-1]) / "hetmat"
+        observed_dir = directory / (vocab.compress(disease).replace(":", "_") if disease else "any")
     key = f"{curated.version}|{disease}"
-    graph = hetmat.load(observed_dir / "observed", key) if cached else None
+    graph = hetmat.load(observed_dir / "observed", key) if observed_dir else None
     if graph is None:
         graph = _weighted_graph(store_path, curated, disease, hidden, data)
         chosen = _scored_metaedges(graph)
         graph = graph.with_adjacency({m: a for m, a in graph.adjacency.items() if m in chosen})
-        if cached:
+        if observed_dir is not None:
             with contextlib.suppress(OSError):  # no room or read-only: no cache, same result
                 hetmat.save(graph, observed_dir / "observed", key)
     large = graph.edge_count() >= LARGE_GRAPH_EDGES
@@ -388,7 +390,7 @@ def make_scorer(
         key=f"{curated.version}|{3 if large else 10}",
     )
     wirings = [
-        _rewiring(directory / "permutations" if cached else None, graph, settings, seed + n)
+        _rewiring(directory / "permutations" if directory else None, graph, settings, seed + n)
         for n in range(n_permutations)
     ]
     return Scorer(curated, graph, [hetmat.rewired(graph, w) for w in wirings], None)

@@ -79,7 +79,7 @@ def expand(curie: str) -> str:
     >>> expand("REACT:R-HSA-73894")
     'https://reactome.org/content/detail/R-HSA-73894'
     >>> expand("HGNC:5")
-    'https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/5'
+    'http://identifiers.org/hgnc/5'
     """
     try:
         return vocab.expand(curie)
