@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -240,9 +240,8 @@ def metapath_paths(
     ('a', 'g', 'd')
     """
     search = PathSearch()
-    for nodes, steps in _walk(graph, source, metapath.steps, (source,), ()):
-        if nodes[-1] != target:
-            continue
+    productive = _productive_nodes(graph, target, metapath.steps)
+    for nodes, steps in _walk(graph, source, metapath.steps, productive, (source,), ()):
         search.paths.append(FoundPath(nodes, steps))
         if len(search.paths) >= limit:
             search.truncated, search.reason = True, f"stopped after {counted(limit, 'path')}"
@@ -253,32 +252,58 @@ def metapath_paths(
     return search
 
 
+def _productive_nodes(
+    graph: nx.MultiDiGraph, target: str, steps: tuple[Step, ...]
+) -> list[frozenset[str]]:
+    """Per position of the metapath, the nodes from which the rest of it reaches ``target``.
+
+    Walking back from the target first means the forward walk never enters a branch that
+    cannot end at the target: its cost follows the paths found, not the hubs passed.
+    """
+    reach = [frozenset({target}) if target in graph else frozenset()]
+    for step in reversed(steps):
+        before = {
+            neighbour
+            for node in reach[0]
+            for neighbour, _, _ in _neighbours(graph, node, step, reverse=True)
+            if graph.nodes[neighbour]["type"] == step.source_type
+        }
+        reach.insert(0, frozenset(before))
+    return reach
+
+
 def _walk(
     graph: nx.MultiDiGraph,
     node: str,
     steps: tuple[Step, ...],
+    productive: list[frozenset[str]],
     nodes: tuple[str, ...],
     walked: tuple[PathStep, ...],
 ) -> Iterator[tuple[tuple[str, ...], tuple[PathStep, ...]]]:
     if not steps:
         yield nodes, walked
         return
-    step, rest = steps[0], steps[1:]
+    step, rest, ahead = steps[0], steps[1:], productive[1]
     for neighbour, attributes, forward in _neighbours(graph, node, step):
-        if neighbour in nodes or graph.nodes[neighbour]["type"] != step.target_type:
+        if neighbour in nodes or neighbour not in ahead:
             continue
         path_step = _step(node, neighbour, attributes, forward)
-        yield from _walk(graph, neighbour, rest, (*nodes, neighbour), (*walked, path_step))
+        yield from _walk(
+            graph, neighbour, rest, productive[1:], (*nodes, neighbour), (*walked, path_step)
+        )
 
 
 def _neighbours(
-    graph: nx.MultiDiGraph, node: str, step: Step
-) -> Iterable[tuple[str, dict[str, object], bool]]:
-    if step.direction in ("forward", "both"):
-        for _, neighbour, key, attributes in graph.out_edges(node, keys=True, data=True):
-            if key == step.predicate:
-                yield neighbour, attributes, True
-    if step.direction in ("backward", "both"):
-        for neighbour, _, key, attributes in graph.in_edges(node, keys=True, data=True):
-            if key == step.predicate:
-                yield neighbour, attributes, False
+    graph: nx.MultiDiGraph, node: str, step: Step, *, reverse: bool = False
+) -> Iterator[tuple[str, dict[str, object], bool]]:
+    """The nodes one ``step`` away from ``node`` (``reverse``: the nodes it is one step from).
+
+    Edges are keyed by predicate, so each neighbour has at most one edge of the step's kind.
+    """
+    followed = {"forward": (True,), "backward": (False,), "both": (True, False)}[step.direction]
+    for forward in followed:
+        adjacency = graph.succ if forward != reverse else graph.pred
+        for neighbour, edges in adjacency[node].items():
+            attributes = edges.get(step.predicate)
+            if attributes is not None:
+                yield neighbour, attributes, forward
