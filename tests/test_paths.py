@@ -177,3 +177,44 @@ def test_graph_data_has_evidence_for_every_claim_edge(store_path):
     data = read_graph_data(store_path)
     claim_edges = [e for e in data.edges if e[1] == "confersResistanceTo"]
     assert claim_edges and all(data.evidence.get(e) for e in claim_edges)
+
+
+def test_metapath_paths_are_exactly_the_typed_simple_paths_even_past_dead_end_hubs():
+    # A hub gene inhibited by many drugs, only one of which reaches the candidate; the walk
+    # must return the same paths as enumerating every typed simple path, nothing more.
+    from adcgraph.graphdata import GraphData
+    from adcgraph.hetmat import parse_metapath
+    from adcgraph.paths import build_projection, metapath_paths
+
+    types = {"adc": "ADC", "hub": "Gene", "g2": "Gene", "target": "Drug"}
+    edges = [("adc", "hasTarget", "hub"), ("adc", "hasTarget", "g2")]
+    for n in range(50):
+        types[f"d{n}"] = "Drug"
+        edges.append((f"d{n}", "inhibits", "hub"))
+    edges += [("target", "inhibits", "hub"), ("target", "inhibits", "g2")]
+    graph = build_projection(GraphData("v", types, edges))
+    metapath = parse_metapath("ADC-hasTarget>Gene<inhibits-Drug")
+    found = metapath_paths(graph, "adc", "target", metapath, limit=10)
+    assert sorted(path.nodes for path in found.paths) == [
+        ("adc", "g2", "target"),
+        ("adc", "hub", "target"),
+    ]
+    assert not found.truncated
+    assert not metapath_paths(graph, "adc", "d3", parse_metapath("ADC-hasTarget>Gene")).paths
+
+
+def test_prepared_caches_leave_a_first_ranking_only_its_disease_weights(store_path):
+    from adcgraph.combos import prepare_caches
+    from adcgraph.publish import cache_directory
+    from adcgraph.store import store_version
+
+    prepare_caches(store_path)
+    cache = cache_directory(store_path, store_version(store_path)["version"])
+    before = {p.relative_to(cache) for p in cache.rglob("*") if p.is_file()}
+    assert any(p.name.startswith("model-") for p in before)
+    assert any(p.parts[:2] == ("hetmat", "permutations") for p in before)
+    assert {"reference-projection.pickle", "resolve-index.sqlite"} <= {p.name for p in before}
+    ovarian = vocab.expand("MONDO:0005140")
+    combos(store_path, TRASTUZUMAB_EMTANSINE, ovarian, top=3, explain_paths=False)
+    after = {p.relative_to(cache) for p in cache.rglob("*") if p.is_file()}
+    assert {p.parts[:2] for p in after - before} == {("hetmat", "MONDO_0005140")}

@@ -53,7 +53,13 @@ def cli() -> None:
     help="Skip the OWL reasoner (no Java needed): builds only the store and leaves the "
     "committed release files unchanged.",
 )
-def build(store_path: Path | None, no_reason: bool) -> None:
+@click.option(
+    "--no-prepare",
+    is_flag=True,
+    help="Skip preparing the ranking caches (name index, permutations, model), which a first "
+    "`combos` then makes.",
+)
+def build(store_path: Path | None, no_reason: bool, no_prepare: bool) -> None:
     """Validate the curated sources and build the store and the Turtle release.
 
     \b
@@ -75,6 +81,15 @@ def build(store_path: Path | None, no_reason: bool) -> None:
 
     with status("building the store and the release (validate, reason, load)"):
         report = run_build(paths, run_reasoner=not no_reason)
+    if not no_prepare:
+        from adcgraph.combos import prepare_caches
+
+        try:
+            with status("preparing the ranking caches (name index, permutations, model)"):
+                prepare_caches(report.store)
+        except AdcGraphError as error:
+            # The store is built and published; a first `combos` makes what is missing.
+            click.echo(f"warning: ranking caches not prepared: {error}", err=True)
     click.echo(report.summary())
     if no_reason:
         click.echo("release files left unchanged (--no-reason builds only the store)")
@@ -202,6 +217,12 @@ def sparql(
     help="Also export the ontology graph.",
 )
 @click.option(
+    "--include-reference",
+    is_flag=True,
+    help="RDF formats: also export the shipped reference layer (Open Targets, Reactome ... "
+    "under their own licences; see graph/reference/).",
+)
+@click.option(
     "--iri-style",
     type=click.Choice(["biolink", "bioregistry", "identifiers.org", "obo"]),
     default="biolink",
@@ -209,12 +230,18 @@ def sparql(
     help="RDF formats: write IRIs in this convention (biolink: the project's, see README).",
 )
 def export_command(
-    store_path: Path | None, fmt: str, output: Path, include_ontology: bool, iri_style: str
+    store_path: Path | None,
+    fmt: str,
+    output: Path,
+    include_ontology: bool,
+    include_reference: bool,
+    iri_style: str,
 ) -> None:
     """Export the graph for other tools: RDF, SSSOM mappings, KGX TSV or GraphML.
 
-    Turtle, N-Triples and JSON-LD hold every triple (claims keep their qualifiers); N-Quads
-    keeps the named graphs; SSSOM holds the mappings; KGX and GraphML hold the typed graph
+    Turtle, N-Triples and JSON-LD hold every triple of the curated, inferred and imported
+    graphs (claims keep their qualifiers; the reference layer only with --include-reference);
+    N-Quads keeps the named graphs; SSSOM holds the mappings; KGX and GraphML hold the typed graph
     with each edge's citations, evidence type, curation status and disease context.
 
     \b
@@ -227,9 +254,8 @@ def export_command(
       adcgraph export --format ntriples --iri-style identifiers.org -o adcgraph-idorg.nt
     """
     from adcgraph import store as store_module
-    from adcgraph import vocab
     from adcgraph.build import ensure_store
-    from adcgraph.export import STDOUT, serialize_quads, write_output
+    from adcgraph.export import STDOUT, exported_quads, serialize_quads, write_output
     from adcgraph.export.kgx import write_kgx
 
     to_stdout = output == STDOUT
@@ -265,12 +291,11 @@ def export_command(
             err=to_stdout,
         )
         return
-    graph_store = store_module.open_store(location)
-    quads = [
-        quad
-        for quad in graph_store.quads_for_pattern(None, None, None, None)
-        if include_ontology or str(quad.graph_name.value) != vocab.ONTOLOGY_GRAPH
-    ]
+    quads = exported_quads(
+        store_module.open_store(location),
+        include_ontology=include_ontology,
+        include_reference=include_reference,
+    )
     data = serialize_quads(quads, fmt, iri_style)
     write_output(output, data)
     click.echo(f"wrote {len(quads)} statements to {output} ({fmt})", err=to_stdout)

@@ -202,6 +202,8 @@ class Scorer:
     graph: hetmat.HetMat
     permuted: list[hetmat.HetMat]
     projection: nx.MultiDiGraph | None  # type: ignore[name-defined]
+    #: Disease parents (IRIs) of the roll-up (:func:`adcgraph.rollup.hierarchy`), read once.
+    hierarchy: Mapping[str, set[str]] = field(default_factory=dict)
 
     def scores(
         self, source: str, metapaths: Sequence[NamedMetapath], target_type: str
@@ -282,14 +284,16 @@ def source_record_weight(qualifier: str | None) -> float:
     return 1.0
 
 
-def backbone_diseases(location: Path | str, data: GraphData, disease: str) -> list[str]:
+def backbone_diseases(hierarchy: Mapping[str, set[str]], disease: str) -> list[str]:
     """The disease asked about, its sub-types and its direct parents (the backbone features).
 
     The hierarchy is the roll-up's (:func:`adcgraph.rollup.hierarchy`: the curated parents
     and the MONDO index). A drug approved for a parent class (breast cancer) counts for TNBC;
     one approved for "cancer" or "neoplasm" does not.
+
+    >>> backbone_diseases({"tnbc": {"breast"}, "breast": {"cancer"}}, "breast")
+    ['breast', 'cancer', 'tnbc']
     """
-    hierarchy = rollup.hierarchy(location, data.disease_parents)
     children: dict[str, set[str]] = {}
     for child, parents in hierarchy.items():
         for parent in parents:
@@ -367,6 +371,7 @@ def make_scorer(
     version and re-weighted for every disease (:class:`hetmat.Rewiring`).
     """
     curated = data or read_graph_data(store_path)
+    parents = rollup.hierarchy(store_path, curated.disease_parents)
     cached = not hidden and not is_endpoint(store_path)
     directory = observed_dir = None
     if cached:
@@ -375,7 +380,7 @@ def make_scorer(
     key = f"{curated.version}|{disease}"
     graph = hetmat.load(observed_dir / "observed", key) if observed_dir else None
     if graph is None:
-        graph = _weighted_graph(store_path, curated, disease, hidden, data)
+        graph = _weighted_graph(store_path, curated, parents, disease, hidden, data)
         chosen = _scored_metaedges(graph)
         graph = graph.with_adjacency({m: a for m, a in graph.adjacency.items() if m in chosen})
         if observed_dir is not None:
@@ -393,18 +398,19 @@ def make_scorer(
         _rewiring(directory / "permutations" if directory else None, graph, settings, seed + n)
         for n in range(n_permutations)
     ]
-    return Scorer(curated, graph, [hetmat.rewired(graph, w) for w in wirings], None)
+    return Scorer(curated, graph, [hetmat.rewired(graph, w) for w in wirings], None, parents)
 
 
 def _weighted_graph(
     store_path: Path,
     curated: GraphData,
+    parents: Mapping[str, set[str]],
     disease: str | None,
     hidden: set[tuple[str, str, str]],
     data: GraphData | None,
 ) -> hetmat.HetMat:
     full = data or read_graph_data(store_path, scope="all", predicates=scored_predicates())
-    lineage = rollup.scoring_weights(store_path, curated, disease) if disease else None
+    lineage = rollup.scoring_weights(parents, curated, disease) if disease else None
     edges = weighted_edges(full, lineage, hidden)
     edges.extend((m, "inCategory", category, 1.0) for m, category in mechanism_categories(full))
     categories = [
@@ -681,7 +687,9 @@ def combos(
         p_value_method=P_VALUE_METHOD.format(n=len(scorer.permuted)),
         model=model.note,
     )
-    ranking.query.update(_scope_fields(rollup.adc_scope(store_path, scorer.data, adc, disease)))
+    ranking.query.update(
+        _scope_fields(rollup.adc_scope(store_path, scorer.data, adc, disease, scorer.hierarchy))
+    )
     attach_trials(candidates, adc, scorer.data, disease)
     _fill_labels(store_path, candidates)
     if explain_paths:
@@ -692,9 +700,27 @@ def combos(
             adc,
             PARTNER_METAPATHS + SWITCH_METAPATHS,
             load_projection(store_path, "reference"),
-            disease_sources=backbone_diseases(store_path, scorer.data, disease),
+            disease_sources=backbone_diseases(scorer.hierarchy, disease),
         )
     return ranking
+
+
+def prepare_caches(store_path: Path) -> None:
+    """Fill the per-version caches every first ``combos`` needs, whatever the ADC and disease.
+
+    The name index, the graph records, the degree-preserving permutations, the fitted model
+    and the explanation graph depend only on the store version, so ``adcgraph build`` makes
+    them once; a first ranking then only weights the evidence for its disease.
+
+    >>> prepare_caches(default_store_path())  # doctest: +SKIP
+    """
+    from adcgraph.paths import load_projection
+    from adcgraph.resolving.index import index_for_store
+
+    index_for_store(store_path)
+    scorer = make_scorer(store_path, None)
+    load_model(store_path, scorer.data)
+    load_projection(store_path, "reference")
 
 
 def rank_partners(
@@ -708,7 +734,7 @@ def rank_partners(
     """
     if adc not in scorer.graph.node_index.get("ADC", {}):
         raise QueryError(f"{vocab.compress(adc)} is not an ADC of the graph")
-    diseases = backbone_diseases(location, scorer.data, disease) if disease else []
+    diseases = backbone_diseases(scorer.hierarchy, disease) if disease else []
     observed = raw_rows(scorer.graph, adc, diseases)
     nulls = [raw_rows(p, adc, diseases) for p in scorer.permuted]
     scales = model.scale_vector()
@@ -823,7 +849,9 @@ def cross_resistance(
     attach_trials(candidates, adc, scorer.data, disease)
     if disease:
         ranking.query["disease"] = vocab.compress(disease)
-        ranking.query.update(_scope_fields(rollup.adc_scope(store_path, scorer.data, adc, disease)))
+        ranking.query.update(
+            _scope_fields(rollup.adc_scope(store_path, scorer.data, adc, disease, scorer.hierarchy))
+        )
     if explain_paths:
         from adcgraph.paths import load_projection
 

@@ -135,7 +135,7 @@ SELECT ?graph ?a ?b WHERE { GRAPH ?graph { ?a skos:exactMatch ?b } FILTER(isIRI(
 #: The graphs `adcgraph build` writes (the ontology graph aside): the curated records and
 #: the shipped reference layer (``graph/reference/<source>``).
 _BUILT_GRAPHS = {vocab.CURATED_GRAPH, vocab.INFERRED_GRAPH}
-REFERENCE_GRAPH_PREFIX = vocab.GRAPH + "reference/"
+REFERENCE_GRAPH_PREFIX = vocab.REFERENCE_GRAPH_PREFIX
 _GRAPHS_QUERY = "SELECT DISTINCT ?graph WHERE { GRAPH ?graph { ?s a ?class } }"
 _SOURCE_RECORDS_QUERY = """
 SELECT ?graph ?record ?subject ?predicate ?object WHERE { GRAPH ?graph {

@@ -41,7 +41,7 @@ from adcgraph.importers.records import (
 from adcgraph.locations import PROJECT_ROOT
 
 REFERENCE_DIR = PROJECT_ROOT / "graph" / "reference"
-REFERENCE_GRAPH_PREFIX = vocab.GRAPH + "reference/"
+REFERENCE_GRAPH_PREFIX = vocab.REFERENCE_GRAPH_PREFIX
 MIN_SET_SIZE = 3
 MAX_SET_SIZE = 200
 #: Roots of MONDO's cancer branch: cancer, neoplasm, hematologic cancer, lymphoma, leukemia.

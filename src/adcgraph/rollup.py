@@ -215,12 +215,14 @@ def recorded_diseases(
     return found
 
 
-def scoring_weights(location: object, data: object, disease: str) -> dict[str, float]:
+def scoring_weights(
+    parents: Mapping[str, set[str]], data: object, disease: str
+) -> dict[str, float]:
     """Per-disease evidence weights for path scoring of a question about ``disease``.
 
-    ``data`` is the curated :class:`~adcgraph.graphdata.GraphData` of the store.
+    ``parents`` is the roll-up's :func:`hierarchy`; ``data`` the curated
+    :class:`~adcgraph.graphdata.GraphData` of the store.
     """
-    parents = hierarchy(location, getattr(data, "disease_parents", {}))
     recorded = recorded_diseases(getattr(data, "evidence", {}))
     return disease_weights(parents, disease, recorded | {disease})
 
@@ -236,14 +238,24 @@ def _index_label(location: object, curie: str) -> str | None:
     return None
 
 
-def adc_scope(location: object, data: object, adc: str, disease: str) -> EvidenceScope:
-    """Whose evidence a ranking for ``adc`` in ``disease`` rests on (IRIs in, CURIEs out)."""
+def adc_scope(
+    location: object,
+    data: object,
+    adc: str,
+    disease: str,
+    parents: Mapping[str, set[str]] | None = None,
+) -> EvidenceScope:
+    """Whose evidence a ranking for ``adc`` in ``disease`` rests on (IRIs in, CURIEs out).
+
+    ``parents`` is the roll-up's :func:`hierarchy` when the caller has read it already.
+    """
     from adcgraph import vocab
 
     edges = getattr(data, "edges", [])
     about = {adc} | {t for s, p, t in edges if s == adc and p == "hasPayloadClass"}
     recorded = recorded_diseases(getattr(data, "evidence", {}), about)
-    parents = hierarchy(location, getattr(data, "disease_parents", {}))
+    if parents is None:
+        parents = hierarchy(location, getattr(data, "disease_parents", {}))
     labels = dict(getattr(data, "labels", {}))
     names = {}
     for iri in {disease} | recorded | set(ancestors(parents, disease)):

@@ -34,6 +34,8 @@ CURATED_GRAPH = GRAPH + "curated"
 INFERRED_GRAPH = GRAPH + "inferred"
 MAPPINGS_GRAPH = GRAPH + "mappings"
 IMPORT_GRAPH_PREFIX = GRAPH + "import/"
+#: Graphs of the shipped reference layer (graph/reference/), one per source release.
+REFERENCE_GRAPH_PREFIX = GRAPH + "reference/"
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

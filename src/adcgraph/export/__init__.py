@@ -134,6 +134,34 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise InputFileError(f"{path}: cannot write: {error.strerror}") from None
 
 
+def exported_quads(
+    graph_store: ox.Store, *, include_ontology: bool = False, include_reference: bool = False
+) -> list[ox.Quad]:
+    """The quads an RDF export writes: the curated, inferred and imported graphs.
+
+    The ontology graph and the reference layer are left out unless asked for: the reference
+    layer is a copy of other releases (Open Targets, Reactome ...) with their own licences
+    and metadata, which a re-export would credit to adcgraph.
+
+    >>> from adcgraph import vocab
+    >>> store = ox.Store()
+    >>> for graph in (vocab.CURATED_GRAPH, vocab.REFERENCE_GRAPH_PREFIX + "reactome"):
+    ...     store.add(ox.Quad(ox.NamedNode("http://x/a"), ox.NamedNode("http://x/p"),
+    ...                       ox.NamedNode("http://x/b"), ox.NamedNode(graph)))
+    >>> len(exported_quads(store)), len(exported_quads(store, include_reference=True))
+    (1, 2)
+    """
+    quads = []
+    for quad in graph_store.quads_for_pattern(None, None, None, None):
+        graph = str(quad.graph_name.value)
+        if graph == vocab.ONTOLOGY_GRAPH and not include_ontology:
+            continue
+        if graph.startswith(vocab.REFERENCE_GRAPH_PREFIX) and not include_reference:
+            continue
+        quads.append(quad)
+    return quads
+
+
 def serialize_quads(quads: Iterable[ox.Quad], fmt: str, iri_style: str = "biolink") -> bytes:
     """Serialise the store's quads: Turtle (deterministic), N-Triples (sorted), N-Quads,
     JSON-LD (compacted with an ``@context`` of the prefixes used), IRIs in ``iri_style``.

@@ -303,7 +303,7 @@ def write_release(store_path: Path, directory: Path, issued: str | None = None) 
     """
     from adcgraph import store
     from adcgraph.align.crosswalk import export_sssom
-    from adcgraph.export import serialize_quads
+    from adcgraph.export import exported_quads, serialize_quads
     from adcgraph.export.graphml import graphml_bytes
     from adcgraph.export.kgx import read_alignment, write_kgx
     from adcgraph.graphdata import read_graph_data
@@ -319,12 +319,7 @@ def write_release(store_path: Path, directory: Path, issued: str | None = None) 
     except OSError as error:
         raise InputFileError(f"{directory}: cannot write here: {error.strerror}") from None
     try:
-        graph_store = store.open_store(store_path)
-        quads = [
-            q
-            for q in graph_store.quads_for_pattern(None, None, None, None)
-            if q.graph_name.value != vocab.ONTOLOGY_GRAPH
-        ]
+        quads = exported_quads(store.open_store(store_path))
         for fmt, name in (
             ("turtle", "adcgraph.ttl"),
             ("ntriples", "adcgraph.nt"),

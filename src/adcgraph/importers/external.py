@@ -33,4 +33,3 @@ def commit_layer(
         for what, number in sorted(layer.unmapped.items())
     )
     return ImportReport(fmt, graph, tuple(str(p) for p in paths), count, layer.summary(), warnings)
-

@@ -266,7 +266,7 @@ def training_examples(store_path, data: GraphData, pairs: Sequence[Pair]) -> Exa
         drugs = scorer.graph.node_index.get("Drug", {})  # type: ignore[attr-defined]
         if pair.adc not in scorer.graph.node_index.get("ADC", {}) or pair.drug not in drugs:  # type: ignore[attr-defined]
             continue
-        diseases = backbone_diseases(store_path, data, pair.disease) if pair.disease else []
+        diseases = backbone_diseases(scorer.hierarchy, pair.disease) if pair.disease else []
         graph = hide(scorer.graph, pair.hidden)  # type: ignore[attr-defined]
         observed = raw_rows(graph, pair.adc, diseases)
         nulls = [raw_rows(hide(p, pair.hidden), pair.adc, diseases) for p in scorer.permuted]  # type: ignore[attr-defined]

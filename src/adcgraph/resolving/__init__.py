@@ -111,9 +111,7 @@ def _with_parts(index: NameIndex, text: str, found: list[Candidate]) -> list[Can
         return found
     if parsed.disease != found[0].id:
         return found
-    top = replace(
-        found[0], biomarkers=parsed.biomarkers, states=parsed.states, parts=parsed.parts
-    )
+    top = replace(found[0], biomarkers=parsed.biomarkers, states=parsed.states, parts=parsed.parts)
     return [top, *found[1:]]
 
 
