@@ -154,7 +154,9 @@ def test_a_full_disk_is_a_clear_error_and_the_store_is_kept(built, tmp_path):
         target = mount / "store"
         shutil.copytree(built.paths.store, target)
         before = crashes.state(target)
-        with (mount / "filler").open("wb") as filler, contextlib.suppress(OSError):
+        # Unbuffered, so the write that meets the full disk fails inside suppress and closing
+        # the file has nothing left to flush (a buffered close raised ENOSPC now and then).
+        with (mount / "filler").open("wb", buffering=0) as filler, contextlib.suppress(OSError):
             while True:
                 filler.write(b"\0" * 65536)
         result = invoke("build", "--no-reason", "--store", str(target))
