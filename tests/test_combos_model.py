@@ -69,6 +69,39 @@ def test_pathway_and_backbone_features_reach_drugs_beyond_the_curation():
     assert rows[names.index("disease-approved-drug")][drugs.index("d1")] > 0
 
 
+
+def test_a_drug_combined_with_a_sibling_adc_is_a_feature_of_this_adc():
+    # adc and sibling share payload class, target and approved disease; only the sibling has
+    # a strategy with the partner: the three "other ADC" features reach it, not the bystander.
+    nodes = {
+        "adc": "ADC",
+        "sibling": "ADC",
+        "class": "PayloadClass",
+        "target": "Gene",
+        "tnbc": "Disease",
+        "s": "Strategy",
+        "partner": "Drug",
+        "bystander": "Drug",
+    }
+    edges = [
+        ("adc", "hasPayloadClass", "class"),
+        ("sibling", "hasPayloadClass", "class"),
+        ("adc", "hasTarget", "target"),
+        ("sibling", "hasTarget", "target"),
+        ("adc", "approvedFor", "tnbc"),
+        ("sibling", "approvedFor", "tnbc"),
+        ("s", "usesAdc", "sibling"),
+        ("s", "usesDrug", "partner"),
+        ("bystander", "inhibits", "target"),
+    ]
+    graph = hetmat.HetMat.from_edges(nodes.items(), [(*e, 1.0) for e in edges])
+    rows = raw_rows(graph, "adc", ["tnbc"])
+    names = [f.name for f in FEATURES]
+    drugs = graph.node_ids["Drug"]
+    for name in ("class-adc-partner", "target-adc-partner", "indication-adc-partner"):
+        row = rows[names.index(name)]
+        assert row[drugs.index("partner")] > 0 and row[drugs.index("bystander")] == 0, name
+
 def test_direct_links_are_hidden_before_scoring():
     data, graph = _toy()
     hidden = direct_links(data, "adc", "d1")

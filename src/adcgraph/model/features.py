@@ -61,6 +61,21 @@ FEATURES: tuple[Feature, ...] = (
         "inhibits the same gene as a drug already combined with the ADC",
     ),
     Feature(
+        "class-adc-partner",
+        "ADC-hasPayloadClass>PayloadClass<hasPayloadClass-ADC<usesAdc-Strategy-usesDrug>Drug",
+        "combined with another ADC of the same payload class",
+    ),
+    Feature(
+        "target-adc-partner",
+        "ADC-hasTarget>Gene<hasTarget-ADC<usesAdc-Strategy-usesDrug>Drug",
+        "combined with another ADC against the same target",
+    ),
+    Feature(
+        "indication-adc-partner",
+        "ADC-approvedFor>Disease<approvedFor-ADC<usesAdc-Strategy-usesDrug>Drug",
+        "combined with another ADC approved in a disease this ADC is approved for",
+    ),
+    Feature(
         "mechanism-pathway-inhibitor",
         "ADC<confersResistanceTo-Mechanism-involvesGene>Gene-participatesIn>Pathway"
         "<participatesIn-Gene<inhibits-Drug",
