@@ -16,6 +16,7 @@ import numpy as np
 from adcgraph import vocab
 from adcgraph.combos import PARTNER_METAPATHS, make_scorer
 from adcgraph.graphdata import GraphData, read_graph_data
+from adcgraph.model.validate import auroc_of, rank_of
 
 
 @dataclass(frozen=True)
@@ -107,11 +108,11 @@ def hold_one_out(store_path: Path) -> HoldOutReport:
                 adc=vocab.compress(adc),
                 drug=vocab.compress(drug),
                 disease=vocab.compress(disease) if disease else "",
-                rank=_rank(scores, position),
+                rank=rank_of(scores, position),
                 n_drugs=len(drugs),
-                auroc=_auroc(scores, position),
-                degree_rank=_rank(degrees, position),
-                degree_auroc=_auroc(degrees, position),
+                auroc=auroc_of(scores, position),
+                degree_rank=rank_of(degrees, position),
+                degree_auroc=auroc_of(degrees, position),
             )
         )
     return report
@@ -129,18 +130,3 @@ def _drug_degrees(
             if node in index:
                 degrees[index[node]] += 1
     return degrees
-
-
-def _rank(scores: np.ndarray, position: int) -> int:
-    """1-based rank with ties counted pessimistically (the drug ranks after its ties)."""
-    return int(np.count_nonzero(scores >= scores[position]))
-
-
-def _auroc(scores: np.ndarray, position: int) -> float:
-    """Probability that the hidden drug outscores a random other drug (ties count half)."""
-    others = np.delete(scores, position)
-    if len(others) == 0:
-        return 1.0
-    wins = np.count_nonzero(others < scores[position])
-    ties = np.count_nonzero(others == scores[position])
-    return float((wins + 0.5 * ties) / len(others))

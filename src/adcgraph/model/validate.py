@@ -82,12 +82,21 @@ def read_pairs(path: Path) -> list[tuple[int, str, str, str]]:
     return rows  # type: ignore[return-value]
 
 
-def _rank(scores: np.ndarray, position: int) -> int:
-    """1-based rank, ties counted pessimistically."""
+def rank_of(scores: np.ndarray, position: int) -> int:
+    """1-based rank with ties counted pessimistically (the drug ranks after its ties).
+
+    >>> rank_of(np.array([0.9, 0.5, 0.5, 0.1]), 1)
+    3
+    """
     return int(np.count_nonzero(scores >= scores[position]))
 
 
-def _auroc(scores: np.ndarray, position: int) -> float:
+def auroc_of(scores: np.ndarray, position: int) -> float:
+    """Probability that the hidden drug outscores a random other drug (ties count half).
+
+    >>> auroc_of(np.array([0.9, 0.5, 0.5, 0.1]), 1)
+    0.5
+    """
     others = np.delete(scores, position)
     if len(others) == 0:
         return 1.0
@@ -233,14 +242,14 @@ def _score_row(result: PairResult, examples, questions, index: int, pair) -> Non
     features = adjusted(raw, questions.permuted[index], model.scale_vector())
     scores = model.decision(features)
     position = questions.positives[index]
-    result.rank = _rank(scores, position)
+    result.rank = rank_of(scores, position)
     result.candidates = int(scores.shape[0])
-    result.auroc = _auroc(scores, position)
+    result.auroc = auroc_of(scores, position)
     degree = questions_degree(questions, index)
-    result.degree_rank, result.degree_auroc = _rank(degree, position), _auroc(degree, position)
+    result.degree_rank, result.degree_auroc = rank_of(degree, position), auroc_of(degree, position)
     backbone = sum(raw[k] for k, f in enumerate(FEATURES) if BY_NAME[f.name].source == "Disease")
-    result.same_disease_rank = _rank(backbone, position)
-    result.same_disease_auroc = _auroc(backbone, position)
+    result.same_disease_rank = rank_of(backbone, position)
+    result.same_disease_auroc = auroc_of(backbone, position)
 
 
 def questions_degree(questions, index: int) -> np.ndarray:  # type: ignore[no-untyped-def]
