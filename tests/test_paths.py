@@ -218,3 +218,70 @@ def test_prepared_caches_leave_a_first_ranking_only_its_disease_weights(store_pa
     combos(store_path, TRASTUZUMAB_EMTANSINE, ovarian, top=3, explain_paths=False)
     after = {p.relative_to(cache) for p in cache.rglob("*") if p.is_file()}
     assert {p.parts[:2] for p in after - before} == {("hetmat", "MONDO_0005140")}
+
+
+def test_explanations_walk_the_metapath_graph_as_they_walk_the_whole_projection(store_path):
+    # The explanation graph keeps only edges on some walk of a ranking metapath; every path
+    # an explanation finds in the whole reference projection must be found there too.
+    import copy
+
+    from adcgraph.combos import (
+        SWITCH_METAPATHS,
+        backbone_diseases,
+        explain,
+        explanation_graph,
+    )
+
+    kept = explanation_graph(store_path)
+    whole = load_projection(store_path, "reference")
+    assert len(kept.nodes) < whole.number_of_nodes() / 2
+    ranking = combos(store_path, SACITUZUMAB_GOVITECAN, TNBC, top=15, explain_paths=False)
+    sources = backbone_diseases(make_scorer(store_path, TNBC).hierarchy, TNBC)
+    explained = []
+    for graph in (whole, kept):
+        candidates = copy.deepcopy(ranking.candidates + ranking.next_adcs)
+        metapaths = PARTNER_METAPATHS + SWITCH_METAPATHS
+        explain(
+            candidates,
+            SACITUZUMAB_GOVITECAN,
+            metapaths,
+            graph,  # type: ignore[arg-type]
+            time_limit_s=600,
+            disease_sources=sources,
+        )
+        explained.append([(c.id, c.paths, c.citations) for c in candidates])
+    assert explained[0] == explained[1]
+    assert all(paths for _, paths, _ in explained[1])
+
+
+def test_a_repeated_ranking_reads_its_null_and_permutes_nothing(
+    store_path, sg_in_tnbc, monkeypatch
+):
+    from adcgraph import hetmat
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the permuted graphs were weighted again")
+
+    monkeypatch.setattr(hetmat, "rewired", refuse)
+    again = combos(store_path, SACITUZUMAB_GOVITECAN, TNBC, top=10, n_permutations=10)
+
+    def figures(ranking):
+        return [
+            (c.id, c.score, c.adjusted_score, c.p_value)
+            for c in ranking.candidates + ranking.next_adcs
+        ]
+
+    assert figures(again) == figures(sg_in_tnbc)
+
+
+def test_partner_p_values_resolve_below_what_each_drug_s_own_permutations_allow(sg_in_tnbc):
+    from adcgraph.combos import NULL_NEIGHBOURS
+
+    n = sg_in_tnbc.permutations
+    floor = 1 / (n * NULL_NEIGHBOURS + 1)
+    assert f"resolution 1/{n * NULL_NEIGHBOURS + 1}" in sg_in_tnbc.p_value_method
+    values = [c.p_value for c in sg_in_tnbc.candidates]
+    assert all(floor <= v <= 1 for v in values)
+    assert sum(v == floor for v in values) <= 1, "top candidates tied at the floor"
+    assert sum(v < 1 / (n + 1) for v in values) >= 3, values
+    assert len(set(values)) > len(values) / 2, values

@@ -12,10 +12,10 @@ citations, in the claim graph (:mod:`adcgraph.paths`).
 from __future__ import annotations
 
 import contextlib
-import math
+import hashlib
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +34,8 @@ from adcgraph.store import is_endpoint
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from adcgraph.paths import MetapathGraph, PathGraph
 
 #: Weight of an edge by the best evidence behind it (structural edges weigh 1).
 EVIDENCE_WEIGHTS = {
@@ -59,10 +61,6 @@ WORKERS = min(2, os.cpu_count() or 1)
 MAX_NEXT_ADCS = 5
 #: Time every metapath search of an explanation gets, however little of the budget is left.
 MIN_SEARCH_S = 0.05
-P_VALUE_METHOD = (
-    "upper tail of a normal fitted to the model's scores on {n} degree-preserving permutations "
-    "(continuous; an empirical p-value would stop at 1/({n}+1))"
-)
 
 
 @dataclass(frozen=True)
@@ -131,6 +129,9 @@ CROSS_RESISTANCE_METAPATHS: tuple[NamedMetapath, ...] = (
     ),
 )
 
+#: Every metapath an explanation may follow (the explanation graph keeps their edges).
+EXPLAINED_METAPATHS = PARTNER_METAPATHS + SWITCH_METAPATHS + CROSS_RESISTANCE_METAPATHS
+
 
 @dataclass
 class Candidate:
@@ -196,14 +197,54 @@ class Ranking:
 
 @dataclass
 class Scorer:
-    """Evidence-weighted matrices of one store (and disease), with cached permutations."""
+    """Evidence-weighted matrices of one store (and disease), with cached permutations.
+
+    The permuted graphs are read (or found) on first use: a ranking whose null is cached
+    (:meth:`cached_null`) never needs them.
+    """
 
     data: GraphData
     graph: hetmat.HetMat
-    permuted: list[hetmat.HetMat]
+    find_permuted: Callable[[], list[hetmat.HetMat]]
+    n_permutations: int
     projection: nx.MultiDiGraph | None  # type: ignore[name-defined]
     #: Disease parents (IRIs) of the roll-up (:func:`adcgraph.rollup.hierarchy`), read once.
     hierarchy: Mapping[str, set[str]] = field(default_factory=dict)
+    #: Where this graph's nulls are cached (None: nowhere, e.g. when edges are hidden).
+    cache: Path | None = None
+    _permuted: list[hetmat.HetMat] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def permuted(self) -> list[hetmat.HetMat]:
+        """The degree-preserving permutations, weighted as the observed graph."""
+        if self._permuted is None:
+            self._permuted = self.find_permuted()
+        return self._permuted
+
+    def cached_null(
+        self, key: str, compute: Callable[[], dict[str, np.ndarray]]
+    ) -> dict[str, np.ndarray]:
+        """Arrays computed on the permutations, read from this graph's cache when there.
+
+        ``key`` names everything they depend on beyond the store version and disease (the
+        source, the metapaths or model, the number of permutations); a file whose recorded
+        key differs is recomputed.
+        """
+        path = None
+        if self.cache is not None:
+            digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+            path = self.cache / f"null-{digest}.npz"
+            if path.exists():
+                with contextlib.suppress(OSError, ValueError, KeyError), np.load(path) as stored:
+                    if str(stored["key"]) == key:
+                        return {name: stored[name] for name in stored.files if name != "key"}
+        arrays = compute()
+        if path is not None:
+            with contextlib.suppress(OSError):  # no room or read-only: no cache, same result
+                partial = path.with_name(path.name + ".partial.npz")
+                np.savez(partial, key=np.array(key), **arrays)
+                partial.replace(path)
+        return arrays
 
     def scores(
         self, source: str, metapaths: Sequence[NamedMetapath], target_type: str
@@ -221,15 +262,29 @@ class Scorer:
             # the source itself; the source is never a candidate, so rankings are unaffected.
             return [_dwpc(graph, m.path, source) * m.weight for m in available]
 
-        # scipy's sparse products release the GIL: one graph per thread uses both cores.
-        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            per_graph = list(pool.map(weighted_rows, [self.graph, *self.permuted]))
         n_targets = len(self.graph.node_ids.get(target_type, []))
-        observed = np.sum(per_graph[0], axis=0) if available else np.zeros(n_targets)
-        null = np.array(
-            [np.sum(rows, axis=0) if available else np.zeros(n_targets) for rows in per_graph[1:]]
-        ).reshape(len(self.permuted), n_targets)
-        parts = {m.name: row for m, row in zip(available, per_graph[0], strict=True)}
+
+        def permuted_totals() -> dict[str, np.ndarray]:
+            # scipy's sparse products release the GIL: one graph per thread uses both cores.
+            with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+                per_graph = list(pool.map(weighted_rows, self.permuted))
+            totals = [
+                np.sum(rows, axis=0) if available else np.zeros(n_targets) for rows in per_graph
+            ]
+            return {"null": np.array(totals).reshape(self.n_permutations, n_targets)}
+
+        observed_rows = weighted_rows(self.graph)
+        observed = np.sum(observed_rows, axis=0) if available else np.zeros(n_targets)
+        key = "|".join(
+            [
+                source,
+                target_type,
+                str(self.n_permutations),
+                *(f"{m.path}*{m.weight}" for m in available),
+            ]
+        )
+        null = self.cached_null(key, permuted_totals)["null"]
+        parts = {m.name: row for m, row in zip(available, observed_rows, strict=True)}
         return observed, null, parts
 
 
@@ -394,11 +449,14 @@ def make_scorer(
         metaedges=tuple(sorted(_scored_metaedges(graph))),
         key=f"{curated.version}|{3 if large else 10}",
     )
-    wirings = [
-        _rewiring(directory / "permutations" if directory else None, graph, settings, seed + n)
-        for n in range(n_permutations)
-    ]
-    return Scorer(curated, graph, [hetmat.rewired(graph, w) for w in wirings], None, parents)
+
+    def find_permuted() -> list[hetmat.HetMat]:
+        folder = directory / "permutations" if directory else None
+        wirings = [_rewiring(folder, graph, settings, seed + n) for n in range(n_permutations)]
+        return [hetmat.rewired(graph, w) for w in wirings]
+
+    null_cache = observed_dir if seed == 0 else None
+    return Scorer(curated, graph, find_permuted, n_permutations, None, parents, null_cache)
 
 
 def _weighted_graph(
@@ -514,7 +572,7 @@ def rank(
         raise QueryError(f"{vocab.compress(source)} is not an ADC of the graph")
     observed, null, parts = scorer.scores(source, metapaths, target_type)
     targets = scorer.graph.node_ids.get(target_type, [])
-    n = max(len(scorer.permuted), 1)
+    n = max(scorer.n_permutations, 1)
     candidates = []
     for i in np.flatnonzero(observed):
         node = targets[i]
@@ -541,7 +599,7 @@ def explain(
     candidates: list[Candidate],
     source: str,
     metapaths: Sequence[NamedMetapath],
-    projection: nx.MultiDiGraph,  # type: ignore[name-defined]
+    projection: PathGraph,
     *,
     paths_per_candidate: int = 5,
     time_limit_s: float = 5.0,
@@ -667,7 +725,7 @@ def combos(
     """
     scorer = make_scorer(store_path, disease, n_permutations=n_permutations)
     model = load_model(store_path, scorer.data)
-    drugs = rank_partners(store_path, scorer, model, adc, disease)
+    drugs = rank_partners(store_path, scorer, model, adc, disease, limit=top)
     adcs = rank(scorer, adc, SWITCH_METAPATHS, "ADC") if include_adcs else []
     cross = _payload_classes_of(scorer.data, adc)
     for candidate in adcs:
@@ -682,9 +740,11 @@ def combos(
     ranking = Ranking(
         {"adc": vocab.compress(adc), "disease": vocab.compress(disease)},
         candidates,
-        len(scorer.permuted),
+        scorer.n_permutations,
         next_adcs=adcs[: min(top, MAX_NEXT_ADCS)],
-        p_value_method=P_VALUE_METHOD.format(n=len(scorer.permuted)),
+        p_value_method=p_value_resolution(
+            scorer.n_permutations, len(scorer.graph.node_ids.get("Drug", []))
+        ),
         model=model.note,
     )
     ranking.query.update(
@@ -693,13 +753,11 @@ def combos(
     attach_trials(candidates, adc, scorer.data, disease)
     _fill_labels(store_path, candidates)
     if explain_paths:
-        from adcgraph.paths import load_projection
-
         ranking.truncated = explain(
             candidates + ranking.next_adcs,
             adc,
             PARTNER_METAPATHS + SWITCH_METAPATHS,
-            load_projection(store_path, "reference"),
+            explanation_graph(store_path),
             disease_sources=backbone_diseases(scorer.hierarchy, disease),
         )
     return ranking
@@ -714,42 +772,71 @@ def prepare_caches(store_path: Path) -> None:
 
     >>> prepare_caches(default_store_path())  # doctest: +SKIP
     """
-    from adcgraph.paths import load_projection
     from adcgraph.resolving.index import index_for_store
 
     index_for_store(store_path)
     scorer = make_scorer(store_path, None)
     load_model(store_path, scorer.data)
-    load_projection(store_path, "reference")
+    explanation_graph(store_path)
+
+
+def explanation_graph(store_path: Path | str) -> MetapathGraph:
+    """What explanations walk: the reference projection's edges on a ranking metapath (cached).
+
+    >>> graph = explanation_graph(default_store_path())  # doctest: +SKIP
+    >>> len(graph.nodes) < len(load_projection(default_store_path(), "reference"))  # doctest: +SKIP
+    True
+    """
+    from adcgraph.paths import load_metapath_graph
+
+    return load_metapath_graph(
+        store_path, [hetmat.parse_metapath(m.path) for m in EXPLAINED_METAPATHS]
+    )
 
 
 def rank_partners(
-    location: Path | str, scorer: Scorer, model: Model, adc: str, disease: str | None
+    location: Path | str,
+    scorer: Scorer,
+    model: Model,
+    adc: str,
+    disease: str | None,
+    *,
+    limit: int | None = None,
 ) -> list[Candidate]:
-    """Every drug with a feature, ranked by the fitted model; p-values from a fitted null.
+    """Drugs with a feature ranked by the fitted model (the first ``limit``, or all).
 
-    ``score`` is the model's probability on permutation-adjusted features; the null is the
-    same model on each permuted graph's features, and ``p_value`` the upper tail of a normal
-    fitted to those null scores (continuous, so candidates do not tie at ``1/(n+1)``).
+    ``score`` is the model's probability on permutation-adjusted features. ``p_value`` is
+    empirical (:func:`pooled_p_values`): the share of the model's scores on the permuted
+    graphs, for the drugs of nearest degree, at least as high as the drug's own.
     """
     if adc not in scorer.graph.node_index.get("ADC", {}):
         raise QueryError(f"{vocab.compress(adc)} is not an ADC of the graph")
     diseases = backbone_diseases(scorer.hierarchy, disease) if disease else []
     observed = raw_rows(scorer.graph, adc, diseases)
-    nulls = [raw_rows(p, adc, diseases) for p in scorer.permuted]
     scales = model.scale_vector()
-    null_mean = (
-        np.mean([transform(n, scales) for n in nulls], axis=0) if nulls else np.zeros_like(observed)
+    cached = scorer.cached_null(
+        "|".join([adc, *diseases, str(scorer.n_permutations), model.to_json()]),
+        lambda: model_null(scorer.permuted, model, adc, diseases, observed.shape),
     )
-    inputs = adjusted(observed, nulls, scales, null_mean)
+    null_mean, null_scores = cached["mean"], cached["scores"]
+    inputs = adjusted(observed, (), scales, null_mean)
     score = model.probability(inputs)
-    null_scores = np.array([model.probability(adjusted(n, (), scales, null_mean)) for n in nulls])
     floor = model.probability(adjusted(np.zeros_like(observed), (), scales, null_mean))
+    null_average = null_scores.mean(axis=0) if len(null_scores) else floor
     targets = scorer.graph.node_ids.get("Drug", [])
+    known = curated_partners(scorer.data, adc)
+    order = sorted(
+        np.flatnonzero(observed.any(axis=0)).tolist(),
+        key=lambda i: (targets[i] not in known, -score[i], -(score[i] - null_average[i])),
+    )
+    chosen = _with_ties(
+        order, limit, lambda i: (targets[i] not in known, score[i], null_average[i])
+    )
+    p_values = pooled_p_values(score, null_scores, node_degrees(scorer.graph, "Drug"), chosen)
+    weights = model.weights()
     candidates = []
-    for i in np.flatnonzero(observed.any(axis=0)):
-        contributions = model.weights() * inputs[:, i]
-        null = null_scores[:, i] if len(null_scores) else np.array([])
+    for i in chosen:
+        contributions = weights * inputs[:, i]
         candidates.append(
             Candidate(
                 id=vocab.compress(targets[i]),
@@ -757,8 +844,8 @@ def rank_partners(
                 label=scorer.data.label(targets[i]),
                 kind="Drug",
                 score=float(score[i]),
-                adjusted_score=float(score[i] - (null.mean() if len(null) else floor[i])),
-                p_value=normal_tail(float(score[i]), null),
+                adjusted_score=float(score[i] - null_average[i]),
+                p_value=float(p_values[i]),
                 metapath_scores={
                     f.name: float(observed[k, i])
                     for k, f in enumerate(FEATURES)
@@ -774,12 +861,131 @@ def rank_partners(
                 ],
             )
         )
-    known = curated_partners(scorer.data, adc)
     for candidate in candidates:
         if candidate.iri in known:
             candidate.notes.insert(0, "curated combination with this ADC (listed first)")
     candidates.sort(key=lambda c: (c.iri not in known, -c.score, -c.adjusted_score, c.id))
-    return candidates
+    return candidates[:limit] if limit is not None else candidates
+
+
+def _with_ties(order: list[int], limit: int | None, key: Callable[[int], object]) -> list[int]:
+    """The first ``limit`` of ``order``, and every later one tied with the last (by ``key``).
+
+    The caller breaks those ties by identifier, which it then computes for these only.
+
+    >>> _with_ties([5, 3, 4, 1], 1, lambda i: min(i, 3))
+    [5, 3, 4]
+    >>> _with_ties([5, 3, 4, 1], 1, lambda i: i)
+    [5]
+    """
+    if limit is None or limit >= len(order):
+        return order
+    cut = limit
+    last = key(order[limit - 1])
+    while cut < len(order) and key(order[cut]) == last:
+        cut += 1
+    return order[:cut]
+
+
+#: Nodes of nearest degree whose permuted scores together form a candidate's null.
+NULL_NEIGHBOURS = 200
+
+
+def pooled_p_values(
+    observed: np.ndarray,
+    null: np.ndarray,
+    degrees: np.ndarray,
+    columns: Sequence[int],
+    neighbours: int = NULL_NEIGHBOURS,
+) -> np.ndarray:
+    """Empirical upper-tail p-values of ``observed[c]`` for each of ``columns`` (else 1).
+
+    The null of a column is every permuted score (rows of ``null``) of the ``neighbours``
+    columns of nearest degree, itself included: degree-preserving permutations keep each
+    node's degree, so nodes of about the same degree are exchangeable under the null, and
+    pooling them gives ``n_permutations * neighbours`` null scores instead of
+    ``n_permutations`` (resolution ``1 / (n_permutations * neighbours + 1)``).
+
+    >>> null = np.array([[0.1, 0.2, 0.9], [0.3, 0.0, 0.8]])
+    >>> observed, degrees = np.array([0.25, 0.5, 0.85]), np.array([1, 2, 9])
+    >>> pooled_p_values(observed, null, degrees, [0, 2], neighbours=2).tolist()
+    [0.4, 1.0, 0.4]
+    """
+    p_values = np.ones(len(observed))
+    n_permutations, n_nodes = null.shape if null.ndim == 2 else (0, 0)
+    if n_permutations == 0 or n_nodes == 0:
+        return p_values
+    size = min(neighbours, n_nodes)
+    by_degree = np.argsort(degrees, kind="stable")
+    position = np.empty(n_nodes, dtype=int)
+    position[by_degree] = np.arange(n_nodes)
+    ordered = null[:, by_degree]
+    for column in columns:
+        start = int(np.clip(position[column] - size // 2, 0, n_nodes - size))
+        window = ordered[:, start : start + size]
+        exceed = np.count_nonzero(window >= observed[column] - 1e-12)
+        p_values[column] = (1 + exceed) / (1 + window.size)
+    return p_values
+
+
+def p_value_resolution(n_permutations: int, n_nodes: int) -> str:
+    """How the partner p-values were found, and their smallest possible value.
+
+    >>> print(p_value_resolution(10, 1457))  # doctest: +NORMALIZE_WHITESPACE
+    empirical: the share of the model's scores on 10 degree-preserving permutations, for the
+    200 drugs of nearest degree (2000 null scores), at least as high; resolution 1/2001 = 0.0005
+    """
+    size = n_permutations * min(NULL_NEIGHBOURS, n_nodes)
+    return (
+        f"empirical: the share of the model's scores on {n_permutations} degree-preserving "
+        f"permutations, for the {min(NULL_NEIGHBOURS, n_nodes)} drugs of nearest degree "
+        f"({size} null scores), at least as high; resolution 1/{size + 1} = {1 / (size + 1):.2g}"
+    )
+
+
+def node_degrees(graph: hetmat.HetMat, node_type: str) -> np.ndarray:
+    """Number of edges of every node of ``node_type``, over all the graph's metaedges.
+
+    >>> graph = hetmat.HetMat.from_edges([("d", "Drug"), ("g", "Gene"), ("h", "Gene")],
+    ...                                  [("d", "inhibits", "g", 1), ("d", "inhibits", "h", 1)])
+    >>> node_degrees(graph, "Drug").tolist(), node_degrees(graph, "Gene").tolist()
+    ([2.0], [1.0, 1.0])
+    """
+    degrees = np.zeros(len(graph.node_ids.get(node_type, [])))
+    for metaedge, matrix in graph.adjacency.items():
+        if metaedge.source_type == node_type:
+            degrees += np.asarray((matrix != 0).sum(axis=1)).ravel()
+        if metaedge.target_type == node_type:
+            degrees += np.asarray((matrix != 0).sum(axis=0)).ravel()
+    return degrees
+
+
+def model_null(
+    permuted: Sequence[hetmat.HetMat],
+    model: Model,
+    adc: str,
+    diseases: Sequence[str],
+    shape: tuple[int, ...],
+) -> dict[str, np.ndarray]:
+    """The model's null: mean transformed features and scores on each permuted graph.
+
+    Features whose two coefficients are both zero change no score, so they are not
+    computed on the permutations (their mean stays 0).
+    """
+    scales = model.scale_vector()
+    weights = model.weights().reshape(2, len(FEATURES))
+    rows = [k for k in range(len(FEATURES)) if weights[:, k].any()]
+    used = [FEATURES[k] for k in rows]
+    nulls = []
+    for graph in permuted:
+        full = np.zeros(shape)
+        full[rows] = raw_rows(graph, adc, diseases, used)
+        nulls.append(full)
+    if not nulls:
+        return {"mean": np.zeros(shape), "scores": np.zeros((0, shape[1]))}
+    mean = np.mean([transform(n, scales) for n in nulls], axis=0)
+    scores = np.array([model.probability(adjusted(n, (), scales, mean)) for n in nulls])
+    return {"mean": mean, "scores": scores}
 
 
 def curated_partners(data: GraphData, adc: str) -> set[str]:
@@ -789,19 +995,6 @@ def curated_partners(data: GraphData, adc: str) -> set[str]:
         if predicate in ("usesAdc", "usesDrug"):
             uses.setdefault(strategy, set()).add(target)
     return {node for used in uses.values() if adc in used for node in used} - {adc}
-
-
-def normal_tail(value: float, null: np.ndarray) -> float:
-    """Upper-tail p-value of ``value`` under a normal fitted to ``null`` (1.0 with no null).
-
-    >>> normal_tail(3.0, np.array([0.0, 1.0, -1.0, 0.5, -0.5])) < 0.001
-    True
-    """
-    if len(null) < 2:
-        return 1.0
-    spread = max(float(null.std(ddof=1)), 1e-9)
-    z = (value - float(null.mean())) / spread
-    return float(max(0.5 * math.erfc(z / math.sqrt(2.0)), 1e-12))
 
 
 def cross_resistance(
@@ -845,7 +1038,7 @@ def cross_resistance(
     for candidate in found.values():
         _weigh_contrary_evidence(scorer.data, adc, candidate)
     candidates = sorted(found.values(), key=lambda c: (-c.score, -c.adjusted_score, c.id))[:top]
-    ranking = Ranking({"adc": vocab.compress(adc)}, candidates, len(scorer.permuted))
+    ranking = Ranking({"adc": vocab.compress(adc)}, candidates, scorer.n_permutations)
     attach_trials(candidates, adc, scorer.data, disease)
     if disease:
         ranking.query["disease"] = vocab.compress(disease)
@@ -853,13 +1046,11 @@ def cross_resistance(
             _scope_fields(rollup.adc_scope(store_path, scorer.data, adc, disease, scorer.hierarchy))
         )
     if explain_paths:
-        from adcgraph.paths import load_projection
-
         ranking.truncated = explain(
             candidates,
             adc,
             CROSS_RESISTANCE_METAPATHS + SWITCH_METAPATHS,
-            load_projection(store_path, "reference"),
+            explanation_graph(store_path),
         )
     return ranking
 

@@ -8,13 +8,13 @@ it (evidence types, curation statuses, citations, diseases).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING, Union
 
 from adcgraph import vocab
 from adcgraph.errors import QueryError
@@ -22,6 +22,9 @@ from adcgraph.graphdata import GraphData, cache_directory, cached_pickle, read_g
 from adcgraph.hetmat import Metapath, Step
 from adcgraph.results import counted
 from adcgraph.store import is_endpoint, store_version
+
+if TYPE_CHECKING:  # imported where a graph is built: a ranking that only explains never needs it
+    import networkx as nx
 
 PROJECTION_FILE = "projection.pickle"
 
@@ -50,7 +53,7 @@ class FoundPath:
     def citations(self) -> tuple[str, ...]:
         return tuple(sorted({c for step in self.steps for c in step.citations}))
 
-    def as_dict(self, graph: nx.MultiDiGraph) -> dict[str, object]:
+    def as_dict(self, graph: PathGraph) -> dict[str, object]:
         """The JSON form: nodes (CURIEs), labels, predicates (with direction), citations."""
         return {
             "nodes": [vocab.compress(node) for node in self.nodes],
@@ -113,6 +116,8 @@ def build_projection(data: GraphData) -> nx.MultiDiGraph:
     >>> graph.edges["a", "g", "hasTarget"]["predicate"]
     'hasTarget'
     """
+    import networkx as nx
+
     graph = nx.MultiDiGraph()
     for node, node_type in data.node_types.items():
         graph.add_node(node, type=node_type, label=data.label(node))
@@ -149,6 +154,127 @@ def load_projection(store_path: Path | str, scope: str = "curated") -> nx.MultiD
     )
 
 
+@dataclass
+class MetapathGraph:
+    """The part of a projection that walks of given metapaths can use, in plain dictionaries.
+
+    It reads like a ``MultiDiGraph`` for :func:`metapath_paths` (``succ``, ``pred``,
+    ``nodes``, ``in``) but loads without networkx, and is small: an edge that no walk of any
+    metapath (from a node of its first type to a node of its last) passes through never
+    shows up in an explanation, and most edges of the reference layer are such (the members
+    of pathways that no drug acts on).
+    """
+
+    nodes: dict[str, dict[str, object]] = field(default_factory=dict)
+    #: node -> neighbour -> predicate -> edge attributes (``pred``: the edges reaching it).
+    succ: dict[str, dict[str, dict[str, dict[str, object]]]] = field(default_factory=dict)
+    pred: dict[str, dict[str, dict[str, dict[str, object]]]] = field(default_factory=dict)
+
+    def __contains__(self, node: object) -> bool:
+        return node in self.nodes
+
+    def add_node(self, node: str, attributes: dict[str, object]) -> None:
+        if node not in self.nodes:
+            self.nodes[node] = dict(attributes)
+            self.succ[node] = {}
+            self.pred[node] = {}
+
+
+#: The edge attributes a found path shows (:class:`PathStep`).
+STEP_ATTRIBUTES = ("predicate", "citations", "evidence_types", "statuses")
+#: What :func:`metapath_paths` walks: a projection, or the part of it its metapaths use.
+PathGraph = Union["nx.MultiDiGraph", MetapathGraph]
+
+
+def metapath_graph(graph: PathGraph, metapaths: Iterable[Metapath]) -> MetapathGraph:
+    """The edges of ``graph`` on some walk of one of ``metapaths``, with their end nodes.
+
+    >>> from adcgraph.graphdata import GraphData
+    >>> from adcgraph.hetmat import parse_metapath
+    >>> data = GraphData("v", {"a": "ADC", "g": "Gene", "h": "Gene", "d": "Drug"},
+    ...                  [("a", "hasTarget", "g"), ("d", "inhibits", "g"), ("d", "inhibits", "h")])
+    >>> walked = [parse_metapath("ADC-hasTarget>Gene<inhibits-Drug")]
+    >>> kept = metapath_graph(build_projection(data), walked)
+    >>> sorted(kept.nodes), "h" in kept
+    (['a', 'd', 'g'], False)
+    """
+    used: set[tuple[str, str, str]] = set()
+    for metapath in metapaths:
+        steps = metapath.steps
+        first = {n for n, a in graph.nodes.items() if a["type"] == metapath.source_type}
+        reach = [first]
+        for step in steps:
+            reach.append(
+                {
+                    neighbour
+                    for node in reach[-1]
+                    for neighbour, _, _ in _neighbours(graph, node, step)
+                    if graph.nodes[neighbour]["type"] == step.target_type
+                }
+            )
+        live = [reach[-1]]
+        for position in range(len(steps) - 1, -1, -1):
+            live.insert(
+                0,
+                {
+                    neighbour
+                    for node in live[0]
+                    for neighbour, _, _ in _neighbours(graph, node, steps[position], reverse=True)
+                    if neighbour in reach[position]
+                },
+            )
+        for position, step in enumerate(steps):
+            for node in live[position]:
+                for neighbour, _, forward in _neighbours(graph, node, step):
+                    if neighbour not in live[position + 1]:
+                        continue
+                    source, target = (node, neighbour) if forward else (neighbour, node)
+                    used.add((source, target, step.predicate))
+    # In the projection's order, so that searches meet neighbours as they would there.
+    kept = MetapathGraph()
+    ends = {node for source, target, _ in used for node in (source, target)}
+    for node, attributes in graph.nodes.items():
+        if node in ends:
+            kept.add_node(node, attributes)
+    shown: dict[tuple[str, str, str], dict[str, object]] = {}
+    for node in kept.nodes:
+        for neighbour, edges in graph.succ[node].items():
+            for predicate, attributes in edges.items():
+                if (node, neighbour, predicate) in used:
+                    shown[node, neighbour, predicate] = {k: attributes[k] for k in STEP_ATTRIBUTES}
+                    kept.succ[node].setdefault(neighbour, {})[predicate] = shown[
+                        node, neighbour, predicate
+                    ]
+    for node in kept.nodes:  # predecessors in the projection's order too
+        for source, edges in graph.pred[node].items():
+            for predicate in edges:
+                if (source, node, predicate) in used:
+                    kept.pred[node].setdefault(source, {})[predicate] = shown[
+                        source, node, predicate
+                    ]
+    return kept
+
+
+def load_metapath_graph(
+    store_path: Path | str, metapaths: Iterable[Metapath], scope: str = "reference"
+) -> MetapathGraph:
+    """The part of the ``scope`` projection the metapaths use, cached per store version.
+
+    Built once (by ``adcgraph build``, which prepares the ranking caches); a warm ranking
+    then loads a few thousand edges instead of the whole projection and networkx.
+    """
+    chosen = list(metapaths)
+    if is_endpoint(store_path):
+        return metapath_graph(load_projection(store_path, scope), chosen)
+    store_path = Path(store_path)
+    version = store_version(store_path)["version"]
+    digest = hashlib.sha256(" ".join(sorted(map(str, chosen))).encode()).hexdigest()[:12]
+    cache_file = cache_directory(store_path, version) / f"{scope}-metapaths-{digest}.pickle"
+    return cached_pickle(
+        cache_file, lambda: metapath_graph(load_projection(store_path, scope), chosen)
+    )
+
+
 def shortest_paths(
     graph: nx.MultiDiGraph,
     source: str,
@@ -164,6 +290,8 @@ def shortest_paths(
     Bounded by count (``k``), length (``max_length`` edges) and time; ``truncated`` says
     which bound stopped the search.
     """
+    import networkx as nx
+
     for node in (source, target):
         if node not in graph:
             raise QueryError(f"{vocab.compress(node)} is not a node of the path graph")
@@ -187,6 +315,8 @@ def shortest_paths(
 
 
 def _undirected_view(graph: nx.MultiDiGraph, filters: PathFilters, keep: set[str]) -> nx.Graph:
+    import networkx as nx
+
     view = nx.Graph()
     for node, attributes in graph.nodes(data=True):
         if node in keep or filters.node_types is None or attributes["type"] in filters.node_types:
@@ -220,7 +350,7 @@ def _step(source: str, target: str, attributes: dict[str, object], forward: bool
 
 
 def metapath_paths(
-    graph: nx.MultiDiGraph,
+    graph: PathGraph,
     source: str,
     target: str,
     metapath: Metapath,
@@ -253,7 +383,7 @@ def metapath_paths(
 
 
 def _productive_nodes(
-    graph: nx.MultiDiGraph, target: str, steps: tuple[Step, ...]
+    graph: PathGraph, target: str, steps: tuple[Step, ...]
 ) -> list[frozenset[str]]:
     """Per position of the metapath, the nodes from which the rest of it reaches ``target``.
 
@@ -273,7 +403,7 @@ def _productive_nodes(
 
 
 def _walk(
-    graph: nx.MultiDiGraph,
+    graph: PathGraph,
     node: str,
     steps: tuple[Step, ...],
     productive: list[frozenset[str]],
@@ -294,7 +424,7 @@ def _walk(
 
 
 def _neighbours(
-    graph: nx.MultiDiGraph, node: str, step: Step, *, reverse: bool = False
+    graph: PathGraph, node: str, step: Step, *, reverse: bool = False
 ) -> Iterator[tuple[str, dict[str, object], bool]]:
     """The nodes one ``step`` away from ``node`` (``reverse``: the nodes it is one step from).
 
