@@ -10,6 +10,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from adcgraph.combos import DAMPING, PARTNER_METAPATHS, SWITCH_METAPATHS, make_scorer
 from adcgraph.errors import AdcGraphError
 from adcgraph.hetmat import (
     HetMat,
@@ -19,7 +20,6 @@ from adcgraph.hetmat import (
     adjusted_scores,
     dwpc,
     dwpc_row,
-    is_exact,
     load,
     metaedges_of,
     parse_metapath,
@@ -163,6 +163,49 @@ def test_weighted_two_step_dwpc_counts_edges_not_weight_sums():
     assert row.tolist() == pytest.approx([expected, 0])
 
 
+# A switch toy graph: two ADCs of one payload class p, two mechanisms resisting p, two
+# strategies; s1 uses both ADCs (the a2 use weighted 0.5), s2 uses a2. Degrees in edges:
+#   hasPayloadClass: a1 1, a2 1; p 2.   confersResistanceTo: m1 1, m2 1; p 2.
+#   addresses: s1 1, s2 1; m1 1, m2 1.   usesAdc: s1 2, s2 1; a1 1, a2 2.
+SWITCH = (
+    "ADC-hasPayloadClass>PayloadClass<confersResistanceTo-Mechanism<addresses-Strategy-usesAdc>ADC"
+)
+SWITCH_NODES = [
+    ("a1", "ADC"),
+    ("a2", "ADC"),
+    ("p", "PayloadClass"),
+    ("m1", "Mechanism"),
+    ("m2", "Mechanism"),
+    ("s1", "Strategy"),
+    ("s2", "Strategy"),
+]
+SWITCH_EDGES = [
+    ("a1", "hasPayloadClass", "p", 1.0),
+    ("a2", "hasPayloadClass", "p", 1.0),
+    ("m1", "confersResistanceTo", "p", 1.0),
+    ("m2", "confersResistanceTo", "p", 1.0),
+    ("s1", "addresses", "m1", 1.0),
+    ("s2", "addresses", "m2", 1.0),
+    ("s1", "usesAdc", "a1", 1.0),
+    ("s1", "usesAdc", "a2", 0.5),
+    ("s2", "usesAdc", "a2", 1.0),
+]
+
+
+def test_five_node_switch_metapath_removes_walks_back_to_the_source():
+    graph = HetMat.from_edges(SWITCH_NODES, SWITCH_EDGES)
+    # a1 -p- m1 -s1- a2: 2^-0.5 * 2^-0.5 * 1 * 0.5 * (2 * 2)^-0.5 = 1/8
+    # a1 -p- m2 -s2- a2: 2^-0.5 * 2^-0.5 * 1 * (1 * 2)^-0.5 = 2^-1.5
+    # a2 -p- m1 -s1- a1: 2^-0.5 * 2^-0.5 * 1 * (2 * 1)^-0.5 = 2^-1.5
+    # a1 -p- m1 -s1- a1 (2^-1.5) and a2 -p- m?- s?- a2 (1/8 + 2^-1.5) are walks, not paths.
+    expected = [[0.0, 1 / 8 + 2**-1.5], [2**-1.5, 0.0]]
+    all_pairs = dwpc(graph, SWITCH, damping=HALF).toarray()
+    assert all_pairs.ravel().tolist() == pytest.approx(np.ravel(expected).tolist())
+    assert dwpc_row(graph, SWITCH, "a1", damping=HALF).tolist() == pytest.approx(expected[0])
+    assert dwpc_row(graph, SWITCH, "a2", damping=HALF).tolist() == pytest.approx(expected[1])
+    assert path_counts(graph, SWITCH).toarray().tolist() == [[0, 2], [1, 0]]
+
+
 def test_repeated_edges_keep_the_largest_weight_and_self_loops_are_dropped():
     nodes = [("a", "Gene"), ("b", "Gene")]
     edges = [("a", "x", "b", 0.2), ("a", "x", "b", 0.7), ("a", "x", "a", 1.0)]
@@ -193,7 +236,12 @@ ORACLE_METAPATHS = [
     "B-s-B-s-B-s-B",  # every position is a Gene-like B
     "A-t-A-r>B-u>A",
     "B<r-A<u-B-s>B",
-    "A-t-A-r>B-s-B-s-B",  # length 4, exact by cutting after the first step
+    "A-t-A-r>B-s-B-s-B",  # length 4
+    "B-s-B-s-B-s-B-s-B",  # positions 0 and 4 (and 1 and 4 ...) four steps apart
+    "A-r>B-u>A-r>B-u>A",  # the source type at 0, 2 and 4
+    "A-t-A-r>B-u>A-t-A",  # a switch-like metapath: A at 0, 1, 3 and 4
+    "A-r>B-s-B<r-A-r>B",  # B at 1, 2 and 4, A at 0 and 3: interleaved and nested
+    "B-s-B-s-B-s-B-s-B-s-B",  # six positions of one type, five steps
 ]
 
 
@@ -299,21 +347,33 @@ def test_one_source_query_that_reaches_a_dead_end_is_all_zero():
     assert dwpc_row(graph, "A-t-A-r>B-s-B-s-B", "a2").tolist() == [0.0, 0.0]
 
 
-def test_long_metapath_with_distant_repeat_needs_explicit_approximation():
-    nodes, edges = random_typed_graph(3)
-    graph = HetMat.from_edges(nodes, edges)
-    distant_repeat = "B-s-B-s-B-s-B-s-B"
-    assert not is_exact(distant_repeat)
-    with pytest.raises(MetapathError, match="allow_approximation"):
-        dwpc(graph, distant_repeat)
-
-    approximate = path_counts(graph, distant_repeat, allow_approximation=True).toarray()
-    oracle = oracle_scores(nodes, edges, distant_repeat, damping=0.0)["counts"]
-    targets = graph.node_ids["B"]
-    exact = np.array([[oracle.get((s, t), 0) for t in targets] for s in targets])
-    # Walks returning to a node four steps later are still counted: an upper bound.
-    assert np.all(approximate >= exact)
-    assert approximate.sum() > exact.sum()
+def test_curated_graph_switch_and_partner_metapaths_equal_path_enumeration(built):
+    graph = make_scorer(built.paths.store, None, n_permutations=0).graph
+    nodes = [(node, node_type) for node_type, ids in graph.node_ids.items() for node in ids]
+    edges = []
+    for metaedge, matrix in graph.adjacency.items():
+        entries = matrix.tocoo()
+        sources = graph.node_ids[metaedge.source_type]
+        targets = graph.node_ids[metaedge.target_type]
+        edges += [
+            (sources[i], metaedge.predicate, targets[j], w)
+            for i, j, w in zip(entries.row, entries.col, entries.data, strict=True)
+        ]
+    named = {m.name: m.path for m in (*PARTNER_METAPATHS, *SWITCH_METAPATHS)}
+    checked = 0
+    for name in ("class-mechanism-strategy-adc", "mechanism-strategy-adc", "class-adc-partner"):
+        path = parse_metapath(named[name])
+        oracle = oracle_scores(nodes, edges, named[name], damping=DAMPING)["scores"]
+        sources = graph.node_ids[path.source_type]
+        targets = graph.node_ids[path.target_type]
+        expected = np.array([[oracle.get((s, t), 0.0) for t in targets] for s in sources])
+        assert expected.sum() > 0, f"{name}: the curated graph should have such paths"
+        assert np.allclose(dwpc(graph, path, DAMPING).toarray(), expected, rtol=1e-10, atol=0)
+        for source in sources:
+            row = dwpc_row(graph, path, source, DAMPING)
+            assert np.allclose(row, expected[graph.index_of(path.source_type, source)])
+        checked += 1
+    assert checked == 3
 
 
 # --- permutations ---------------------------------------------------------------------

@@ -258,8 +258,6 @@ class Scorer:
         ]
 
         def weighted_rows(graph: hetmat.HetMat) -> list[np.ndarray]:
-            # Metapaths that revisit ADC more than 3 steps apart count a few walks through
-            # the source itself; the source is never a candidate, so rankings are unaffected.
             return [_dwpc(graph, m.path, source) * m.weight for m in available]
 
         n_targets = len(self.graph.node_ids.get(target_type, []))
@@ -289,7 +287,7 @@ class Scorer:
 
 
 def _dwpc(graph: hetmat.HetMat, path: str, source: str) -> np.ndarray:
-    return hetmat.dwpc_row(graph, path, source, DAMPING, allow_approximation=True)
+    return hetmat.dwpc_row(graph, path, source, DAMPING)
 
 
 def _metapath_available(graph: hetmat.HetMat, path: str) -> bool:

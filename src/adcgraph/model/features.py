@@ -164,7 +164,7 @@ def raw_rows(
         if not available(graph, feature):
             continue
         if feature.source == "ADC":
-            rows[i] = hetmat.dwpc_row(graph, feature.path, adc, DAMPING, allow_approximation=True)
+            rows[i] = hetmat.dwpc_row(graph, feature.path, adc, DAMPING)
         else:
             for disease in disease_nodes:
                 rows[i] += hetmat.dwpc_row(graph, feature.path, disease, DAMPING)
