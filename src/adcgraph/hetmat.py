@@ -564,8 +564,13 @@ def _any_crossing(blocks: Sequence[tuple[int, ...]]) -> bool:
 
 def _path_matrix(matrices: Sequence[sp.csr_matrix], node_types: Sequence[str]) -> sp.csr_matrix:
     """All-pairs sum over paths of the products of ``matrices`` (exact, any metapath)."""
+    terms = _coincidence_terms(node_types, one_source=False)
+    fused = _fused_pair(matrices, terms)
+    if fused is not None:
+        terms = [_Term((), 1, False)]
+        matrices = fused
     total: sp.csr_matrix | None = None
-    for term in _coincidence_terms(node_types, one_source=False):
+    for term in terms:
         if term.crossing:
             walks = _coincident_walks(matrices, term.blocks, None, {})
         else:
@@ -574,9 +579,47 @@ def _path_matrix(matrices: Sequence[sp.csr_matrix], node_types: Sequence[str]) -
         walks = walks if term.coefficient == 1 else walks * term.coefficient
         total = walks if total is None else total + walks
     assert total is not None  # the all-singletons term is always there
-    if node_types[0] == node_types[-1]:
-        total = total - sp.diags(total.diagonal(), shape=total.shape)
-    return _pruned(sp.csr_matrix(total))
+    total = sp.csr_matrix(total)
+    if any(total is matrix for matrix in matrices):  # a one-step metapath: never hand out
+        total = total.copy()  # the cached step matrix itself
+    clears_diagonal = node_types[0] == node_types[-1]
+    if clears_diagonal:
+        rows = np.repeat(
+            np.arange(total.shape[0], dtype=total.indices.dtype), np.diff(total.indptr)
+        )
+        total.data[total.indices == rows] = 0.0
+        del rows
+    if len(terms) > 1 or clears_diagonal:
+        return _pruned(total)
+    return total
+
+
+def _fused_pair(
+    matrices: Sequence[sp.csr_matrix], terms: Sequence[_Term]
+) -> list[sp.csr_matrix] | None:
+    """One chain for "walks minus walks with x_i = x_j", when it is estimated cheaper.
+
+    With a single pair of coinciding positions the two terms are one product whose
+    ``i..j`` part has its diagonal cleared. Forming that part first pays when it is small
+    (``ADC x ADC`` through a shared target, where most walks return to the source and the
+    two terms would be large and nearly equal); the two-term sum pays when it is large
+    (``Drug x Drug`` through shared genes). None keeps the terms.
+    """
+    if len(terms) != 2 or terms[1].coefficient != -1 or len(terms[1].blocks) != 1:
+        return None
+    block = terms[1].blocks[0]
+    if len(block) != 2:
+        return None
+    i, j = block
+    sizes = [_size(matrix) for matrix in matrices]
+    inner_cost, inner_size = _estimated(sizes[i:j])
+    fused_cost = inner_cost + _estimated([*sizes[:i], inner_size, *sizes[j:]])[0]
+    looped_cost = _diagonal_cost(sizes[i:j]) + _estimated([*sizes[:i], *sizes[j:]])[0]
+    if fused_cost >= _estimated(sizes)[0] + looped_cost:
+        return None
+    part = _chain_product(matrices[i:j])
+    part = part - sp.diags(part.diagonal(), shape=part.shape)
+    return [*matrices[:i], _pruned(sp.csr_matrix(part)), *matrices[j:]]
 
 
 def _path_row(
@@ -718,22 +761,31 @@ def _product_estimate(left: _Estimate, right: _Estimate) -> tuple[float, _Estima
     return flops, _Estimate(left.rows, right.columns, nnz)
 
 
-def _cheapest_splits(factors: Sequence[sp.csr_matrix]) -> dict[tuple[int, int], int]:
+def _size(matrix: sp.csr_matrix) -> _Estimate:
+    return _Estimate(matrix.shape[0], matrix.shape[1], float(matrix.nnz))
+
+
+def _cheapest_splits(sizes: Sequence[_Estimate]) -> dict[tuple[int, int], int]:
     """Matrix-chain order over shapes and densities (dynamic programming over sub-chains).
 
     The cost of a product is its multiply-adds plus the entries it writes; the split of
     ``factors[i:j]`` is the ``k`` of ``factors[i:k] @ factors[k:j]``. A 483 x 10 matrix
     in front of 10 x 29,000 x 30,000 x 5,000 gets multiplied last, through the 10 rows.
 
-    >>> import scipy.sparse as sp
-    >>> tall, wide = sp.random(1000, 2, density=1.0), sp.random(2, 1000, density=1.0)
-    >>> _cheapest_splits([tall, wide, sp.random(1000, 3, density=1.0)])[(0, 3)]
+    >>> tall, wide = _Estimate(1000, 2, 2000.0), _Estimate(2, 1000, 2000.0)
+    >>> _cheapest_splits([tall, wide, _Estimate(1000, 3, 3000.0)])[(0, 3)]
     1
     """
-    n = len(factors)
-    estimate = {
-        (i, i + 1): _Estimate(f.shape[0], f.shape[1], float(f.nnz)) for i, f in enumerate(factors)
-    }
+    return _chain_table(sizes)[0]
+
+
+def _chain_table(
+    sizes: Sequence[_Estimate],
+) -> tuple[
+    dict[tuple[int, int], int], dict[tuple[int, int], float], dict[tuple[int, int], _Estimate]
+]:
+    n = len(sizes)
+    estimate = {(i, i + 1): size for i, size in enumerate(sizes)}
     cost = {(i, i + 1): 0.0 for i in range(n)}
     split: dict[tuple[int, int], int] = {}
     for length in range(2, n + 1):
@@ -747,12 +799,36 @@ def _cheapest_splits(factors: Sequence[sp.csr_matrix]) -> dict[tuple[int, int], 
                     best = (total, k, size)
             assert best is not None
             cost[(i, j)], split[(i, j)], estimate[(i, j)] = best
-    return split
+    return split, cost, estimate
+
+
+def _estimated(sizes: Sequence[_Estimate]) -> tuple[float, _Estimate]:
+    """Estimated cost and size of the cheapest product of matrices of these ``sizes``."""
+    _, cost, estimate = _chain_table(sizes)
+    whole = (0, len(sizes))
+    return cost[whole], estimate[whole]
+
+
+def _diagonal_split(sizes: Sequence[_Estimate]) -> tuple[float, int]:
+    """Estimated cost and split ``k`` of diag(L R), L and R the products before and after k."""
+    best: tuple[float, int] | None = None
+    for k in range(1, len(sizes)):
+        left_cost, left = _estimated(sizes[:k])
+        right_cost, right = _estimated(sizes[k:])
+        total = left_cost + right_cost + min(left.nnz, right.nnz)
+        if best is None or total < best[0]:
+            best = (total, k)
+    assert best is not None
+    return best
+
+
+def _diagonal_cost(sizes: Sequence[_Estimate]) -> float:
+    return _diagonal_split(sizes)[0] if len(sizes) > 1 else 0.0
 
 
 def _chain_product(factors: Sequence[sp.csr_matrix]) -> sp.csr_matrix:
     """The product of ``factors`` multiplied in the cheapest estimated order."""
-    split = _cheapest_splits(factors)
+    split = _cheapest_splits([_size(factor) for factor in factors])
 
     def product(i: int, j: int) -> sp.csr_matrix:
         if j - i == 1:
@@ -767,37 +843,10 @@ def _chain_diagonal(factors: Sequence[sp.csr_matrix]) -> np.ndarray:
     """Diagonal of the product of ``factors`` without forming it: rowsum(L ∘ Rᵀ)."""
     if len(factors) == 1:
         return factors[0].diagonal()
-    best: tuple[float, int] | None = None
-    for k in range(1, len(factors)):
-        left = _estimated(factors[:k])
-        right = _estimated(factors[k:])
-        total = left[0] + right[0] + min(left[1].nnz, right[1].nnz)
-        if best is None or total < best[0]:
-            best = (total, k)
-    assert best is not None
-    left_matrix = _chain_product(factors[: best[1]])
-    right_matrix = _chain_product(factors[best[1] :])
-    return np.asarray(left_matrix.multiply(right_matrix.T).sum(axis=1)).ravel()
-
-
-def _estimated(factors: Sequence[sp.csr_matrix]) -> tuple[float, _Estimate]:
-    """Estimated cost and size of the cheapest product of ``factors``."""
-    size = _Estimate(factors[0].shape[0], factors[0].shape[1], float(factors[0].nnz))
-    if len(factors) == 1:
-        return 0.0, size
-    split = _cheapest_splits(factors)
-
-    def walk(i: int, j: int) -> tuple[float, _Estimate]:
-        if j - i == 1:
-            f = factors[i]
-            return 0.0, _Estimate(f.shape[0], f.shape[1], float(f.nnz))
-        k = split[(i, j)]
-        left_cost, left = walk(i, k)
-        right_cost, right = walk(k, j)
-        flops, product = _product_estimate(left, right)
-        return left_cost + right_cost + flops + product.nnz, product
-
-    return walk(0, len(factors))
+    _, k = _diagonal_split([_size(factor) for factor in factors])
+    left = _chain_product(factors[:k])
+    right = _chain_product(factors[k:])
+    return np.asarray(left.multiply(right.T).sum(axis=1)).ravel()
 
 
 def _loop_weights(factors: Sequence[sp.csr_matrix], rows: np.ndarray) -> np.ndarray:
@@ -884,8 +933,10 @@ def _times(vector: np.ndarray, matrix: sp.csr_matrix) -> np.ndarray:
 def _pruned(matrix: sp.csr_matrix) -> sp.csr_matrix:
     """Drop explicit zeros and the float dust left by subtracting equal terms."""
     matrix = matrix.tocsr()
-    scale = np.abs(matrix.data).max() if matrix.nnz else 0.0
-    matrix.data[np.abs(matrix.data) <= scale * 1e-12] = 0.0
+    magnitude = np.abs(matrix.data)
+    scale = magnitude.max() if matrix.nnz else 0.0
+    matrix.data[magnitude <= scale * 1e-12] = 0.0
+    del magnitude
     matrix.eliminate_zeros()
     return matrix
 
