@@ -182,7 +182,7 @@ def bench_combos(
         import numpy as np
         from adcgraph import hetmat
         from adcgraph.combos import DAMPING, PARTNER_METAPATHS, make_scorer, _metapath_available
-        from adcgraph.graphdata import read_graph_data
+        from adcgraph.graphdata import EDGE_PREDICATES, read_graph_data
         from adcgraph.paths import _walk, build_projection
         store = Path(sys.argv[1])
         scorer = make_scorer(store, "http://purl.obolibrary.org/obo/MONDO_0005494",
@@ -197,9 +197,12 @@ def bench_combos(
                 degree += np.bincount(matrix.indices, minlength=len(degree))
         order = np.argsort(degree, kind="stable")
         connected = order[degree[order] > 0]
+        # networkx walks the claim projection, which has no synthetic inCategory edges.
         paths = [hetmat.parse_metapath(m.path) for m in PARTNER_METAPATHS
                  if _metapath_available(graph_matrices, m.path)
-                 and hetmat.parse_metapath(m.path).source_type == "ADC"]
+                 and hetmat.parse_metapath(m.path).source_type == "ADC"
+                 and {s.predicate for s in hetmat.parse_metapath(m.path).steps}
+                 <= set(EDGE_PREDICATES)]
         out_degrees = {e: np.diff(a.indptr) for e, a in graph_matrices.adjacency.items()}
         in_degrees = {e: np.bincount(a.indices, minlength=a.shape[1])
                       for e, a in graph_matrices.adjacency.items()}
