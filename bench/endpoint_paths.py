@@ -68,7 +68,12 @@ def measure(triples: int) -> dict[str, object]:
     work = Path(tempfile.mkdtemp(prefix="adcgraph-bench-endpoint-paths-"))
     try:
         store = work / "store"
-        build(BuildPaths(store, work / "adcgraph.ttl", work / "adcgraph-inferred.ttl"))
+        paths = BuildPaths(
+            store=store,
+            release=work / "adcgraph.ttl",
+            inferred_release=work / "adcgraph-inferred.ttl",
+        )
+        build(paths)
         hetnet = work / "hetnet.nt"
         gen.write_hetnet(hetnet, triples, seed=0, fmt="nt")
         adcgraph = str(Path(sys.executable).with_name("adcgraph"))
