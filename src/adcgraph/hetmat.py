@@ -579,7 +579,7 @@ def _path_matrix(matrices: Sequence[sp.csr_matrix], node_types: Sequence[str]) -
         walks = walks if term.coefficient == 1 else walks * term.coefficient
         total = walks if total is None else total + walks
     assert total is not None  # the all-singletons term is always there
-    total = sp.csr_matrix(total)
+    total = total.tocsr()
     if any(total is matrix for matrix in matrices):  # a one-step metapath: never hand out
         total = total.copy()  # the cached step matrix itself
     clears_diagonal = node_types[0] == node_types[-1]
@@ -834,7 +834,7 @@ def _chain_product(factors: Sequence[sp.csr_matrix]) -> sp.csr_matrix:
         if j - i == 1:
             return factors[i]
         k = split[(i, j)]
-        return sp.csr_matrix(product(i, k) @ product(k, j))
+        return (product(i, k) @ product(k, j)).tocsr()
 
     return product(0, len(factors))
 
