@@ -6,7 +6,7 @@
 Sets (all from ``../shared/data``; gold MONDO classes from MONDO's own mapping files):
 
 - ``mondo-ncit-synonyms``: MONDO exact synonyms and abbreviations confirmed by NCIt, resolved
-  by an index derived *without* the NCIt synonym file (held out), so the names are unseen;
+  by an index derived *without* NCIt's synonyms and labels (held out), so the names are unseen;
 - ``oncotree``: OncoTree 2025-10 names; gold through MONDO's ONCOTREE dbxrefs;
 - ``mesh-c04``: MeSH 2025 C04 (neoplasm) descriptor names; gold through MONDO's MESH
   exactMatch (the shared MeSH files hold descriptor names, not entry terms);
@@ -19,6 +19,9 @@ reported beside the accuracy. A name MONDO maps to no class is not scored (count
 nothing says MONDO lacks its disease. Every set is split in two by a
 digest of the name (:func:`split`): the ``dev`` half is the one whose misses are read when
 changing the resolver, the ``held-out`` half is only ever scored, and both are reported.
+The name forms the resolver reads names with (word equivalents, abbreviations; see
+:mod:`adcgraph.align.nameforms`) are learned here without any pair of a gold class of any
+set, so no name scored taught the resolver its own answer.
 The baseline, in the same run, is an exact case-insensitive match on MONDO labels. Start-up
 of ``adcgraph resolve`` is measured in fresh processes beside ``python -c pass`` and
 ``adcgraph --help``, as wall and CPU seconds.
@@ -245,29 +248,36 @@ def _baseline(rows: Iterable[object]) -> Callable[[str], str | None]:
     return answer
 
 
-def _index(rows: list[object]) -> object:
+def _index(rows: list[object], forms: object) -> object:
     from adcgraph.resolving.index import IndexBuilder, add_reference
 
     builder = IndexBuilder()
     add_reference(builder, rows)  # type: ignore[arg-type]
-    return builder.build("bench")
+    return builder.build("bench", forms)  # type: ignore[arg-type]
+
+
+def held_out_forms(shared: Path, sets: Iterable[list[tuple[str, set[str]]]]) -> object:
+    """Name forms learned from MONDO without any pair of a gold class of ``sets``."""
+    from adcgraph.align.nameforms import derive_name_forms
+
+    gold = frozenset(mondo for cases in sets for _, classes in cases for mondo in classes)
+    return derive_name_forms(shared / "data", exclude_mondo=gold)
 
 
 def held_out_rows(shared: Path) -> list[object]:
-    """Reference rows derived without NCIt's synonyms (for the NCIt synonym set)."""
+    """Reference rows derived without NCIt's names (its synonyms and its labels), for the
+    NCIt synonym set."""
     from adcgraph.resolving import reference_build
+    from adcgraph.resolving.index import read_reference
 
-    original = reference_build.SYNONYM_FILES
-    reference_build.SYNONYM_FILES = ("doid.synonyms.confirmed.robot.tsv",)
-    try:
-        derived = reference_build.derive(shared / "data")
-    finally:
-        reference_build.SYNONYM_FILES = original
+    derived = reference_build.derive(
+        shared / "data",
+        synonym_files=("doid.synonyms.confirmed.robot.tsv",),
+        labelled=reference_build.LABELLED_XREFS - {"NCIT"},
+    )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "held-out.tsv.gz"
         reference_build.write_index(derived, path)
-        from adcgraph.resolving.index import read_reference
-
         return list(read_reference(path))
 
 
@@ -313,23 +323,27 @@ def run(shared: Path) -> dict[str, object]:
     from adcgraph.resolving import build_index
     from adcgraph.resolving.index import read_reference
 
+    ncit = sample(ncit_synonym_set(shared), SAMPLE)
+    oncotree, mesh = oncotree_set(shared), mesh_set(shared)
+    forms = held_out_forms(shared, (ncit, oncotree, mesh))
     shipped_rows = read_reference()
     known = {row.id for row in shipped_rows}
-    full = build_index(store.open_backend(ensure_store(default_store_path())), "bench")
+    backend = store.open_backend(ensure_store(default_store_path()))
+    full = build_index(backend, "bench", forms=forms)  # type: ignore[arg-type]
     held_rows = held_out_rows(shared)
     # The classes each index holds: the shipped ones and the curated diseases of the store.
     known_full = known | {e.id for e in full.entities if e.kind == "disease"}
-    held_index = _index(held_rows)
+    held_index = _index(held_rows, forms)
     known_held = {e.id for e in held_index.entities if e.kind == "disease"}  # type: ignore[attr-defined]
     sets = {
         "mondo-ncit-synonyms (held out)": (
-            sample(ncit_synonym_set(shared), SAMPLE),
+            ncit,
             held_index,
             held_rows,
             known_held,
         ),
-        "oncotree": (oncotree_set(shared), full, shipped_rows, known_full),
-        "mesh-c04": (mesh_set(shared), full, shipped_rows, known_full),
+        "oncotree": (oncotree, full, shipped_rows, known_full),
+        "mesh-c04": (mesh, full, shipped_rows, known_full),
         "registry": (registry_set(), full, shipped_rows, known_full),
     }
     results: dict[str, object] = {"index_diseases": len(shipped_rows)}

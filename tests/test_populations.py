@@ -196,7 +196,9 @@ def test_resolver_test_set_from_the_graphs_own_tables_resolves_top1_95_percent(i
 
 def test_word_variants_learned_from_the_diseases_names_never_tell_two_diseases_apart(index):
     learned = index.learned
-    assert "cerebellum" in learned.words["cerebellar"]
+    # a site adjective and its noun are one word of the concept key (learned from MONDO)
+    assert index.equivalents["cerebellum"] == "cerebellar"
+    assert index.equivalents["renal"] == "kidney"
     assert "central nervous system" in learned.abbreviations["cns"]
     assert "alveolar soft part sarcoma" in learned.abbreviations["asps"]  # a whole-name one
     found = resolve_disease(index, "AML with BCR-ABL1")
@@ -204,7 +206,8 @@ def test_word_variants_learned_from_the_diseases_names_never_tell_two_diseases_a
     labels: dict[frozenset[str], set[str]] = {}
     for entity in index.entities:
         if entity.kind == "disease":
-            labels.setdefault(frozenset(concept_words(entity.label)), set()).add(entity.id)
+            bag = frozenset(concept_words(entity.label, index.equivalents))
+            labels.setdefault(bag, set()).add(entity.id)
     for bag, ids in labels.items():
         for word in bag:
             for other in set(learned.words.get(word, ())) - bag:  # no reading repeats a word
@@ -250,9 +253,11 @@ def test_a_negated_state_is_not_read_as_the_state(index):
 
 
 def test_a_typo_does_not_change_the_letter_a_word_starts_with(index):
-    for text in ("Extrahepatic Cholangiocarcinoma", "Urachal Carcinoma"):
-        with pytest.raises(ResolutionError):
-            resolve_disease(index, text)
+    with pytest.raises(ResolutionError):
+        resolve_disease(index, "Extrahepatic Cholangiocarcinoma")  # not intrahepatic
+    # not "tracheal carcinoma" by a typo: NCIt's label for MONDO's bladder urachal carcinoma
+    urachal = resolve_disease(index, "Urachal Carcinoma")
+    assert urachal.id == "MONDO:0003715" and not urachal.matched.startswith("typo")
     assert resolve_one(index, "sacituzumab ovitecan").id == "DRUGBANK:DB12893"
 
 
@@ -392,3 +397,41 @@ def test_a_query_disease_parameter_takes_a_population_name(built):
 
     node = queries.resolve_entity(built.backend, "R/R AML", "adco:Disease")
     assert node.value.endswith("MONDO_0018874")
+
+
+#: Conditions as trial registries and papers write them, with an ADC and a partner tried
+#: together, and the MONDO class each condition names.
+VALIDATE_ROWS = (
+    ("trastuzumab deruxtecan", "pertuzumab", "HER2-positive Metastatic Breast Cancer",
+     "MONDO:0006244"),
+    ("sacituzumab govitecan", "pembrolizumab", "Locally advanced or metastatic TNBC",
+     "MONDO:0005494"),
+    ("enfortumab vedotin", "pembrolizumab", "la/mUC", "MONDO:0040679"),
+    ("brentuximab vedotin", "nivolumab", "R/R HL", "MONDO:0004952"),
+    ("gemtuzumab ozogamicin", "venetoclax", "Relapsed/Refractory AML", AML),
+    ("trastuzumab deruxtecan", "osimertinib", "Carcinoma, Non-Small-Cell Lung", NSCLC),
+    ("belantamab mafodotin", "bortezomib", "Relapsed or Refractory Multiple Myeloma",
+     "MONDO:0009693"),
+)
+
+
+def test_validate_resolves_population_names_as_registries_write_them(built, tmp_path):
+    pairs = tmp_path / "pairs.tsv"
+    rows = [*VALIDATE_ROWS, ("trastuzumab deruxtecan", "pertuzumab", "HER2-low flurb", None)]
+    pairs.write_text(
+        "adc\tpartner\tdisease\n" + "".join(f"{a}\t{p}\t{d}\n" for a, p, d, _ in rows),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        cli, ["validate", str(pairs), "--format", "json", "--store", str(built.paths.store)]
+    )
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)["pairs"]
+    assert [(r["disease"], r["disease_id"]) for r in found[:-1]] == [
+        (disease, mondo) for _, _, disease, mondo in VALIDATE_ROWS
+    ]
+    assert all(r["resolved"] for r in found[:-1])
+    unreadable = found[-1]
+    assert not unreadable["resolved"]
+    assert "disease part 'flurb'" in unreadable["note"]
+    assert "biomarker 'HER2-low'" in unreadable["note"] and "nearest diseases" in unreadable["note"]

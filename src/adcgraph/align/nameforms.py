@@ -158,6 +158,44 @@ class NamePair:
     name: str
 
 
+# A word left out by other names of its class at least this often is a qualifier (``type``,
+# ``system``), not a word to stand for another in a concept key.
+QUALIFIER_SHARE = 0.75
+
+
+def concept_equivalents(forms: NameForms) -> dict[str, str]:
+    """Each word of a learned variant or synonym -> the one word its group is written as
+    (the alphabetically first), for keys that compare names by concept: site adjectives and
+    their nouns (``ovarian`` / ``ovary``, ``renal`` / ``kidney``), spellings of one stem.
+
+    Groups grow one word at a time (two groups are never chained into one), and a word
+    names drop as often as not (a modifier share of at least ``QUALIFIER_SHARE``) joins
+    none: ``type`` / ``variant`` says nothing about the disease.
+
+    >>> forms = NameForms(variants={"ovarian": "ovary"},
+    ...                   synonyms={"kidney": frozenset({"renal"}), "renal": frozenset({"kidney"}),
+    ...                             "type": frozenset({"variant"})},
+    ...                   modifiers={"type": 0.96})
+    >>> concept_equivalents(forms)
+    {'ovary': 'ovarian', 'renal': 'kidney'}
+    """
+    pairs = sorted(forms.variants.items())
+    pairs += sorted((a, b) for a, others in forms.synonyms.items() for b in others if a < b)
+    groups: dict[str, set[str]] = {}
+    for first, second in pairs:
+        if max(forms.modifier_share(first), forms.modifier_share(second)) >= QUALIFIER_SHARE:
+            continue
+        one, other = groups.get(first, {first}), groups.get(second, {second})
+        if one is other or (len(one) > 1 and len(other) > 1):
+            continue
+        merged = one | other
+        for word in merged:
+            groups[word] = merged
+    return {
+        word: min(group) for word, group in sorted(groups.items()) if word != min(group)
+    }
+
+
 # --- derivation --------------------------------------------------------------------------
 
 

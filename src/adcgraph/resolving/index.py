@@ -29,13 +29,22 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adcgraph.locations import PROJECT_ROOT, VERSION_FILE, default_store_path
 from adcgraph.resolving.learned import Learned, initials_key, learn
-from adcgraph.resolving.text import concept_key, fold, normalise, word_order_key
+from adcgraph.resolving.text import (
+    NO_EQUIVALENTS,
+    concept_key,
+    fold,
+    normalise,
+    word_order_key,
+)
 
-INDEX_FORMAT = 7
+if TYPE_CHECKING:
+    from adcgraph.align.nameforms import NameForms
+
+INDEX_FORMAT = 8
 CACHE_FILE = "resolve-index.sqlite"
 REFERENCE_DISEASES = PROJECT_ROOT / "graph" / "reference" / "diseases.tsv.gz"
 
@@ -171,13 +180,18 @@ class NameIndex:
         names: Sequence[tuple[int, str, str]],
         parents: Mapping[str, tuple[str, ...]] | None = None,
         details: Mapping[str, Mapping[str, Any]] | None = None,
+        forms: NameForms | None = None,
     ) -> None:
+        from adcgraph.align.nameforms import concept_equivalents, shipped_name_forms
+
         self.version = version
+        self.forms = forms if forms is not None else shipped_name_forms()
+        self.equivalents: Mapping[str, str] = concept_equivalents(self.forms)
         self.entities: Sequence[Entity] = tuple(entities)
         self.names: Sequence[tuple[int, str, str]] = tuple(names)
         self.parents: Mapping[str, tuple[str, ...]] = dict(parents or {})
         self.details: Mapping[str, Mapping[str, Any]] = dict(details or {})
-        self._tables = table_keys(self.names)
+        self._tables = table_keys(self.names, self.equivalents)
         self._by_id = {entity.id: number for number, entity in enumerate(self.entities)}
         self._by_length: dict[int, list[str]] = {}
         for key in self._tables["normalised"]:
@@ -190,7 +204,9 @@ class NameIndex:
     def learned(self) -> Learned:
         """Word equivalents and abbreviations learned from the diseases' names."""
         if self._learned is None:
-            self._learned = learn_from_names(self.entities, self.names)
+            self._learned = learn_from_names(
+                self.entities, self.names, self.equivalents, self.forms
+            )
         return self._learned
 
     def children(self, curie: str) -> tuple[str, ...]:
@@ -238,21 +254,32 @@ class NameIndex:
 
 
 def learn_from_names(
-    entities: Sequence[Entity], names: Iterable[tuple[int, str, str]]
+    entities: Sequence[Entity],
+    names: Iterable[tuple[int, str, str]],
+    equivalents: Mapping[str, str] = NO_EQUIVALENTS,
+    forms: NameForms | None = None,
 ) -> Learned:
-    """:func:`~adcgraph.resolving.learned.learn` over the names of every disease."""
+    """:func:`~adcgraph.resolving.learned.learn` over the names of every disease, with the
+    abbreviations of ``forms``."""
     grouped: dict[int, list[str]] = {}
     for position, name_field, text in names:
         if name_field not in ("id", "xref") and entities[position].kind == "disease":
             grouped.setdefault(position, []).append(text)
-    return learn(grouped.values())
+    if forms is None:
+        return learn(grouped.values(), equivalents)
+    return learn(grouped.values(), equivalents, forms.abbreviations)
 
 
-def table_keys(names: Iterable[tuple[int, str, str]]) -> dict[str, dict[str, list[int]]]:
-    """The lookup key of every name at every table level (and its initials).
+def table_keys(
+    names: Iterable[tuple[int, str, str]], equivalents: Mapping[str, str] = NO_EQUIVALENTS
+) -> dict[str, dict[str, list[int]]]:
+    """The lookup key of every name at every table level (and its initials); the concept
+    key reads words with ``equivalents``.
 
     >>> table_keys([(0, "label", "Breast Cancer")])["word order"]
     {'breast cancer': [0]}
+    >>> table_keys([(0, "label", "renal cancer")], {"renal": "kidney"})["concept"]
+    {'cancer kidney': [0]}
     """
     tables: dict[str, dict[str, list[int]]] = {
         level: {} for level in (*TABLE_LEVELS, *EXTRA_TABLES)
@@ -262,12 +289,13 @@ def table_keys(names: Iterable[tuple[int, str, str]]) -> dict[str, dict[str, lis
             tables["identifier"].setdefault(text.casefold(), []).append(position)
             continue
         folded = fold(text)
+        concept = concept_key(folded, equivalents)
         for level, key in (
             ("exact", text),
             ("case-insensitive", folded),
             ("normalised", normalise(folded)),
             ("word order", word_order_key(folded)),
-            ("concept", concept_key(folded)),
+            ("concept", concept),
             ("initials", initials_key(text) if name_field != "abbreviation" else ""),
         ):
             if key:
@@ -322,6 +350,7 @@ class StoredIndex(NameIndex):
         self.details: Mapping[str, Mapping[str, Any]] = json.loads(meta["details"])
         self._parents: dict[str, tuple[str, ...]] | None = None
         self._learned = Learned.from_json(meta["learned"]) if "learned" in meta else Learned()
+        self.equivalents = self._learned.equivalents
         self._children = None
 
     def names_of(self, curie: str) -> list[str]:
@@ -428,7 +457,7 @@ def _write_sqlite(index: NameIndex, partial: Path) -> None:
             "INSERT INTO keys VALUES (?, ?, ?, ?)",
             [
                 (level, key, position, len(key))
-                for level, table in table_keys(index.names).items()
+                for level, table in table_keys(index.names, index.equivalents).items()
                 for key, positions in table.items()
                 for position in positions
             ],
@@ -519,16 +548,20 @@ def reference_digest(path: Path = REFERENCE_DISEASES) -> str:
 
 
 def builder_digest() -> str:
-    """A short digest of the code that builds the index (part of the cache key), so an
-    upgraded resolver never answers from an index an older version wrote.
+    """A short digest of the code and the name forms that build the index (part of the
+    cache key), so an upgraded resolver never answers from an index an older version wrote.
 
     >>> len(builder_digest())
     12
     """
     package = Path(__file__).parent
+    align = package.parent / "align"
     digest = hashlib.sha256()
-    for source in sorted(package.glob("*.py")):
-        digest.update(source.read_bytes())
+    sources = sorted(package.glob("*.py"))
+    sources += [align / "nameforms.py", align / "text.py", align / "data" / "name-forms.tsv"]
+    for source in sources:
+        if source.is_file():
+            digest.update(source.read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -569,14 +602,16 @@ class IndexBuilder:
             if name_field == "xref":
                 self.xref_owner.setdefault(text.casefold(), self.entities[position].id)
 
-    def build(self, version: str) -> NameIndex:
-        """The finished index."""
+    def build(self, version: str, forms: NameForms | None = None) -> NameIndex:
+        """The finished index (reading names with ``forms``, MONDO's shipped name forms by
+        default)."""
         return NameIndex(
             version=version,
             entities=tuple(self.entities),
             names=tuple(self.names),
             parents={key: tuple(sorted(value)) for key, value in sorted(self.parents.items())},
             details=self.details,
+            forms=forms,
         )
 
 
@@ -599,8 +634,11 @@ def add_reference(builder: IndexBuilder, rows: Iterable[ReferenceDisease]) -> No
             builder.parents.setdefault(row.id, set()).update(row.parents)
 
 
-def build_index(backend: Any, version: str = "", *, reference: bool = True) -> NameIndex:
-    """The name index of a backend: curated graph, reference diseases, imported diseases.
+def build_index(
+    backend: Any, version: str = "", *, reference: bool = True, forms: NameForms | None = None
+) -> NameIndex:
+    """The name index of a backend: curated graph, reference diseases, imported diseases;
+    names are read with ``forms`` (MONDO's shipped name forms by default).
 
     >>> index = build_index(open_backend("var/store"))  # doctest: +SKIP
     >>> len(index.entities) > 3000  # doctest: +SKIP
@@ -613,7 +651,7 @@ def build_index(backend: Any, version: str = "", *, reference: bool = True) -> N
     if reference:
         add_reference(builder, read_reference())
     graph_names.add_imported(builder, backend)
-    return builder.build(version)
+    return builder.build(version, forms)
 
 
 # --- caching --------------------------------------------------------------------------------

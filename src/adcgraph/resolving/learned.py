@@ -34,7 +34,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from adcgraph.resolving.text import CONCEPT_WORDS, STOP_WORDS, words
+from adcgraph.resolving.text import NO_EQUIVALENTS, STOP_WORDS, concept_word, words
 
 #: Diseases that must teach a word pair before it is used.
 MIN_SUPPORT = 2
@@ -54,21 +54,18 @@ _KEPT_WORDS = frozenset(
 )
 
 
-def concept_words(text: str) -> list[str]:
+def concept_words(text: str, equivalents: Mapping[str, str] = NO_EQUIVALENTS) -> list[str]:
     """The words of ``text`` as :func:`~adcgraph.resolving.text.concept_key` reads them, in
     order, without stop words.
 
-    >>> concept_words("Tumour of the ovary")
-    ['neoplasm', 'ovary']
+    >>> concept_words("Tumour of the ovary", {"ovary": "ovarian"})
+    ['neoplasm', 'ovarian']
     """
-    return _concept_words(text)
-
-
-def _concept_words(text: str) -> list[str]:
     found: list[str] = []
     for word in words(text.replace("'s", "s")):
-        mapped = CONCEPT_WORDS.get(word, word)
-        found += [part for part in mapped.split() if part and part not in STOP_WORDS]
+        mapped = concept_word(word, equivalents)
+        if mapped and mapped not in STOP_WORDS:
+            found.append(mapped)
     return found
 
 
@@ -86,6 +83,9 @@ class Learned:
 
     words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     abbreviations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The concept key's learned word equivalents (see
+    #: :func:`adcgraph.align.nameforms.concept_equivalents`).
+    equivalents: Mapping[str, str] = field(default_factory=dict)
 
     def to_json(self) -> str:
         """The JSON form stored beside the index.
@@ -93,7 +93,13 @@ class Learned:
         >>> Learned.from_json(Learned({"a": ("b",)}, {}).to_json()).words["a"]
         ('b',)
         """
-        return json.dumps({"words": self.words, "abbreviations": self.abbreviations})
+        return json.dumps(
+            {
+                "words": self.words,
+                "abbreviations": self.abbreviations,
+                "equivalents": self.equivalents,
+            }
+        )
 
     @classmethod
     def from_json(cls, text: str) -> Learned:
@@ -102,6 +108,7 @@ class Learned:
         return cls(
             {key: tuple(value) for key, value in data.get("words", {}).items()},
             {key: tuple(value) for key, value in data.get("abbreviations", {}).items()},
+            dict(data.get("equivalents", {})),
         )
 
     def variants(self, text: str) -> Iterator[str]:
@@ -111,7 +118,7 @@ class Learned:
         >>> list(Learned({}, {"cns": ("central nervous system",)}).variants("adult CNS teratoma"))
         ['adult central nervous system teratoma']
         """
-        tokens = _concept_words(text)
+        tokens = concept_words(text, self.equivalents)
         options = []
         for token in tokens:
             choices = [token, *self.abbreviations.get(token, ()), *self.words.get(token, ())]
@@ -138,9 +145,17 @@ class Learned:
                         return
 
 
-def learn(names_by_disease: Iterable[Iterable[str]]) -> Learned:
+def learn(
+    names_by_disease: Iterable[Iterable[str]],
+    equivalents: Mapping[str, str] = NO_EQUIVALENTS,
+    known_abbreviations: Mapping[str, tuple[str, ...]] = NO_EQUIVALENTS,  # type: ignore[assignment]
+) -> Learned:
     """Learn word equivalents and abbreviations from the names of each disease (the first
-    name of each is its label).
+    name of each is its label), reading names with the concept key's ``equivalents``.
+
+    ``known_abbreviations`` (MONDO's, from :class:`~adcgraph.align.nameforms.NameForms`)
+    are added for tokens that are no word of any disease name here, so an abbreviation
+    never rewrites a word the names themselves use.
 
     The pairs of words and the abbreviations come from the one home of name variants,
     :mod:`adcgraph.align.nameforms` (:func:`~adcgraph.align.nameforms.word_swaps`,
@@ -153,6 +168,9 @@ def learn(names_by_disease: Iterable[Iterable[str]]) -> Learned:
 
     >>> learn([["HER2 positive breast carcinoma", "HER2 positive breast cancer"]]).words
     {}
+    >>> learn([["ductal carcinoma in situ"]], {}, {"DCIS": ("ductal", "carcinoma", "in",
+    ...     "situ"), "IN": ("intraepithelial", "neoplasia")}).abbreviations
+    {'dcis': ('ductal carcinoma in situ',)}
     """
     from adcgraph.align.nameforms import (
         NamePair,
@@ -165,9 +183,12 @@ def learn(names_by_disease: Iterable[Iterable[str]]) -> Learned:
     groups = [list(dict.fromkeys(names)) for names in names_by_disease]
     groups = [names for names in groups if names]
     labels = [NamePair(str(number), names[0], "*", "") for number, names in enumerate(groups)]
-    heads = set(head_words(_concept_label(pair.mondo_label) for pair in labels))
+    def read(text: str) -> list[str]:
+        return concept_words(text, equivalents)
+
+    heads = set(head_words(" ".join(read(pair.mondo_label)) for pair in labels))
     apart = distinguishing_swaps(
-        NamePair(pair.mondo_id, _concept_label(pair.mondo_label), "*", "") for pair in labels
+        NamePair(pair.mondo_id, " ".join(read(pair.mondo_label)), "*", "") for pair in labels
     )
     pairs = [
         NamePair(str(number), first, "*", second)
@@ -175,31 +196,31 @@ def learn(names_by_disease: Iterable[Iterable[str]]) -> Learned:
         for first, second in itertools.combinations(names, 2)
     ]
     support: dict[tuple[str, str], set[str]] = {}
-    for one, other, number in word_swaps(pairs, _concept_words):
+    for one, other, number in word_swaps(pairs, read):
         if {one, other} & (_KEPT_WORDS | heads) or one.isdigit() != other.isdigit():
             continue
         if (one, other) not in apart:
             support.setdefault((one, other), set()).add(number)
-    equivalents: dict[str, set[str]] = {}
+    swaps: dict[str, set[str]] = {}
     for (one, other), found in support.items():
         if len(found) >= MIN_SUPPORT:
-            equivalents.setdefault(one, set()).add(other)
-            equivalents.setdefault(other, set()).add(one)
+            swaps.setdefault(one, set()).add(other)
+            swaps.setdefault(other, set()).add(one)
     abbreviations: dict[str, set[str]] = {}
     for names in groups:
         for short, expansion in abbreviations_within(names):
             if len(short) <= MAX_ABBREVIATION and short.isalpha():
                 abbreviations.setdefault(short.casefold(), set()).add(expansion)
+    vocabulary = {word for names in groups for name in names for word in words(name)}
+    for short, expansion in known_abbreviations.items():
+        token = short.casefold()
+        if token not in vocabulary and token not in abbreviations and short.isalpha():
+            abbreviations[token] = {" ".join(expansion)}
     return Learned(
-        {word: tuple(sorted(found)) for word, found in sorted(equivalents.items())},
+        {word: tuple(sorted(found)) for word, found in sorted(swaps.items())},
         {token: tuple(sorted(found)) for token, found in sorted(abbreviations.items())},
+        dict(equivalents),
     )
-
-
-def _concept_label(label: str) -> str:
-    """A label written in concept words, so head words and distinguishing pairs are counted
-    in the words the variants are made of."""
-    return " ".join(_concept_words(label))
 
 
 def initials_key(text: str) -> str:

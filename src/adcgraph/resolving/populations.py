@@ -548,11 +548,12 @@ def narrowest_covering(
     if not extra or disease.kind != "disease":
         return disease
     # a negated qualifier (``non-squamous``) is one idea: the class must say it as written
+    equivalents = index.equivalents
     negated = [normalise(text) for text in extra if text.casefold().startswith("non")]
-    lost = {word for text in extra for word in concept_words(text)}
-    allowed = set(lost) | set(concept_words(disease_text))
+    lost = {word for text in extra for word in concept_words(text, equivalents)}
+    allowed = set(lost) | set(concept_words(disease_text, equivalents))
     for name in index.names_of(disease.id):
-        allowed |= set(concept_words(name))
+        allowed |= set(concept_words(name, equivalents))
     learned = index.learned
     for word in list(allowed):
         for phrase in learned.abbreviations.get(word, ()):
@@ -561,7 +562,7 @@ def narrowest_covering(
     best: dict[str, tuple[int, str]] = {}
     for child in _descendants(index, disease.id):
         for name in index.names_of(child):
-            found = set(concept_words(name))
+            found = set(concept_words(name, equivalents))
             if any(phrase not in normalise(name) for phrase in negated):
                 continue
             if found and found <= allowed and found & lost:

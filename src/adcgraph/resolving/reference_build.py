@@ -35,6 +35,17 @@ XREF_FILES = {
     "ONCOTREE": "mondo_hasdbxref_oncotree.sssom.tsv",
 }
 SYNONYM_FILES = ("doid.synonyms.confirmed.robot.tsv", "ncit.synonyms.confirmed.robot.tsv")
+#: Vocabularies whose own label for an exactMatched class is kept as an exact synonym (the
+#: names other vocabularies give the same disease): those whose names may be redistributed
+#: in a derived table (NCIt and Orphanet CC BY 4.0, DO CC0, ICD-10-CM US public domain).
+#: MeSH and OncoTree labels are not in MONDO's mapping files.
+LABELLED_XREFS = frozenset({"DOID", "NCIT", "ORPHANET", "ICD10CM"})
+LABEL_FILES = {
+    "ORPHANET": "mondo_exactmatch_orphanet.sssom.tsv",
+    "ICD10CM": "mondo_exactmatch_icd10cm.sssom.tsv",
+}
+#: Deprecated MONDO classes, whose labels say so: never an answer.
+OBSOLETE_PREFIX = "obsolete "
 HIERARCHY_FILES = ("doid.subclass.confirmed.robot.tsv", "ncit.subclass.confirmed.robot.tsv")
 ABBREVIATION_TYPE = "http://purl.obolibrary.org/obo/mondo#ABBREVIATION"
 HEADER = ("id", "label", "synonyms", "abbreviations", "xrefs", "parents")
@@ -52,8 +63,18 @@ class DiseaseRow:
     parents: set[str] = field(default_factory=set)
 
     def cells(self) -> tuple[str, ...]:
-        """The TSV cells of the row (``|`` between values, sorted)."""
-        synonyms = self.synonyms - self.abbreviations - {self.label}
+        """The TSV cells of the row (``|`` between values, sorted; a synonym that only
+        differs from the label or another synonym in case is written once).
+
+        >>> DiseaseRow("MONDO:1", "lymphoid leukemia", {"Lymphoid Leukemia", "LL", "ll"}).cells()[2]
+        'LL'
+        """
+        seen = {self.label.casefold()}
+        synonyms = set()
+        for synonym in sorted(self.synonyms - self.abbreviations):
+            if synonym.casefold() not in seen and "|" not in synonym and "\t" not in synonym:
+                seen.add(synonym.casefold())
+                synonyms.add(synonym)
         return (
             self.id,
             self.label,
@@ -134,9 +155,17 @@ def _do_parents(data: Path) -> dict[str, set[str]]:
     return parents
 
 
-def derive(data: Path) -> list[DiseaseRow]:
-    """The index rows derived from the shared data folder, sorted by id."""
+def derive(
+    data: Path,
+    *,
+    synonym_files: Iterable[str] = SYNONYM_FILES,
+    labelled: frozenset[str] = LABELLED_XREFS,
+) -> list[DiseaseRow]:
+    """The index rows derived from the shared data folder, sorted by id: synonyms from
+    ``synonym_files`` and the labels the ``labelled`` vocabularies give each class (a
+    benchmark leaves one vocabulary's names out to score them unseen)."""
     rows: dict[str, DiseaseRow] = {}
+    given: list[tuple[str, str]] = []  # (MONDO class, another vocabulary's label for it)
 
     def row(identifier: str) -> DiseaseRow:
         return rows.setdefault(identifier, DiseaseRow(identifier))
@@ -151,6 +180,8 @@ def derive(data: Path) -> list[DiseaseRow]:
             other = f"{prefix}:{local}"
             row(mondo).label = row(mondo).label or mapping.get("subject_label", "")
             row(mondo).xrefs.add(other)
+            if prefix in labelled and mapping.get("object_label"):
+                given.append((mondo, mapping["object_label"]))
             if prefix == "DOID":
                 doid_of.setdefault(other, mondo)
     for filename in HIERARCHY_FILES:
@@ -167,7 +198,13 @@ def derive(data: Path) -> list[DiseaseRow]:
         for parent in do_parents.get(doid, ()):
             if parent in mondo_of_doid and mondo_of_doid[parent] != mondo:
                 row(mondo).parents.add(mondo_of_doid[parent])
-    for filename in SYNONYM_FILES:
+    for prefix, filename in LABEL_FILES.items():
+        if prefix not in labelled:
+            continue
+        for mapping in _tsv(data / "mondo" / "mappings" / filename):
+            if mapping["subject_id"] in rows and mapping.get("object_label"):
+                given.append((mapping["subject_id"], mapping["object_label"]))
+    for filename in synonym_files:
         for synonym in _robot_rows(data / "mondo" / "synonyms" / filename):
             if synonym["synonym_scope"] != "oio:hasExactSynonym" or not synonym["synonym"]:
                 continue
@@ -176,15 +213,57 @@ def derive(data: Path) -> list[DiseaseRow]:
             entry.synonyms.add(synonym["synonym"])
             if ABBREVIATION_TYPE in synonym.get("synonym_type", ""):
                 entry.abbreviations.add(synonym["synonym"])
+    for mondo, name in agreed_labels(given, rows):
+        rows[mondo].synonyms.add(name)
     mondo_parents = {identifier: entry.parents for identifier, entry in rows.items()}
     branch = branch_of(mondo_parents, MONDO_ROOTS)
     do_branch = branch_of(do_parents, DOID_ROOTS)
     branch |= {mondo for doid, mondo in mondo_of_doid.items() if doid in do_branch}
     branch |= neoplasm_parents(mondo_parents, branch, {i: r.label for i, r in rows.items()})
-    kept = [rows[identifier] for identifier in sorted(branch) if rows[identifier].label]
+    kept = [
+        rows[identifier]
+        for identifier in sorted(branch)
+        if rows[identifier].label and not rows[identifier].label.startswith(OBSOLETE_PREFIX)
+    ]
     names = {entry.id for entry in kept}
     for entry in kept:
         entry.parents &= names
+    return kept
+
+
+def agreed_labels(
+    given: Iterable[tuple[str, str]], rows: Mapping[str, DiseaseRow]
+) -> list[tuple[str, str]]:
+    """The (class, label) pairs of other vocabularies that name one MONDO class only: a
+    label that another vocabulary, or MONDO itself, gives a different class is dropped (DO's
+    *Merkel cell carcinoma* is matched to MONDO's *trabecular adenocarcinoma*, NCIt's to
+    *cutaneous neuroendocrine carcinoma*), as is a label that negates a word of the class's
+    own label (``non-squamous`` for a *squamous* class).
+
+    >>> rows = {"M:1": DiseaseRow("M:1", "non-small cell squamous lung carcinoma"),
+    ...         "M:2": DiseaseRow("M:2", "trabecular adenocarcinoma"),
+    ...         "M:3": DiseaseRow("M:3", "cutaneous neuroendocrine carcinoma")}
+    >>> agreed_labels([("M:1", "lung non-squamous non-small cell carcinoma"),
+    ...                ("M:1", "Lung Non-Small Cell Squamous Carcinoma"),
+    ...                ("M:2", "Merkel cell carcinoma"), ("M:3", "Merkel Cell Carcinoma")], rows)
+    [('M:1', 'Lung Non-Small Cell Squamous Carcinoma')]
+    """
+    given = list(given)
+    owners: dict[str, set[str]] = {}
+    for mondo, name in given:
+        owners.setdefault(name.casefold(), set()).add(mondo)
+    for mondo, entry in rows.items():
+        for name in (entry.label, *entry.synonyms):
+            owners.setdefault(name.casefold(), set()).add(mondo)
+    kept = []
+    for mondo, name in dict.fromkeys(given):
+        if owners[name.casefold()] != {mondo}:
+            continue
+        label_words = set(rows[mondo].label.casefold().split())
+        negations = [word for word in name.casefold().split() if word.startswith("non")]
+        if any(word[3:].strip("-") in label_words - {word} for word in negations):
+            continue
+        kept.append((mondo, name))
     return kept
 
 

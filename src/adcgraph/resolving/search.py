@@ -49,6 +49,7 @@ from adcgraph.resolving.index import (
     index_for_backend,
 )
 from adcgraph.resolving.text import (
+    NO_EQUIVALENTS,
     concept_key,
     edit_distance,
     fold,
@@ -212,7 +213,7 @@ def search(
     if not query:
         raise ResolutionError("nothing to resolve: the text is empty")
     best: dict[int, tuple[int, Candidate]] = {}
-    for level_number, level, key in query_keys(query):
+    for level_number, level, key in query_keys(query, index.equivalents):
         for position in index.lookup(level, key):
             entity_position, name_field, name = index.names[position]
             score = score_of(level, name_field)
@@ -266,7 +267,7 @@ def _offer_carcinoma_reading(
     reading = _CANCER_WORD.sub("carcinoma", query)
     if reading == query:
         return
-    for position in index.lookup("concept", concept_key(fold(reading))):
+    for position in index.lookup("concept", concept_key(fold(reading), index.equivalents)):
         entity_position, name_field, name = index.names[position]
         matched = f"concept {name_field} {name!r} (cancer read as carcinoma)"
         level = LEVELS.index("concept")
@@ -287,7 +288,7 @@ def _offer_learned(
     (:mod:`~adcgraph.resolving.learned`), at the concept level."""
     level = LEVELS.index("learned")
     for reading in index.learned.variants(query):
-        for position in index.lookup("concept", concept_key(reading)):
+        for position in index.lookup("concept", concept_key(reading, index.equivalents)):
             entity_position, name_field, name = index.names[position]
             matched = f"learned variant {reading!r} of {name_field} {name!r}"
             _offer(best, index, entity_position, level, LEARNED_SCORE, matched, kind)
@@ -425,13 +426,13 @@ def _offer_implied_head(
         return
     reading = f"{query} neoplasm"
     level = LEVELS.index("concept")
-    for position in index.lookup("concept", concept_key(fold(reading))):
+    for position in index.lookup("concept", concept_key(fold(reading), index.equivalents)):
         entity_position, name_field, name = index.names[position]
         matched = f"concept {name_field} {name!r} (read as {reading!r})"
         _offer(best, index, entity_position, level, IMPLIED_HEAD_SCORE, matched, kind)
     if not best:
         for variant in index.learned.variants(reading):
-            for position in index.lookup("concept", concept_key(variant)):
+            for position in index.lookup("concept", concept_key(variant, index.equivalents)):
                 entity_position, name_field, name = index.names[position]
                 matched = f"learned variant {variant!r} of {name_field} {name!r}"
                 _offer(best, index, entity_position, level, IMPLIED_HEAD_SCORE, matched, kind)
@@ -444,11 +445,14 @@ def _rank_key(candidate: Candidate) -> tuple[float, int, str, str]:
     return (-candidate.score, candidate.source != "curated", candidate.label, candidate.id)
 
 
-def query_keys(query: str) -> list[tuple[int, str, str]]:
-    """The lookup key of ``query`` at each table level.
+def query_keys(
+    query: str, equivalents: Mapping[str, str] = NO_EQUIVALENTS
+) -> list[tuple[int, str, str]]:
+    """The lookup key of ``query`` at each table level (the concept key read with the
+    index's learned word ``equivalents``).
 
-    >>> [key for _, _, key in query_keys("Malignant Tumour of the Ovary")][3:]
-    ['malignanttumouroftheovary', 'malignant ovary tumor', 'cancer ovary']
+    >>> [key for _, _, key in query_keys("Malignant Tumour of the Ovary", {"ovary": "ovarian"})][3:]
+    ['malignanttumouroftheovary', 'malignant ovary tumor', 'cancer ovarian']
     """
     folded = fold(query)
     keys = [
@@ -457,7 +461,7 @@ def query_keys(query: str) -> list[tuple[int, str, str]]:
         (2, "case-insensitive", folded),
         (3, "normalised", normalise(folded)),
         (4, "word order", word_order_key(folded)),
-        (5, "concept", concept_key(folded)),
+        (5, "concept", concept_key(folded, equivalents)),
     ]
     standard = standard_identifier(query) or (
         canonical_identifier(query) if looks_like_identifier(query) else None

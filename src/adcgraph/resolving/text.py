@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from adcgraph.align.text import american
 
 STOP_WORDS = frozenset({"of", "the", "a", "an", "and", "or", "in", "with", "by", "to", "for"})
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -19,32 +23,24 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _SIGNS = ((re.compile(r"(?<=\w)\+"), " pos "), (re.compile(r"(?<=\w)-(?=\s|/|$)"), " neg "))
 #: Dashes and minus signs people type for "negative" or as hyphens.
 DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-"})
-#: Words that name the same thing in disease names (``cancer`` is MONDO's word for a
-#: malignant neoplasm, ``tumour`` a spelling of ``tumor``).
-WORD_EQUIVALENTS = {
-    "tumour": "tumor",
-    "tumours": "tumor",
-    "tumors": "tumor",
-    "neoplasms": "neoplasm",
-    "cancers": "cancer",
-    "carcinomas": "carcinoma",
-    "lymphomas": "lymphoma",
-    "leukaemia": "leukemia",
-    "leukaemias": "leukemia",
-    "leukemias": "leukemia",
-    "oesophageal": "esophageal",
-    "oesophagus": "esophagus",
-    "haematologic": "hematologic",
-    "haematological": "hematologic",
-    "hematological": "hematologic",
-    "oestrogen": "estrogen",
-    "sarcomas": "sarcoma",
-    "melanomas": "melanoma",
-    "myelomas": "myeloma",
-    "adenocarcinomas": "adenocarcinoma",
-    "gliomas": "glioma",
-    "nos": "",
-}
+#: Plurals of disease heads, made one with the singular (British spellings are made
+#: American first, by :func:`adcgraph.align.text.american`).
+WORD_EQUIVALENTS: Mapping[str, str] = MappingProxyType(
+    {
+        "tumors": "tumor",
+        "neoplasms": "neoplasm",
+        "cancers": "cancer",
+        "carcinomas": "carcinoma",
+        "lymphomas": "lymphoma",
+        "leukemias": "leukemia",
+        "sarcomas": "sarcoma",
+        "melanomas": "melanoma",
+        "myelomas": "myeloma",
+        "adenocarcinomas": "adenocarcinoma",
+        "gliomas": "glioma",
+        "nos": "",
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -81,6 +77,7 @@ def words(text: str) -> list[str]:
     for pattern, sign in _SIGNS:
         folded = pattern.sub(sign, folded)
     for word in _NON_ALNUM.split(folded):
+        word = american(word)
         word = WORD_EQUIVALENTS.get(word, word)
         if word:
             found.append(word)
@@ -92,72 +89,27 @@ def word_order_key(text: str) -> str:
     return " ".join(sorted(word for word in words(text) if word not in STOP_WORDS))
 
 
-#: Words that name the same site or the same kind of lesion in disease names: anatomical
-#: adjectives and their nouns, ``tumor`` and ``neoplasm``, ``epidermoid`` and ``squamous``.
-CONCEPT_WORDS = {
-    "ovarian": "ovary",
-    "renal": "kidney",
-    "nephric": "kidney",
-    "gastric": "stomach",
-    "testicular": "testis",
-    "testes": "testis",
-    "esophageal": "esophagus",
-    "tracheal": "trachea",
-    "penile": "penis",
-    "vulvar": "vulva",
-    "vaginal": "vagina",
-    "pancreatic": "pancreas",
-    "uterine": "uterus",
-    "cervical": "cervix",
-    "osseous": "bone",
-    "synovial": "synovium",
-    "rectal": "rectum",
-    "colonic": "colon",
-    "hepatic": "liver",
-    "pulmonary": "lung",
-    "cutaneous": "skin",
-    "dermal": "skin",
-    "cerebral": "brain",
-    "lid": "eyelid",
-    "oral": "mouth",
-    "mammary": "breast",
-    "prostatic": "prostate",
-    "thymic": "thymus",
-    "laryngeal": "larynx",
-    "pharyngeal": "pharynx",
-    "nasopharyngeal": "nasopharynx",
-    "oropharyngeal": "oropharynx",
-    "duodenal": "duodenum",
-    "biliary": "bile",
-    "vesical": "bladder",
-    "urinary": "",
-    "adrenocortical": "adrenal",
-    "brainstem": "brain stem",
-    "tumor": "neoplasm",
-    "epidermoid": "squamous",
-    "wilm": "wilms",
-    "gland": "",
-    "primary": "",
-    "cell": "",
-    "pediatric": "childhood",
-    "paediatric": "childhood",
-    "lymphocytic": "lymphoblastic",
-    "functioning": "functional",
-    "bowel": "intestine",
-    "intestinal": "intestine",
-    "ileal": "ileum",
-    "aortic": "aorta",
-    "mediastinal": "mediastinum",
-    "hodgkins": "hodgkin",
-    "s": "",
-    # grades, stages and types are written in roman or arabic numerals alike; "WHO grade"
-    # names the grading system, not a different grade
-    "i": "1",
-    "ii": "2",
-    "iii": "3",
-    "iv": "4",
-    "who": "",
-}
+#: Rules of the concept key that are not word lists: a head word spelled two ways, words
+#: that add nothing to a disease name, and grades, stages and types written in roman or
+#: arabic numerals alike ("WHO grade" names the grading system, not a different grade).
+#: Which site adjective stands for which organ (``ovarian`` / ``ovary``, ``renal`` /
+#: ``kidney``) is learned from MONDO's names, not listed here:
+#: :func:`adcgraph.align.nameforms.concept_equivalents`, passed in as ``equivalents``.
+CONCEPT_RULES: Mapping[str, str] = MappingProxyType(
+    {
+        "tumor": "neoplasm",
+        "gland": "",
+        "primary": "",
+        "cell": "",
+        "s": "",
+        "i": "1",
+        "ii": "2",
+        "iii": "3",
+        "iv": "4",
+        "who": "",
+    }
+)
+NO_EQUIVALENTS: Mapping[str, str] = MappingProxyType({})
 MALIGNANT_HEADS = frozenset(
     {"carcinoma", "sarcoma", "lymphoma", "melanoma", "leukemia", "cancer", "adenocarcinoma"}
 )
@@ -177,20 +129,35 @@ def singular(word: str) -> str:
     return word
 
 
-def concept_key(text: str) -> str:
-    """A looser key: site adjectives as nouns, ``malignant neoplasm`` as ``cancer``, no
-    ``gland`` or ``primary``, words sorted.
+def concept_word(word: str, equivalents: Mapping[str, str] = NO_EQUIVALENTS) -> str:
+    """One word as the concept key writes it: singular, the rules, then the word that
+    stands for its learned group (empty: a word the key leaves out).
+
+    >>> concept_word("glands"), concept_word("renal", {"renal": "kidney"}), concept_word("iii")
+    ('', 'kidney', '3')
+    """
+    word = singular(word)
+    if word in CONCEPT_RULES:
+        return CONCEPT_RULES[word]
+    return equivalents.get(word, word)
+
+
+def concept_key(text: str, equivalents: Mapping[str, str] = NO_EQUIVALENTS) -> str:
+    """A looser key: learned word equivalents (``equivalents``: site adjectives as nouns),
+    ``malignant neoplasm`` as ``cancer``, no ``gland`` or ``primary``, words sorted.
 
     >>> concept_key("malignant tumor of the Thymus") == concept_key("thymus cancer")
     True
-    >>> concept_key("epidermoid cell carcinoma of the vulva") == concept_key(
-    ...     "vulvar squamous cell carcinoma")
+    >>> concept_key("epidermoid cell carcinoma of the vulva", {"epidermoid": "squamous",
+    ...     "vulvar": "vulva"}) == concept_key("vulvar squamous cell carcinoma",
+    ...     {"vulvar": "vulva"})
     True
     """
     found: list[str] = []
     for word in words(text.replace("'s", "s")):
-        mapped = CONCEPT_WORDS.get(singular(word), singular(word))
-        found += [part for part in mapped.split() if part]
+        mapped = concept_word(word, equivalents)
+        if mapped:
+            found.append(mapped)
     kept = {word for word in found if word not in STOP_WORDS}
     if {"malignant", "neoplasm"} <= kept:
         kept -= {"malignant", "neoplasm"}
