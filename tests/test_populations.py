@@ -435,3 +435,28 @@ def test_validate_resolves_population_names_as_registries_write_them(built, tmp_
     assert not unreadable["resolved"]
     assert "disease part 'flurb'" in unreadable["note"]
     assert "biomarker 'HER2-low'" in unreadable["note"] and "nearest diseases" in unreadable["note"]
+
+
+@pytest.mark.parametrize(
+    ("text", "gene", "status", "threshold", "disease"),
+    [
+        ("PD-L1 CPS ≥ 10 gastric cancer", "HGNC:17635", "positive", "CPS >= 10", "MONDO:0001056"),
+        ("PD-L1 TPS <1% NSCLC", "HGNC:17635", "negative", "TPS < 1%", NSCLC),
+        ("FRα ≥75% platinum-resistant ovarian cancer", FOLR1, "positive", ">= 75%",
+         OVARIAN_CANCER),
+    ],
+)
+def test_a_biomarker_threshold_is_read_with_its_assay(
+    index, text, gene, status, threshold, disease
+):
+    found = resolve_disease(index, text)
+    assert found.disease == disease
+    assert [dict(m) for m in found.biomarkers] == [
+        {"gene": gene, "status": status, "threshold": threshold}
+    ]
+
+
+def test_a_threshold_on_a_biomarker_the_vocabulary_lacks_names_it(index):
+    with pytest.raises(ResolutionError) as error:
+        resolve_disease(index, "XYZ9 CPS ≥ 10 gastric cancer")
+    assert "unknown biomarker 'XYZ9'" in str(error.value)

@@ -3,7 +3,8 @@
 ``HER2-low breast cancer``, ``EGFR-mutant NSCLC``, ``FRα-high platinum-resistant ovarian
 cancer``, ``R/R AML``, ``HR+/HER2− mBC``, ``1L mCRPC``: the parser takes out the clinical
 states (the project's disease-state codes) and the biomarker criteria (a gene of the graph,
-or one of the few biomarker words below, with a status code), then resolves what is left as
+or one of the few biomarker words below, with a status code or a threshold such as
+``PD-L1 CPS ≥ 10``, kept beside the status it states), then resolves what is left as
 a disease through the name index. Each part says how it was matched. A disease named with its
 biomarker (``HER2-positive breast cancer``) lands on the MONDO class that says so when there
 is one; a population the graph curates is returned as that population.
@@ -205,12 +206,21 @@ class Biomarker:
     status: str
     text: str
     variant: str = ""
+    threshold: str = ""
 
     def as_dict(self) -> dict[str, str]:
-        """The JSON form ``{"gene", "status"}`` (and ``variant`` when one was named)."""
+        """The JSON form ``{"gene", "status"}`` (and ``variant`` or ``threshold`` when one was
+        named).
+
+        >>> Biomarker("HGNC:17635", "CD274", "positive", "PD-L1 CPS>=10",
+        ...           threshold="CPS >= 10").as_dict()["threshold"]
+        'CPS >= 10'
+        """
         data = {"gene": self.gene, "status": self.status}
         if self.variant:
             data["variant"] = self.variant
+        if self.threshold:
+            data["threshold"] = self.threshold
         return data
 
 
@@ -247,11 +257,26 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(word) for word in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+#: A threshold written after the gene: an optional score or assay (``CPS``, ``TPS``, ``IHC``,
+#: ``H-score``), a comparison and a number (``PD-L1 CPS ≥ 10``, ``FRα ≥ 75%``, ``TPS < 1%``).
+THRESHOLD = (
+    r"(?P<assay>CPS|TPS|TAP|TC|IC|H-?score|IHC|PS2\+?)?\s*"
+    r"(?P<comparison>≥|>=|=>|>|≤|<=|=<|<)\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>%?)"
+)
+#: A threshold's comparison -> the status it states: at or above a cut-off is positive for
+#: that assay, below it negative (the ontology's statuses; the threshold text is kept).
+COMPARISON_STATUS: Mapping[str, str] = MappingProxyType(
+    {">=": "positive", "=>": "positive", ">": "positive", "≥": "positive",
+     "<=": "negative", "=<": "negative", "<": "negative", "≤": "negative"}
+)
+
+
 def _biomarker_pattern(genes: Iterable[str]) -> re.Pattern[str]:
     statuses = _alternation(word for word in STATUS_WORDS if word not in ("+", "-", "m"))
     return re.compile(
         rf"(?<![\w.])(?P<gene>{_alternation(genes)})"
-        rf"(?:(?P<sign>\+|-(?![\w])|m(?![\w])|mut(?![\w]))"
+        rf"(?:\s*-?\s*(?P<threshold>{THRESHOLD})(?![\w.])"
+        rf"|(?P<sign>\+|-(?![\w])|m(?![\w])|mut(?![\w]))"
         rf"|(?:\s*-?\s*|\s+)(?P<variant>(?:exon\s*\d+\s*\w+|[A-Z]\d+[A-Z]))?\s*-?\s*"
         rf"(?P<word>{statuses})(?![\w]))",
         re.IGNORECASE,
@@ -265,6 +290,9 @@ def find_biomarkers(index: NameIndex, text: str) -> tuple[list[Biomarker], str]:
     >>> markers, rest = find_biomarkers(NameIndex("t", (), ()), "HR+/HER2\u2212 breast cancer")
     >>> [(m.symbol, m.status) for m in markers], rest.strip()
     ([('ESR1', 'positive'), ('ERBB2', 'negative')], 'breast cancer')
+    >>> markers, rest = find_biomarkers(NameIndex("t", (), ()), "PD-L1 CPS ≥ 10 gastric cancer")
+    >>> [m.as_dict() for m in markers], rest.strip()
+    ([{'gene': 'HGNC:17635', 'status': 'positive', 'threshold': 'CPS >= 10'}], 'gastric cancer')
     """
     genes = _gene_words(index)
     plain = text.translate(DASHES)
@@ -272,15 +300,30 @@ def find_biomarkers(index: NameIndex, text: str) -> tuple[list[Biomarker], str]:
     pieces = []
     last = 0
     for match in _biomarker_pattern(genes).finditer(plain):
-        word = (match.group("sign") or match.group("word") or "").casefold()
         gene, symbol = genes[match.group("gene").casefold()]
-        variant = (match.group("variant") or "").strip()
-        found.append(Biomarker(gene, symbol, STATUS_WORDS[word], match.group(0), variant))
+        if match.group("threshold"):
+            comparison = match.group("comparison")
+            status, threshold = COMPARISON_STATUS[comparison], _threshold_text(match)
+            found.append(Biomarker(gene, symbol, status, match.group(0), threshold=threshold))
+        else:
+            word = (match.group("sign") or match.group("word") or "").casefold()
+            variant = (match.group("variant") or "").strip()
+            found.append(Biomarker(gene, symbol, STATUS_WORDS[word], match.group(0), variant))
         pieces += [plain[last : match.start()], " "]
         last = match.end()
     pieces.append(plain[last:])
     rest = "".join(pieces)
     return found, re.sub(r"(?<=\s)/(?=\s)|^\s*/|/\s*$", " ", rest)
+
+
+def _threshold_text(match: re.Match[str]) -> str:
+    """A threshold written one way: ``CPS >= 10``, ``>= 75%``, ``TPS < 1%``."""
+    comparison = {"≥": ">=", "=>": ">=", "≤": "<=", "=<": "<="}.get(
+        match.group("comparison"), match.group("comparison")
+    )
+    assay = (match.group("assay") or "").upper().replace("H-SCORE", "H-score")
+    value = f"{comparison} {match.group('number')}{match.group('unit')}"
+    return f"{assay} {value}" if assay else value
 
 
 def find_states(text: str) -> tuple[list[tuple[str, tuple[str, ...]]], str]:
@@ -347,7 +390,7 @@ def looks_like_population(text: str) -> bool:
     (True, False)
     """
     plain = text.translate(DASHES)
-    if re.search(r"\w[+-](?:\s|/|$)|\w(?:m|mut)\b", plain):
+    if re.search(r"\w[+-](?:\s|/|$)|\w(?:m|mut)\b|(?:≥|>=|>|≤|<=|<)\s*\d", plain):
         return True
     if any(word in PACKED_ABBREVIATIONS for word in plain.split()):
         return True
@@ -467,7 +510,8 @@ def _resolve_disease_part(
 def _unknown_biomarker(index: NameIndex, disease_text: str) -> str | None:
     statuses = _alternation(word for word in STATUS_WORDS if len(word) > 1)
     match = re.search(
-        rf"(?<![\w])([A-Za-z][A-Za-z0-9.]{{1,12}})(?:[+-](?=\s|$)|\s*-?\s*(?:{statuses})\b)",
+        rf"(?<![\w])([A-Za-z][A-Za-z0-9.]{{1,12}})"
+        rf"(?:[+-](?=\s|$)|\s*-?\s*(?:{statuses})\b|\s*-?\s*{THRESHOLD})",
         disease_text,
         re.IGNORECASE,
     )
