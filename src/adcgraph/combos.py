@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,13 @@ import pyoxigraph as ox
 
 from adcgraph import hetmat, rollup, vocab
 from adcgraph.errors import QueryError
-from adcgraph.graphdata import Evidence, GraphData, cache_directory, read_graph_data
+from adcgraph.graphdata import (
+    Evidence,
+    GraphData,
+    cache_directory,
+    cached_pickle,
+    read_graph_data,
+)
 from adcgraph.model.features import FEATURES, adjusted, raw_rows, transform
 from adcgraph.model.training import Model, load_model
 from adcgraph.results import counted
@@ -182,6 +189,24 @@ class Ranking:
     next_adcs: list[Candidate] = field(default_factory=list)
     p_value_method: str = ""
     model: str = ""
+    #: Drugs (CURIEs) with a feature that :func:`set_aside_partners` keeps out, best first,
+    #: and the labels of the best three.
+    set_aside: list[str] = field(default_factory=list)
+    set_aside_best: list[str] = field(default_factory=list)
+
+    def set_aside_note(self) -> str:
+        """How many drugs the candidate rule kept out, why, and the best of them ("" if none).
+
+        >>> Ranking({}, [], 0, set_aside=["A", "B", "C", "D"], set_aside_best=["a", "b", "c"]
+        ...         ).set_aside_note()
+        ... # doctest: +NORMALIZE_WHITESPACE
+        '4 approved drugs never approved for a cancer and not curated (supportive care or
+        repurposing, not anticancer agents) were set aside (best: a, b, c)'
+        """
+        if not self.set_aside:
+            return ""
+        best = ", ".join(self.set_aside_best)
+        return f"{len(self.set_aside)} {SET_ASIDE_REASON} (best: {best})"
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -190,6 +215,8 @@ class Ranking:
             "p_value_method": self.p_value_method,
             "model": self.model,
             "truncated": self.truncated,
+            "set_aside": self.set_aside,
+            "set_aside_note": self.set_aside_note(),
             "candidates": [c.as_dict() for c in self.candidates],
             "next_adcs": [c.as_dict() for c in self.next_adcs],
         }
@@ -723,7 +750,15 @@ def combos(
     """
     scorer = make_scorer(store_path, disease, n_permutations=n_permutations)
     model = load_model(store_path, scorer.data)
-    drugs = rank_partners(store_path, scorer, model, adc, disease, limit=top)
+    drugs, aside = rank_partners(
+        store_path,
+        scorer,
+        model,
+        adc,
+        disease,
+        limit=top,
+        set_aside=set_aside_drugs(store_path, scorer.data),
+    )
     adcs = rank(scorer, adc, SWITCH_METAPATHS, "ADC") if include_adcs else []
     cross = _payload_classes_of(scorer.data, adc)
     for candidate in adcs:
@@ -744,7 +779,9 @@ def combos(
             scorer.n_permutations, len(scorer.graph.node_ids.get("Drug", []))
         ),
         model=model.note,
+        set_aside=[vocab.compress(drug) for drug in aside],
     )
+    ranking.set_aside_best = list(_labels(store_path, scorer.data, aside[:3]).values())
     ranking.query.update(
         _scope_fields(rollup.adc_scope(store_path, scorer.data, adc, disease, scorer.hierarchy))
     )
@@ -800,8 +837,12 @@ def rank_partners(
     disease: str | None,
     *,
     limit: int | None = None,
-) -> list[Candidate]:
+    set_aside: Collection[str] = frozenset(),
+) -> tuple[list[Candidate], list[str]]:
     """Drugs with a feature ranked by the fitted model (the first ``limit``, or all).
+
+    Drugs in ``set_aside`` (:func:`set_aside_partners`) are not ranked; the second value
+    lists those that had a feature, best first.
 
     ``score`` is the model's probability on permutation-adjusted features. ``p_value`` is
     empirical (:func:`pooled_p_values`): the share of the model's scores on the permuted
@@ -823,10 +864,12 @@ def rank_partners(
     null_average = null_scores.mean(axis=0) if len(null_scores) else floor
     targets = scorer.graph.node_ids.get("Drug", [])
     known = curated_partners(scorer.data, adc)
+    featured = np.flatnonzero(observed.any(axis=0)).tolist()
     order = sorted(
-        np.flatnonzero(observed.any(axis=0)).tolist(),
+        (i for i in featured if targets[i] not in set_aside),
         key=lambda i: (targets[i] not in known, -score[i], -(score[i] - null_average[i])),
     )
+    aside = sorted((i for i in featured if targets[i] in set_aside), key=lambda i: -score[i])
     chosen = _with_ties(
         order, limit, lambda i: (targets[i] not in known, score[i], null_average[i])
     )
@@ -863,7 +906,8 @@ def rank_partners(
         if candidate.iri in known:
             candidate.notes.insert(0, "curated combination with this ADC (listed first)")
     candidates.sort(key=lambda c: (c.iri not in known, -c.score, -c.adjusted_score, c.id))
-    return candidates[:limit] if limit is not None else candidates
+    shown = candidates[:limit] if limit is not None else candidates
+    return shown, [targets[i] for i in aside]
 
 
 def _with_ties(order: list[int], limit: int | None, key: Callable[[int], object]) -> list[int]:
@@ -896,17 +940,19 @@ def pooled_p_values(
     columns: Sequence[int],
     neighbours: int = NULL_NEIGHBOURS,
 ) -> np.ndarray:
-    """Empirical upper-tail p-values of ``observed[c]`` for each of ``columns`` (else 1).
+    """Upper-tail p-values of ``observed[c]`` for each of ``columns`` (else 1).
 
     The null of a column is every permuted score (rows of ``null``) of the ``neighbours``
     columns of nearest degree, itself included: degree-preserving permutations keep each
     node's degree, so nodes of about the same degree are exchangeable under the null, and
     pooling them gives ``n_permutations * neighbours`` null scores instead of
-    ``n_permutations`` (resolution ``1 / (n_permutations * neighbours + 1)``).
+    ``n_permutations``. The p-value is empirical while at least :data:`TAIL_EXCEEDANCES`
+    null scores reach the score; beyond that, where an empirical p-value would stop at its
+    floor, the upper tail of the null is approximated (:func:`tail_p_value`).
 
     >>> null = np.array([[0.1, 0.2, 0.9], [0.3, 0.0, 0.8]])
     >>> observed, degrees = np.array([0.25, 0.5, 0.85]), np.array([1, 2, 9])
-    >>> pooled_p_values(observed, null, degrees, [0, 2], neighbours=2).tolist()
+    >>> pooled_p_values(observed, null, degrees, [0, 2], neighbours=2).round(3).tolist()
     [0.4, 1.0, 0.4]
     """
     p_values = np.ones(len(observed))
@@ -920,24 +966,62 @@ def pooled_p_values(
     ordered = null[:, by_degree]
     for column in columns:
         start = int(np.clip(position[column] - size // 2, 0, n_nodes - size))
-        window = ordered[:, start : start + size]
+        window = ordered[:, start : start + size].ravel()
         exceed = np.count_nonzero(window >= observed[column] - 1e-12)
-        p_values[column] = (1 + exceed) / (1 + window.size)
+        empirical = (1 + exceed) / (1 + window.size)
+        if exceed >= TAIL_EXCEEDANCES or window.size < 10 * TAIL_EXCEEDANCES:
+            p_values[column] = empirical
+        else:
+            p_values[column] = tail_p_value(float(observed[column]), window)
     return p_values
 
 
+#: Below this many null scores at least as high, the p-value comes from the fitted tail.
+TAIL_EXCEEDANCES = 10
+#: The share of the highest null scores whose excesses give the tail's scale.
+TAIL_SHARE = 0.025
+
+
+def tail_p_value(value: float, null: np.ndarray) -> float:
+    """P(null >= value) past the :data:`TAIL_EXCEEDANCES`-th highest null score, by an
+    exponential tail.
+
+    A tail approximation of permutation p-values (Knijnenburg et al. 2009, Bioinformatics
+    25:i161, doi:10.1093/bioinformatics/btp211, fit a generalized Pareto distribution; the
+    exponential is its shape-0 case). The scale is the mean excess of the top
+    :data:`TAIL_SHARE` of the null over the lowest of them; the tail starts at the
+    ``TAIL_EXCEEDANCES``-th highest score with the empirical p-value there, so p-values keep
+    falling past the highest null score, in the order of the scores, and never reach 0.
+
+    >>> null = np.linspace(0.0, 1.0, 1001)
+    >>> tail_p_value(1.0, null) < tail_p_value(0.995, null) <= 11 / 1002
+    True
+    >>> 0 < tail_p_value(1.2, null) < 1 / 1002
+    True
+    """
+    ordered = np.sort(null)[::-1]
+    kept = ordered[: max(int(len(ordered) * TAIL_SHARE), TAIL_EXCEEDANCES + 1)]
+    scale = max(float(np.mean(kept - kept[-1])), 1e-12)
+    anchor = float(ordered[min(TAIL_EXCEEDANCES, len(ordered)) - 1])
+    at_anchor = (1 + TAIL_EXCEEDANCES) / (1 + len(ordered))
+    return float(at_anchor * math.exp(-max(value - anchor, 0.0) / scale))
+
+
 def p_value_resolution(n_permutations: int, n_nodes: int) -> str:
-    """How the partner p-values were found, and their smallest possible value.
+    """How the partner p-values were found, and where the empirical part stops.
 
     >>> print(p_value_resolution(10, 1457))  # doctest: +NORMALIZE_WHITESPACE
-    empirical: the share of the model's scores on 10 degree-preserving permutations, for the
-    200 drugs of nearest degree (2000 null scores), at least as high; resolution 1/2001 = 0.0005
+    the share of the model's scores on 10 degree-preserving permutations, for the 200 drugs
+    of nearest degree (2000 null scores), at least as high (resolution 1/2001 = 0.0005);
+    below 10 such scores, an exponential tail fitted to the top 2.5% (Knijnenburg et al. 2009)
     """
     size = n_permutations * min(NULL_NEIGHBOURS, n_nodes)
     return (
-        f"empirical: the share of the model's scores on {n_permutations} degree-preserving "
+        f"the share of the model's scores on {n_permutations} degree-preserving "
         f"permutations, for the {min(NULL_NEIGHBOURS, n_nodes)} drugs of nearest degree "
-        f"({size} null scores), at least as high; resolution 1/{size + 1} = {1 / (size + 1):.2g}"
+        f"({size} null scores), at least as high (resolution 1/{size + 1} = "
+        f"{1 / (size + 1):.2g}); below {TAIL_EXCEEDANCES} such scores, an exponential tail "
+        f"fitted to the top {TAIL_SHARE:.1%} (Knijnenburg et al. 2009)"
     )
 
 
@@ -984,6 +1068,63 @@ def model_null(
     mean = np.mean([transform(n, scales) for n in nulls], axis=0)
     scores = np.array([model.probability(adjusted(n, (), scales, mean)) for n in nulls])
     return {"mean": mean, "scores": scores}
+
+
+def set_aside_partners(scored: GraphData, curated: GraphData) -> frozenset[str]:
+    """Drugs not ranked as partners: approved, but for no cancer, and curated nowhere.
+
+    ``combos`` ranks anticancer agents. A drug its release records as approved (highest
+    phase ``Approved``) that the graph never shows approved for a cancer (no ``treats``
+    edge: the reference layer keeps oncology indications only) reached its cancer trials as
+    supportive care (a topical steroid against a treatment rash, an antiemetic, an
+    anticoagulant) or as repurposing, not as an anticancer agent. Investigational drugs are
+    kept whatever their phase, and so is every drug the curation describes (a P-gp inhibitor
+    tested to reverse efflux is a partner by curation).
+
+    >>> from adcgraph.graphdata import GraphData
+    >>> types = {"s": "Drug", "a": "Drug", "n": "Drug", "c": "Drug", "t": "Disease"}
+    >>> edges = [("s", "studiedToTreat", "t"), ("a", "treats", "t"), ("n", "studiedToTreat", "t"),
+    ...          ("c", "studiedToTreat", "t")]
+    >>> phases = {"s": "Approved", "a": "Approved", "n": "Phase2", "c": "Approved"}
+    >>> scored = GraphData("v", types, edges, highest_phase=phases)
+    >>> sorted(set_aside_partners(scored, GraphData("v", {"c": "Drug"})))
+    ['s']
+    """
+    approved_for_cancer = {source for source, predicate, _ in scored.edges if predicate == "treats"}
+    return frozenset(
+        drug
+        for drug, phase in scored.highest_phase.items()
+        if phase == "Approved"
+        and scored.node_types.get(drug) == "Drug"
+        and drug not in approved_for_cancer
+        and curated.node_types.get(drug) != "Drug"
+    )
+
+
+def set_aside_drugs(store_path: Path | str, curated: GraphData) -> frozenset[str]:
+    """:func:`set_aside_partners` of the store, cached per store version (small).
+
+    >>> aside = set_aside_drugs(default_store_path(), curated)  # doctest: +SKIP
+    >>> vocab.expand("DRUGBANK:DB01047") in aside  # fluocinonide  # doctest: +SKIP
+    True
+    """
+
+    def find() -> frozenset[str]:
+        scored = read_graph_data(store_path, scope="all", predicates=scored_predicates())
+        return set_aside_partners(scored, curated)
+
+    if is_endpoint(store_path):
+        return find()
+    version = curated.version.split(":")[-1]
+    cache = cache_directory(Path(store_path), version) / "set-aside-partners.pickle"
+    return cached_pickle(cache, find)
+
+
+#: Why the set-aside drugs are not ranked (printed with their number and the best of them).
+SET_ASIDE_REASON = (
+    "approved drugs never approved for a cancer and not curated (supportive care or "
+    "repurposing, not anticancer agents) were set aside"
+)
 
 
 def curated_partners(data: GraphData, adc: str) -> set[str]:
@@ -1127,21 +1268,34 @@ def _scope_fields(scope: rollup.EvidenceScope) -> dict[str, str]:
 
 def _fill_labels(location: Path, candidates: list[Candidate]) -> None:
     """Labels of candidates from imported graphs, which the curated records do not hold."""
-    from adcgraph.store import open_backend
-
     unlabelled = [c for c in candidates if c.label == c.id]
     if not unlabelled:
         return
-    backend = open_backend(location)
+    data = GraphData("")
+    found = _labels(location, data, [c.iri for c in unlabelled])
     for candidate in unlabelled:
+        candidate.label = found[candidate.iri]
+
+
+def _labels(location: Path | str, data: GraphData, nodes: Sequence[str]) -> dict[str, str]:
+    """Each node's curated label, else its label in the store, else its CURIE."""
+    from adcgraph.store import open_backend
+
+    found = {}
+    backend = None
+    for node in nodes:
+        if node in data.labels:
+            found[node] = data.labels[node]
+            continue
+        backend = backend or open_backend(location)
         rows = list(
             backend.query(
                 "SELECT ?node ?label WHERE { ?node rdfs:label ?label } LIMIT 1",
-                {"node": ox.NamedNode(candidate.iri)},
+                {"node": ox.NamedNode(node)},
             )
         )
-        if rows:
-            candidate.label = rows[0]["label"].value
+        found[node] = rows[0]["label"].value if rows else vocab.compress(node)
+    return found
 
 
 def _payload_classes_of(data: GraphData, adc: str) -> set[str]:

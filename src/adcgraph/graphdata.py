@@ -21,7 +21,7 @@ from adcgraph import store, vocab
 from adcgraph.errors import StoreError
 from adcgraph.publish import cache_directory
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 T = TypeVar("T")
 
 #: Node types of the path analysis, from the ontology class of each node. Mechanism
@@ -147,6 +147,9 @@ SELECT ?graph ?record ?field ?value WHERE { GRAPH ?graph {
   { ?record adco:sourceQualifier ?value BIND("qualifier" AS ?field) }
   UNION { ?record dcterms:source ?value BIND("source" AS ?field) } } }
 """
+_HIGHEST_PHASE_QUERY = """
+SELECT ?graph ?node ?phase WHERE { GRAPH ?graph { ?node adco:highestPhase ?phase } }
+"""
 _DISEASE_PARENTS_QUERY = """
 SELECT ?disease ?parent WHERE { ?disease a adco:Disease ; rdfs:subClassOf ?parent }
 """
@@ -177,6 +180,9 @@ class GraphData:
     #: The most specific ontology class of typed nodes (e.g. a mechanism's category).
     classes: dict[str, str] = field(default_factory=dict)
     disease_parents: dict[str, set[str]] = field(default_factory=dict)
+    #: Drugs' furthest development stage in any indication (phase concept local names), as
+    #: imported and reference releases record it (not read for ``scope="curated"``).
+    highest_phase: dict[str, str] = field(default_factory=dict)
 
     def label(self, node: str) -> str:
         """A node's label, or its CURIE when it has none."""
@@ -326,6 +332,9 @@ def read_from_backend(
         data.evidence.setdefault(key, []).append(_evidence(row, "claim"))
     if scope != "curated":  # the curated graphs cite claims, not source records
         _read_source_records(backend, data, canonical, set(predicates), wanted)
+        for row in _rows_in(backend, _HIGHEST_PHASE_QUERY, wanted):
+            phase = row["phase"].value.removeprefix(vocab.ONTOLOGY)
+            data.highest_phase.setdefault(canonical(row["node"].value), phase)
     strategy_edges: dict[str, list[tuple[str, str, str]]] = {}
     for edge in data.edges:
         if data.node_types[edge[0]] == "Strategy":

@@ -191,6 +191,8 @@ def _print_ranking(ranking: Any, fmt: str) -> None:
         click.echo(f"note: {notice}", err=True)
     if ranking.query.get("evidence_note"):
         click.echo(f"evidence: {ranking.query['evidence_note']}", err=True)
+    if getattr(ranking, "set_aside", None):
+        click.echo(f"candidates: {ranking.set_aside_note()}", err=True)
     if getattr(ranking, "p_value_method", ""):
         click.echo(f"p: {ranking.p_value_method}", err=True)
     if getattr(ranking, "model", ""):

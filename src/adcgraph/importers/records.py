@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -205,6 +206,28 @@ def record_iri(source: str, edge: Edge) -> str:
     return f"{vocab.RESOURCE}record/{source}/{digest}"
 
 
+#: ``max phase N`` of a drug node's detail, as a concept of the phases list.
+_PHASE_CONCEPTS = {"1": "Phase1", "2": "Phase2", "3": "Phase3", "4": "Phase4"}
+
+
+def highest_phase(detail: str) -> str | None:
+    """The phase concept (local name) a drug node's ``detail`` gives, or None.
+
+    The detail is written by the importer as ``<drug type>; max phase N[; approved]``.
+
+    >>> highest_phase("Small molecule; max phase 4; approved")
+    'Approved'
+    >>> highest_phase("Protein; max phase 2")
+    'Phase2'
+    >>> highest_phase("") is None
+    True
+    """
+    if detail.endswith("; approved"):
+        return "Approved"
+    found = re.search(r"; max phase (\d)\b", detail)
+    return _PHASE_CONCEPTS.get(found.group(1)) if found else None
+
+
 def layer_triples(layer: Layer, graph: str) -> Iterator[ox.Triple]:
     """The RDF of a layer: metadata, typed labelled nodes, edges and their source records."""
     yield from layer.info.triples(graph)
@@ -223,6 +246,9 @@ def layer_triples(layer: Layer, graph: str) -> Iterator[ox.Triple]:
             yield ox.Triple(subject, RDFS_LABEL, ox.Literal(node.label))
         for xref in node.xrefs:
             yield ox.Triple(subject, SKOS_EXACT, term(xref))
+        phase = highest_phase(node.detail)
+        if phase:
+            yield ox.Triple(subject, adco("highestPhase"), adco(phase))
     for edge in layer.edges:
         predicate = (
             ox.NamedNode(expand(edge.predicate)) if ":" in edge.predicate else adco(edge.predicate)

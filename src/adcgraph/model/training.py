@@ -160,6 +160,8 @@ class Examples:
     positives: list[int]
     #: Each drug's number of edges on the pair's graph (the degree baseline).
     degrees: list[np.ndarray] = field(default_factory=list)
+    #: Which drugs are ranked at all (:func:`adcgraph.combos.set_aside_partners`); None: all.
+    candidates: np.ndarray | None = None
 
 
 def fit_model(
@@ -176,10 +178,11 @@ def fit_model(
     blocks, labels = [], []
     for i in kept:
         matrix = adjusted(examples.raw[i], examples.permuted[i], scales)
-        blocks.append(matrix.T)
         label = np.zeros(matrix.shape[1])
         label[examples.positives[i]] = 1
-        labels.append(label)
+        ranked = candidate_mask(examples, i)
+        blocks.append(matrix.T[ranked])
+        labels.append(label[ranked])
     columns = names()
     scale_map = {f.name: float(v) for f, v in zip(FEATURES, scales, strict=True)}
     if not blocks:
@@ -196,6 +199,20 @@ def fit_model(
         [(examples.pairs[i].adc, examples.pairs[i].drug, examples.pairs[i].disease) for i in kept],
         c,
     )
+
+
+def candidate_mask(examples: Examples, index: int) -> np.ndarray:
+    """The drugs pair ``index`` is ranked among: the candidates, and always its own partner.
+
+    >>> examples = Examples([], [], [], [3], candidates=np.array([True, False, True, False]))
+    >>> candidate_mask(examples, 0).tolist()
+    [True, False, True, True]
+    """
+    if examples.candidates is None:
+        return np.ones(examples.raw[index].shape[1], dtype=bool)
+    mask = examples.candidates.copy()
+    mask[examples.positives[index]] = True
+    return mask
 
 
 def nonnegative_logistic(x: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:
@@ -256,12 +273,14 @@ TRAINING_PERMUTATIONS = 3
 
 def training_examples(store_path, data: GraphData, pairs: Sequence[Pair]) -> Examples:  # type: ignore[no-untyped-def]
     """Features of every drug for each pair (its direct links hidden), on the store's graph."""
-    from adcgraph.combos import backbone_diseases, make_scorer
+    from adcgraph.combos import backbone_diseases, make_scorer, set_aside_drugs
 
     examples = Examples([], [], [], [], [])
     # One graph for every pair (evidence not weighted by disease): permutations are the
     # costly part, and the disease enters through the backbone features.
     scorer = make_scorer(store_path, None, n_permutations=TRAINING_PERMUTATIONS)
+    aside = set_aside_drugs(store_path, data)
+    examples.candidates = np.array([d not in aside for d in scorer.graph.node_ids.get("Drug", [])])
     for pair in pairs:
         drugs = scorer.graph.node_index.get("Drug", {})  # type: ignore[attr-defined]
         if pair.adc not in scorer.graph.node_index.get("ADC", {}) or pair.drug not in drugs:  # type: ignore[attr-defined]
@@ -291,6 +310,7 @@ def model_file() -> str:
             *(f"{f.name}={f.path}" for f in FEATURES),
             str(REGULARISATION_C),
             str(TRAINING_PERMUTATIONS),
+            "ranked among anticancer candidates",
         ]
     )
     return f"model-{hashlib.sha256(settings.encode()).hexdigest()[:12]}.json"

@@ -234,20 +234,23 @@ def _resolve(backend, text: str, kind: str | None) -> str:  # type: ignore[no-un
 
 def _score_row(result: PairResult, examples, questions, index: int, pair) -> None:  # type: ignore[no-untyped-def]
     from adcgraph.model.features import BY_NAME, FEATURES, adjusted
-    from adcgraph.model.training import fit_model
+    from adcgraph.model.training import candidate_mask, fit_model
 
     leave = [i for i, p in enumerate(examples.pairs) if (p.adc, p.drug) == (pair.adc, pair.drug)]
     model = fit_model(examples, leave_out=leave)
     raw = questions.raw[index]
     features = adjusted(raw, questions.permuted[index], model.scale_vector())
-    scores = model.decision(features)
-    position = questions.positives[index]
+    # Every ranking (model and baselines) is among the same candidates, the partner included.
+    ranked = candidate_mask(questions, index)
+    scores = model.decision(features)[ranked]
+    position = int(np.count_nonzero(ranked[: questions.positives[index]]))
     result.rank = rank_of(scores, position)
     result.candidates = int(scores.shape[0])
     result.auroc = auroc_of(scores, position)
-    degree = questions_degree(questions, index)
+    degree = questions_degree(questions, index)[ranked]
     result.degree_rank, result.degree_auroc = rank_of(degree, position), auroc_of(degree, position)
     backbone = sum(raw[k] for k, f in enumerate(FEATURES) if BY_NAME[f.name].source == "Disease")
+    backbone = backbone[ranked]
     result.same_disease_rank = rank_of(backbone, position)
     result.same_disease_auroc = auroc_of(backbone, position)
 
