@@ -132,7 +132,7 @@ def bench_combos(store: Path) -> dict[str, float]:
 def bench_layers(directory: Path) -> dict[str, dict[str, float]]:
     """Cold and warm `combos` on two fresh builds: curated only (the baseline) and with the
     reference layer, measured in the same run."""
-    from adcgraph.build import BuildPaths, build
+    from adcgraph.curated.build import BuildPaths, build
     from adcgraph.reference import REFERENCE_DIR
 
     empty = directory / "no-reference"

@@ -30,8 +30,9 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from adcgraph import generations, server
-from adcgraph.build import BuildPaths, build
+from adcgraph.curated.build import BuildPaths, build
+from adcgraph.querying import server
+from adcgraph.storage import generations
 
 EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 FILTERED = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(STR(?c) = 'x') }"

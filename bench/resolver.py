@@ -317,11 +317,11 @@ def startup(repeats: int = 5) -> dict[str, dict[str, float]]:
 
 def run(shared: Path) -> dict[str, object]:
     """Every set, the resolver beside the baseline."""
-    from adcgraph import store
-    from adcgraph.build import ensure_store
-    from adcgraph.locations import default_store_path
+    from adcgraph.curated.build import ensure_store
     from adcgraph.resolving import build_index
     from adcgraph.resolving.index import read_reference
+    from adcgraph.storage import store
+    from adcgraph.storage.locations import default_store_path
 
     ncit = sample(ncit_synonym_set(shared), SAMPLE)
     oncotree, mesh = oncotree_set(shared), mesh_set(shared)

@@ -314,8 +314,8 @@ def bench_queries(store: Path, label: str, repeats: int) -> dict[str, object]:
         """
         import sys, time, statistics
         from pathlib import Path
-        from adcgraph import store as s
-        from adcgraph.queries import bind_parameters, load_queries
+        from adcgraph.storage import store as s
+        from adcgraph.querying.queries import bind_parameters, load_queries
         backend = s.open_backend(Path(sys.argv[1]))
         repeats = int(sys.argv[2])
         medians = {}
@@ -370,7 +370,7 @@ def main() -> None:
             """
             import sys, time
             from pathlib import Path
-            from adcgraph.build import BuildPaths, build
+            from adcgraph.curated.build import BuildPaths, build
             start = time.perf_counter()
             build(BuildPaths(store=Path(sys.argv[1]), release=None, inferred_release=None))
             RESULT = {"seconds": time.perf_counter() - start}

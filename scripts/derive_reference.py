@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from adcgraph.build import SOURCES_DIR
+from adcgraph.curated.build import SOURCES_DIR
 from adcgraph.importers.normalise import DEFAULT_DATA_ROOT
 from adcgraph.reference import REFERENCE_DIR, derive
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from adcgraph import store
-from adcgraph.build import SOURCES_DIR, BuildPaths, BuildReport, build
-from adcgraph.locations import PROJECT_ROOT
+from adcgraph.curated.build import SOURCES_DIR, BuildPaths, BuildReport, build
+from adcgraph.storage import store
+from adcgraph.storage.locations import PROJECT_ROOT
 
 REPO = PROJECT_ROOT
 SHARED = REPO.parent / "shared"
@@ -65,8 +65,8 @@ def top1_inhibitor_adc_labels(excluding: str) -> set[str]:
     >>> "trastuzumab deruxtecan" in top1_inhibitor_adc_labels(excluding="DRUGBANK:DB12893")
     True
     """
-    from adcgraph.curation import read_sources
-    from adcgraph.ontology import controlled_values
+    from adcgraph.curated.curation import read_sources
+    from adcgraph.curated.ontology import controlled_values
 
     curation = read_sources(SOURCES_DIR, controlled_values())
     parent = {r.id: r.one("parent") for r in curation.records("payload_classes")}

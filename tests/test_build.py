@@ -11,11 +11,11 @@ import rdflib
 from rdflib.compare import to_isomorphic
 
 from adcgraph import vocab
-from adcgraph.build import INFERRED_RELEASE_FILE, RELEASE_FILE, BuildPaths, build
+from adcgraph.curated.build import INFERRED_RELEASE_FILE, RELEASE_FILE, BuildPaths, build
+from adcgraph.curated.ontology import SHAPES_FILE
+from adcgraph.curated.shapes import check_shapes, shacl_violations
 from adcgraph.errors import InputFileError, ValidationError
 from adcgraph.export import serialize_quads
-from adcgraph.ontology import SHAPES_FILE
-from adcgraph.shapes import check_shapes, shacl_violations
 
 SACITUZUMAB_GOVITECAN = "http://identifiers.org/drugbank/DB12893"
 TOP1_INHIBITOR = vocab.RESOURCE + "payload-class/top1-inhibitor"
@@ -140,7 +140,7 @@ def test_a_failed_build_leaves_store_and_release_untouched(built, sources_copy, 
 
 def test_store_is_not_found_gives_a_clear_error(tmp_path: Path):
     from adcgraph.errors import StoreError
-    from adcgraph.store import open_backend
+    from adcgraph.storage.store import open_backend
 
     with pytest.raises(StoreError, match="run `adcgraph build` first"):
         open_backend(tmp_path / "nowhere")

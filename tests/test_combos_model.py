@@ -174,8 +174,9 @@ def test_model_command_prints_fitted_coefficients(run_cli):
 
 
 def test_cross_resistance_counts_the_mechanisms_the_named_query_counts(built):
-    from adcgraph import queries, vocab
+    from adcgraph import vocab
     from adcgraph.combos import cross_resistance
+    from adcgraph.querying import queries
 
     t_dm1 = vocab.expand("DRUGBANK:DB05773")
     ranking = cross_resistance(

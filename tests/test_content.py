@@ -11,9 +11,9 @@ import re
 
 import pytest
 
-from adcgraph.build import SOURCES_DIR
-from adcgraph.curation import read_sources
-from adcgraph.ontology import controlled_values
+from adcgraph.curated.build import SOURCES_DIR
+from adcgraph.curated.curation import read_sources
+from adcgraph.curated.ontology import controlled_values
 
 TABLE_A_ADCS = (
     "sacituzumab govitecan",

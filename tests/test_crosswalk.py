@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from adcgraph import store, vocab
+from adcgraph import vocab
 from adcgraph.align.crosswalk import export_sssom, load_mapping_sets, read_mapping_set, xref
 from adcgraph.errors import MappingError
+from adcgraph.storage import store
 
 TNBC = "MONDO:0005494"
 TNBC_MESH = "MESH:D064726"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from adcgraph.build import SOURCES_DIR
-from adcgraph.curation import TABLES, order_issues, read_sources
+from adcgraph.curated.build import SOURCES_DIR
+from adcgraph.curated.curation import TABLES, order_issues, read_sources
+from adcgraph.curated.ontology import controlled_values
 from adcgraph.errors import InputFileError
-from adcgraph.ontology import controlled_values
 
 FIX_ORDER = "run `adcgraph lint --fix-order` to sort the sources"
 

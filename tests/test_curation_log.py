@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from adcgraph.build import SOURCES_DIR
-from adcgraph.curation import TABLES, Curation, read_sources
-from adcgraph.locations import PROJECT_ROOT
-from adcgraph.ontology import controlled_values
+from adcgraph.curated.build import SOURCES_DIR
+from adcgraph.curated.curation import TABLES, Curation, read_sources
+from adcgraph.curated.ontology import controlled_values
+from adcgraph.storage.locations import PROJECT_ROOT
 
 LOG = PROJECT_ROOT / "graph" / "curation-log.tsv"
 HEADER = ["row", "table", "checked_by", "date", "verdict", "note"]

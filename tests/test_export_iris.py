@@ -15,7 +15,7 @@ import pytest
 
 from adcgraph import vocab
 from adcgraph.importers import run_import
-from adcgraph.locations import PROJECT_ROOT
+from adcgraph.storage.locations import PROJECT_ROOT
 
 RELEASE = PROJECT_ROOT / "graph" / "adcgraph.ttl"
 SEEN = ox.NamedNode("urn:test:seen")
@@ -202,7 +202,7 @@ def test_a_sparql_join_meets_alternative_forms_after_import(built, tmp_path):
         encoding="utf-8",
     )
     run_import("ntriples", [imported], store_path)
-    from adcgraph import store
+    from adcgraph.storage import store
 
     rows = store.open_backend(store_path).query(
         "SELECT ?name ?label WHERE { ?e <https://example.org/marker> ?name . "

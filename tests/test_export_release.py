@@ -15,10 +15,10 @@ from click.testing import CliRunner
 
 from adcgraph import __version__, vocab
 from adcgraph.cli import cli
+from adcgraph.curated.ontology import SHAPES_FILE
+from adcgraph.curated.shapes import shacl_violations
 from adcgraph.export.release import DATASET, LICENCE, write_release
-from adcgraph.locations import PROJECT_ROOT
-from adcgraph.ontology import SHAPES_FILE
-from adcgraph.shapes import shacl_violations
+from adcgraph.storage.locations import PROJECT_ROOT
 
 VOID = "http://rdfs.org/ns/void#"
 

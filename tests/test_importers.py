@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from adcgraph import store, vocab
+from adcgraph import vocab
 from adcgraph.errors import InputFileError, OntologyFileError
 from adcgraph.importers import IMPORTERS, ImportOptions, run_import
+from adcgraph.storage import store
 
 TNBC = "MONDO:0005494"
 HER2_POSITIVE_BREAST_CARCINOMA = "MONDO:0006244"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from adcgraph import store, vocab
+from adcgraph import vocab
 from adcgraph.errors import InputFileError
 from adcgraph.importers import ImportOptions, run_import
 from adcgraph.importers.bulk import BIOLINK_PREDICATES
@@ -18,6 +18,7 @@ from adcgraph.importers.pathways import gmt_rows, read_famplex, read_msigdb
 from adcgraph.importers.records import layer_names, mapped_predicate, read_layer
 from adcgraph.reference import REFERENCE_DIR
 from adcgraph.stats import graph_stats
+from adcgraph.storage import store
 
 OT = "drug-targets/opentargets-22.04"
 OLAPARIB = "DRUGBANK:DB09074"

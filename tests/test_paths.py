@@ -205,8 +205,8 @@ def test_metapath_paths_are_exactly_the_typed_simple_paths_even_past_dead_end_hu
 
 def test_prepared_caches_leave_a_first_ranking_only_its_disease_weights(store_path):
     from adcgraph.combos import prepare_caches
-    from adcgraph.publish import cache_directory
-    from adcgraph.store import store_version
+    from adcgraph.storage.publish import cache_directory
+    from adcgraph.storage.store import store_version
 
     prepare_caches(store_path)
     cache = cache_directory(store_path, store_version(store_path)["version"])

@@ -163,6 +163,6 @@ def test_paths_between_an_entity_and_itself_is_a_usage_error(run):
 
 
 def test_path_and_count_wording_is_singular_for_one():
-    from adcgraph.results import counted
+    from adcgraph.querying.results import counted
 
     assert [counted(n, "edge") for n in (0, 1, 2)] == ["0 edges", "1 edge", "2 edges"]

@@ -10,9 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from adcgraph.cli import cli
-from adcgraph.curation import read_sources
+from adcgraph.curated.build import SOURCES_DIR
+from adcgraph.curated.curation import read_sources
+from adcgraph.curated.ontology import controlled_values
 from adcgraph.errors import ResolutionError
-from adcgraph.ontology import controlled_values
 from adcgraph.resolving import index_for_store, resolve_candidates, resolve_disease, resolve_one
 from adcgraph.resolving.index import read_reference
 from adcgraph.resolving.learned import concept_words
@@ -160,7 +161,7 @@ def _corrupted(name: str, rng: random.Random) -> list[tuple[str, str]]:
 
 
 def test_resolver_test_set_from_the_graphs_own_tables_resolves_top1_95_percent(index):
-    curation = read_sources(__import__("adcgraph.build").build.SOURCES_DIR, controlled_values())
+    curation = read_sources(SOURCES_DIR, controlled_values())
     rng = random.Random(14)
     cases = []
     for table, label_column in [
@@ -393,7 +394,7 @@ def test_paths_and_cross_resistance_take_population_and_reference_disease_names(
 
 
 def test_a_query_disease_parameter_takes_a_population_name(built):
-    from adcgraph import queries
+    from adcgraph.querying import queries
 
     node = queries.resolve_entity(built.backend, "R/R AML", "adco:Disease")
     assert node.value.endswith("MONDO_0018874")

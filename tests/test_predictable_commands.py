@@ -8,8 +8,8 @@ import stat
 
 from click.testing import CliRunner
 
-from adcgraph.build import INFERRED_RELEASE_FILE, RELEASE_FILE
 from adcgraph.cli import cli
+from adcgraph.curated.build import INFERRED_RELEASE_FILE, RELEASE_FILE
 
 
 def _invoke(built, *args: str):

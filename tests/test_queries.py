@@ -14,9 +14,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import top1_inhibitor_adc_labels
 
-from adcgraph import queries, vocab
+from adcgraph import vocab
 from adcgraph.cli import cli
 from adcgraph.errors import QueryError, ResolutionError
+from adcgraph.querying import queries
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 UPDATE_GOLDEN_ENV = "ADCGRAPH_UPDATE_GOLDEN"

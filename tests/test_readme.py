@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from readme_examples import UPDATE_ENV, Example, matches, read_examples, rewrite
 
-from adcgraph import results
 from adcgraph.cli import cli
-from adcgraph.locations import PROJECT_ROOT
+from adcgraph.querying import results
+from adcgraph.storage.locations import PROJECT_ROOT
 
 README = PROJECT_ROOT / "README.md"
 EXAMPLES = read_examples(README.read_text(encoding="utf-8"))

@@ -12,8 +12,10 @@ from collections import Counter
 import pyoxigraph as ox
 import pytest
 
-from adcgraph import queries, store, vocab
-from adcgraph.build import BuildPaths, build
+from adcgraph import vocab
+from adcgraph.curated.build import BuildPaths, build
+from adcgraph.querying import queries
+from adcgraph.storage import store
 
 REFERENCE = vocab.GRAPH + "reference/"
 

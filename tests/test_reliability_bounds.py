@@ -7,10 +7,11 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from adcgraph import combos, paths, queries, results
+from adcgraph import combos, paths
 from adcgraph.cli import cli
 from adcgraph.errors import InputFileError, QueryError
-from adcgraph.querylimits import QueryLimits, run_bounded_call
+from adcgraph.querying import queries, results
+from adcgraph.querying.querylimits import QueryLimits, run_bounded_call
 
 
 def invoke(*args: str):

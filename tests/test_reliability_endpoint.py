@@ -14,9 +14,9 @@ from collections.abc import Iterator
 import pytest
 from click.testing import CliRunner
 
-from adcgraph import server
 from adcgraph.cli import cli
 from adcgraph.errors import StoreError
+from adcgraph.querying import server
 
 CARTESIAN_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 DEEP = "SELECT * WHERE " + "{" * 5000 + "}" * 5000

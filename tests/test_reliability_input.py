@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from adcgraph.cli import cli
-from adcgraph.curation import read_sources, sort_table_file
+from adcgraph.curated.curation import read_sources, sort_table_file
+from adcgraph.curated.ontology import controlled_values
 from adcgraph.errors import AdcGraphError, InputFileError, QueryError
 from adcgraph.importers import ImportOptions, run_import
-from adcgraph.ontology import controlled_values
-from adcgraph.queries import bind_parameters, load_query
+from adcgraph.querying.queries import bind_parameters, load_query
 
 SEPARATORS = ["\u2028", "\u2029", "\u0085", "\x0c", "\x0b", "\x00", "\x1e", "\x7f"]
 

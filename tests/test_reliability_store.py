@@ -14,11 +14,11 @@ import pytest
 from click.testing import CliRunner
 from fault import crashes
 
-from adcgraph import publish, store
-from adcgraph.build import BuildPaths, build, ensure_store
 from adcgraph.cli import cli
+from adcgraph.curated.build import BuildPaths, build, ensure_store
 from adcgraph.errors import StoreError
 from adcgraph.graphdata import cache_directory
+from adcgraph.storage import publish, store
 
 
 def invoke(*args: str):
@@ -198,7 +198,7 @@ def test_readers_never_fail_while_the_store_is_rebuilt(built, tmp_path):
 READER_LOOP = """
 import sys
 from pathlib import Path
-from adcgraph import store
+from adcgraph.storage import store
 from adcgraph.errors import AdcGraphError
 reads = failures = 0
 stop = Path(sys.argv[2])

@@ -11,13 +11,14 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from adcgraph import store, vocab
+from adcgraph import vocab
 from adcgraph.cli import cli
 from adcgraph.combos import _scored_metaedges, disease_lineage, scored_predicates, weighted_edges
 from adcgraph.errors import InputFileError
 from adcgraph.graphdata import read_graph_data
 from adcgraph.hetmat import HetMat
 from adcgraph.importers import run_import
+from adcgraph.storage import store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import generate_hetnet
@@ -144,7 +145,7 @@ def test_a_graph_too_large_for_memory_is_refused_before_reading(store_copy, tmp_
 
 
 def test_a_rebuild_keeps_imported_graphs_and_replaces_the_curated_ones(store_copy, tmp_path):
-    from adcgraph.build import BuildPaths, build
+    from adcgraph.curated.build import BuildPaths, build
 
     hetnet = tmp_path / "kept.nt"
     written = generate_hetnet.write_hetnet(hetnet, 1000, seed=3, fmt="nt")

@@ -20,10 +20,11 @@ from click.testing import CliRunner
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
-from adcgraph import queries, server, store
 from adcgraph.cli import cli
 from adcgraph.commands.queries import run_and_render
 from adcgraph.errors import QueryError, StoreError
+from adcgraph.querying import queries, server
+from adcgraph.storage import store
 
 ADC_LABELS = """
 PREFIX adco: <https://w3id.org/adcgraph/ontology#>

@@ -7,10 +7,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from adcgraph.curation import TABLES, read_sources
+from adcgraph.curated.curation import TABLES, read_sources
+from adcgraph.curated.ontology import controlled_values
+from adcgraph.curated.triples import curated_triples
 from adcgraph.errors import InputFileError
-from adcgraph.ontology import controlled_values
-from adcgraph.triples import curated_triples
 
 ADCO = "https://w3id.org/adcgraph/ontology#"
 #: Conditions as ClinicalTrials.gov writes them (MeSH-inverted, biomarker and state in text).

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from adcgraph import vocab
-from adcgraph.locations import PROJECT_ROOT
+from adcgraph.storage.locations import PROJECT_ROOT
 
 RELEASE = PROJECT_ROOT / "graph" / "adcgraph.ttl"
 

@@ -67,8 +67,8 @@ def build(store_path: Path | None, no_reason: bool, no_prepare: bool) -> None:
       adcgraph build
       ADCGRAPH_STORE=/tmp/adc adcgraph build --no-reason
     """
-    from adcgraph.build import BuildPaths
-    from adcgraph.build import build as run_build
+    from adcgraph.curated.build import BuildPaths
+    from adcgraph.curated.build import build as run_build
 
     # Without the reasoner the inferred graph is empty, so the committed release files (which
     # hold the reasoned build) are left as they are; only the store is built.
@@ -105,9 +105,9 @@ def lint(fix_order: bool) -> None:
       adcgraph lint
       adcgraph lint --fix-order
     """
-    from adcgraph.build import SOURCES_DIR
-    from adcgraph.curation import TABLES, order_issues, read_sources, sort_table_file
-    from adcgraph.ontology import controlled_values
+    from adcgraph.curated.build import SOURCES_DIR
+    from adcgraph.curated.curation import TABLES, order_issues, read_sources, sort_table_file
+    from adcgraph.curated.ontology import controlled_values
 
     if fix_order:
         for table in TABLES.values():
@@ -180,7 +180,7 @@ def sparql(
     """Run a SPARQL query: text, @file, or - for standard input.
 
     The default graph is the union of all graphs; the prefixes of the project's prefix map
-    (adco:, MONDO:, HGNC: ...) are predeclared. Limits (adcgraph.querylimits): at most
+    (adco:, MONDO:, HGNC: ...) are predeclared. Limits (adcgraph.querying.querylimits): at most
     100,000 characters, groups nested 128 deep, 1,000 UNION branches; the query runs in a
     child process stopped at --timeout-s; SERVICE only with --allow-service.
 
@@ -253,10 +253,10 @@ def export_command(
       adcgraph export --format graphml -o adcgraph.graphml
       adcgraph export --format ntriples --iri-style identifiers.org -o adcgraph-idorg.nt
     """
-    from adcgraph import store as store_module
-    from adcgraph.build import ensure_store
+    from adcgraph.curated.build import ensure_store
     from adcgraph.export import STDOUT, exported_quads, serialize_quads, write_output
     from adcgraph.export.kgx import write_kgx
+    from adcgraph.storage import store as store_module
 
     to_stdout = output == STDOUT
     if to_stdout and fmt == "kgx":

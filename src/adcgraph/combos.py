@@ -36,8 +36,8 @@ from adcgraph.graphdata import (
 )
 from adcgraph.model.features import FEATURES, adjusted, raw_rows, transform
 from adcgraph.model.training import Model, load_model
-from adcgraph.results import counted
-from adcgraph.store import is_endpoint
+from adcgraph.querying.results import counted
+from adcgraph.storage.store import is_endpoint
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -17,9 +17,10 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from adcgraph import store, vocab
+from adcgraph import vocab
 from adcgraph.errors import StoreError
-from adcgraph.publish import cache_directory
+from adcgraph.storage import store
+from adcgraph.storage.publish import cache_directory
 
 CACHE_FORMAT = 5
 T = TypeVar("T")
@@ -52,7 +53,7 @@ def node_types() -> dict[str, str]:
     >>> node_types()["PayloadEfflux"], node_types()["CombinationStrategy"]
     ('Mechanism', 'Strategy')
     """
-    from adcgraph.ontology import controlled_values
+    from adcgraph.curated.ontology import controlled_values
 
     lists = controlled_values()
     types = dict(BASE_NODE_TYPES)

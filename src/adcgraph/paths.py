@@ -20,8 +20,8 @@ from adcgraph import vocab
 from adcgraph.errors import QueryError
 from adcgraph.graphdata import GraphData, cache_directory, cached_pickle, read_graph_data
 from adcgraph.hetmat import Metapath, Step
-from adcgraph.results import counted
-from adcgraph.store import is_endpoint, store_version
+from adcgraph.querying.results import counted
+from adcgraph.storage.store import is_endpoint, store_version
 
 if TYPE_CHECKING:  # imported where a graph is built: a ranking that only explains never needs it
     import networkx as nx

@@ -38,7 +38,7 @@ from adcgraph.importers.records import (
     read_layer,
     write_layer,
 )
-from adcgraph.locations import PROJECT_ROOT
+from adcgraph.storage.locations import PROJECT_ROOT
 
 REFERENCE_DIR = PROJECT_ROOT / "graph" / "reference"
 REFERENCE_GRAPH_PREFIX = vocab.REFERENCE_GRAPH_PREFIX
@@ -137,8 +137,8 @@ def distinct_from(
 
 def curated_reach(sources: Path) -> tuple[set[str], set[str], set[str]]:
     """(genes within reach, curated drug + ADC ids with xrefs, curated disease ids)."""
-    from adcgraph.curation import read_sources
-    from adcgraph.ontology import controlled_values
+    from adcgraph.curated.curation import read_sources
+    from adcgraph.curated.ontology import controlled_values
 
     curation = read_sources(sources, controlled_values())
     genes: set[str] = set()

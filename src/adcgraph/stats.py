@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from adcgraph import vocab
-from adcgraph.store import Backend
+from adcgraph.storage.store import Backend
 
 _CLASS_COUNTS = """
 SELECT ?class (COUNT(DISTINCT ?node) AS ?count) WHERE {

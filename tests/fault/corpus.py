@@ -25,8 +25,8 @@ SOURCES = REPO / "graph" / "sources"
 SEPARATORS = ["\u2028", "\u2029", "\u0085", "\x0c", "\x0b", "\x00", "\x1b", "\x7f", "\ufeff"]
 _LINT = (
     "import sys; from pathlib import Path; from adcgraph.errors import AdcGraphError; "
-    "from adcgraph.curation import TABLES, read_sources, sort_table_file; "
-    "from adcgraph.ontology import controlled_values; d = Path(sys.argv[1])\n"
+    "from adcgraph.curated.curation import TABLES, read_sources, sort_table_file; "
+    "from adcgraph.curated.ontology import controlled_values; d = Path(sys.argv[1])\n"
     "try:\n"
     "    [sort_table_file(p) for t in TABLES.values() for p in t.files(d) if p.exists()]\n"
     "    read_sources(d, controlled_values())\n"

@@ -46,7 +46,7 @@ OPERATION_OF_POINT = {
     "commit.written": "import-commit",
 }
 _BUILD = (
-    "import sys; from pathlib import Path; from adcgraph.build import BuildPaths, build; "
+    "import sys; from pathlib import Path; from adcgraph.curated.build import BuildPaths, build; "
     "d = Path(sys.argv[2]); "
     "build(BuildPaths(store=Path(sys.argv[1]), release=d / 'r.ttl', "
     "inferred_release=d / 'ri.ttl'), run_reasoner=False)"

@@ -29,7 +29,7 @@ from fault import corpus, crashes
 from fault.crashes import environment, run
 
 _BUILD_SEED = (
-    "import sys; from pathlib import Path; from adcgraph.build import BuildPaths, build\n"
+    "import sys; from pathlib import Path; from adcgraph.curated.build import BuildPaths, build\n"
     "from adcgraph.errors import AdcGraphError\n"
     "try:\n"
     "    build(BuildPaths(store=Path(sys.argv[1]), release=None, inferred_release=None), "

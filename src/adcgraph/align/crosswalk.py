@@ -30,8 +30,9 @@ from typing import Literal
 
 import pyoxigraph as ox
 
-from adcgraph import store, vocab
+from adcgraph import vocab
 from adcgraph.errors import AdcGraphError, MappingError
+from adcgraph.storage import store
 
 SSSOM = "https://w3id.org/sssom/"
 SEMAPV = "https://w3id.org/semapv/vocab/"

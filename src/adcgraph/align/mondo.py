@@ -21,8 +21,8 @@ from adcgraph.align.matcher import EXACT_MATCH, PredictedMapping, match_ontologi
 from adcgraph.align.nameforms import NameForms, shipped_name_forms
 from adcgraph.align.text import word_bag
 from adcgraph.errors import MappingError
-from adcgraph.locations import PROJECT_ROOT
 from adcgraph.ontofile import Synonym, Term, read_ontology
+from adcgraph.storage.locations import PROJECT_ROOT
 
 MONDO_ENV = "ADCGRAPH_MONDO"
 DEFAULT_MONDO = PROJECT_ROOT.parent / "shared" / "data" / "mondo"

@@ -46,7 +46,7 @@ class EndpointUrl(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         from adcgraph.errors import StoreError
-        from adcgraph.store import check_endpoint_url
+        from adcgraph.storage.store import check_endpoint_url
 
         text = str(value)
         if not text.startswith(("http://", "https://")):
@@ -82,8 +82,8 @@ def result_format_option(function: F) -> F:
 
 def open_query_backend(store_path: Path | None, endpoint: str | None) -> Any:
     """The embedded store (built on first use) or a remote endpoint."""
-    from adcgraph import store
-    from adcgraph.build import ensure_store
+    from adcgraph.curated.build import ensure_store
+    from adcgraph.storage import store
 
     if endpoint:
         return store.open_backend(endpoint)
@@ -181,7 +181,7 @@ def run_bounded_command(
     Its output is printed only when it finished; a run over a limit ends with a clear
     error (exit 1) naming the limit and the flag that raises it.
     """
-    from adcgraph.querylimits import QueryLimits, run_bounded_call
+    from adcgraph.querying.querylimits import QueryLimits, run_bounded_call
 
     def body() -> None:
         try:
@@ -216,8 +216,8 @@ def run_user_query(
 ) -> None:
     """Check a user-written query against the limits, run it bounded and print the answer."""
     from adcgraph import vocab
-    from adcgraph.build import ensure_store
-    from adcgraph.querylimits import QueryLimits, check_query, first_keyword, run_bounded
+    from adcgraph.curated.build import ensure_store
+    from adcgraph.querying.querylimits import QueryLimits, check_query, first_keyword, run_bounded
 
     text = read_query_argument(query)
     limits = QueryLimits(
@@ -239,8 +239,8 @@ def run_user_query(
     sys.stdout.flush()
     output = sys.stdout.buffer
     if endpoint:
-        from adcgraph import store
-        from adcgraph.results import render
+        from adcgraph.querying.results import render
+        from adcgraph.storage import store
 
         backend = store.open_backend(endpoint)
         backend.timeout_s = timeout_s  # type: ignore[attr-defined]

@@ -71,7 +71,7 @@ def import_command(
       adcgraph import mesh_c04_complete.csv --format mesh       # MeSH C04 neoplasms
       adcgraph import oncotree_2025_10_03.json --format oncotree
     """
-    from adcgraph.build import ensure_store
+    from adcgraph.curated.build import ensure_store
     from adcgraph.importers import ImportOptions, run_import
 
     options = ImportOptions(

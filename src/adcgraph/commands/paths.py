@@ -20,7 +20,7 @@ from adcgraph.commands.common import (
     store_option,
 )
 from adcgraph.progress import status
-from adcgraph.results import counted
+from adcgraph.querying.results import counted
 
 RANKING_FORMATS = ("auto", "table", "json", "tsv")
 #: Longest path `paths --max-length` accepts (longer ones only hit the time limit).
@@ -31,14 +31,14 @@ PATH_COMMAND_TIMEOUT_S = 300.0
 
 
 def _location(store_path: Path | None, endpoint: str | None) -> Path | str:
-    from adcgraph.build import ensure_store
+    from adcgraph.curated.build import ensure_store
 
     return endpoint if endpoint else ensure_store(store_path)
 
 
 def _index(location: Path | str) -> Any:
-    from adcgraph import store
     from adcgraph.resolving import index_for_backend
+    from adcgraph.storage import store
 
     with status("reading the name index (built once per store version)"):
         return index_for_backend(store.open_backend(location))
@@ -164,7 +164,7 @@ def _tested_entry(trial: dict[str, Any]) -> str:
 
 
 def _print_ranking(ranking: Any, fmt: str) -> None:
-    from adcgraph.results import plain_tsv, resolve_format, rich_table
+    from adcgraph.querying.results import plain_tsv, resolve_format, rich_table
 
     shown = resolve_format("auto" if fmt == "auto" else fmt)
     if shown == "json":

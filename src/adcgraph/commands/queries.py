@@ -21,7 +21,7 @@ from adcgraph.commands.common import (
 from adcgraph.errors import QueryError
 
 if TYPE_CHECKING:
-    from adcgraph.queries import NamedQuery
+    from adcgraph.querying.queries import NamedQuery
 
 
 @click.command("queries")
@@ -45,7 +45,7 @@ def queries_command(name: str | None, fmt: str) -> None:
       adcgraph queries cross-resistance-candidates
       adcgraph queries --format json
     """
-    from adcgraph.queries import load_queries, load_query
+    from adcgraph.querying.queries import load_queries, load_query
 
     if name is not None:
         query = load_query(name)
@@ -93,7 +93,7 @@ def describe(query: NamedQuery) -> str:
 def example_command(query: NamedQuery) -> str:
     """The command line that runs the query's example.
 
-    >>> from adcgraph.queries import load_query
+    >>> from adcgraph.querying.queries import load_query
     >>> example_command(load_query("adcs-by-target"))
     'adcgraph query adcs-by-target -p target=HER2'
     """
@@ -140,9 +140,9 @@ def query_command(
     The query runs in a child process: over --timeout-s or --max-output-mb it is stopped
     and nothing but the error is printed.
     """
-    from adcgraph import store
-    from adcgraph.build import ensure_store
-    from adcgraph.queries import load_query, parse_assignments
+    from adcgraph.curated.build import ensure_store
+    from adcgraph.querying.queries import load_query, parse_assignments
+    from adcgraph.storage import store
 
     query = load_query(name)
     values = parse_assignments(params)
@@ -163,8 +163,8 @@ def query_command(
 def run_and_render(backend: Any, query: NamedQuery, values: dict[str, str], fmt: str) -> str:
     """Run a named query and render it; malformed results (a stream cut short by an
     endpoint's timeout) become a QueryError instead of a traceback."""
-    from adcgraph.queries import run_named_query
-    from adcgraph.results import render
+    from adcgraph.querying.queries import run_named_query
+    from adcgraph.querying.results import render
 
     try:
         return render(run_named_query(backend, query, values), fmt)
@@ -250,8 +250,8 @@ def serve_command(
       adcgraph serve --port 8080 --timeout-s 10 --cors
       adcgraph query adcs-by-target -p target=HER2 --endpoint http://127.0.0.1:7878/query
     """
-    from adcgraph.build import ensure_store
-    from adcgraph.server import ServerSettings, serve
+    from adcgraph.curated.build import ensure_store
+    from adcgraph.querying.server import ServerSettings, serve
 
     settings = ServerSettings(
         ensure_store(store_path),

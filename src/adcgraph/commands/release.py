@@ -23,7 +23,7 @@ def release_command(directory: Path, issued: str | None, store_path: Path | None
       adcgraph release dist
       cd dist/adcgraph-0.1.0 && sha256sum -c SHA256SUMS
     """
-    from adcgraph.build import ensure_store
+    from adcgraph.curated.build import ensure_store
     from adcgraph.export.release import write_release
 
     target = write_release(ensure_store(store_path), directory, issued)

@@ -57,12 +57,12 @@ def report_command(
       adcgraph report "sacituzumab govitecan" --disease TNBC -o sg.html
       adcgraph report Enhertu -o tdxd.html
     """
-    from adcgraph import store
     from adcgraph.align.resolve import resolve_one
-    from adcgraph.build import ensure_store
+    from adcgraph.curated.build import ensure_store
     from adcgraph.export import write_atomically
     from adcgraph.report import dossier_html
     from adcgraph.report.dossier import build_dossier
+    from adcgraph.storage import store
 
     location = ensure_store(store_path)
     backend = store.open_backend(location)

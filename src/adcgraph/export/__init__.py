@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from adcgraph import atomicfile, vocab
+from adcgraph import vocab
 from adcgraph.errors import InputFileError
+from adcgraph.storage import atomicfile
 
 EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "jsonld")
 SAFE_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")

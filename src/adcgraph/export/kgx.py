@@ -280,7 +280,7 @@ def _edge_row(edge, evidence, alignment, curated, eco) -> dict[str, str]:  # typ
 
 def _evidence_classes(backend: Any) -> dict[str, str]:
     """Evidence-type concept (IRI, local name or code) -> its ECO class CURIE."""
-    from adcgraph.ontology import controlled_values
+    from adcgraph.curated.ontology import controlled_values
 
     codes = controlled_values()
     table: dict[str, str] = {}
@@ -293,7 +293,7 @@ def _evidence_classes(backend: Any) -> dict[str, str]:
 
 def _code(value: str) -> str:
     """The curator's code of a concept (``Verified`` -> ``verified``)."""
-    from adcgraph.ontology import controlled_values
+    from adcgraph.curated.ontology import controlled_values
 
     local = value.removeprefix(vocab.ONTOLOGY)
     for codes in controlled_values().values():

@@ -59,7 +59,7 @@ def data_date(sources: Path) -> str:
 
     Deterministic, unlike a build clock: the committed Turtle changes only with its data.
 
-    >>> from adcgraph.build import SOURCES_DIR
+    >>> from adcgraph.curated.build import SOURCES_DIR
     >>> len(data_date(SOURCES_DIR)) == 10
     True
     """
@@ -85,7 +85,7 @@ def provenance_triples(sources: Path) -> list[ox.Triple]:
     Licence, version, date of the curation; which source tables each graph was derived
     from and which build (identified by the sources' digest) generated it.
 
-    >>> from adcgraph.build import SOURCES_DIR
+    >>> from adcgraph.curated.build import SOURCES_DIR
     >>> triples = provenance_triples(SOURCES_DIR)
     >>> any(t.predicate.value.endswith("license") and t.object.value == LICENCE
     ...     for t in triples)
@@ -301,13 +301,13 @@ def write_release(store_path: Path, directory: Path, issued: str | None = None) 
     >>> write_release(default_store_path(), Path("dist"))  # doctest: +SKIP
     PosixPath('dist/adcgraph-0.1.0')
     """
-    from adcgraph import store
     from adcgraph.align.crosswalk import export_sssom
+    from adcgraph.curated.ontology import ONTOLOGY_FILE, SHAPES_FILE
     from adcgraph.export import exported_quads, serialize_quads
     from adcgraph.export.graphml import graphml_bytes
     from adcgraph.export.kgx import read_alignment, write_kgx
     from adcgraph.graphdata import read_graph_data
-    from adcgraph.ontology import ONTOLOGY_FILE, SHAPES_FILE
+    from adcgraph.storage import store
 
     issued = issued or dt.date.today().isoformat()
     target = directory / f"adcgraph-{__version__}"

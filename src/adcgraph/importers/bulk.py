@@ -19,11 +19,12 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from adcgraph import publish, store, vocab
+from adcgraph import vocab
 from adcgraph.errors import AdcGraphError, InputFileError
 from adcgraph.importers import ImportOptions, ImportReport, graph_name
 from adcgraph.importers.loading import import_record
 from adcgraph.importers.records import predicate_map
+from adcgraph.storage import publish, store
 
 DEFAULT_OPTIONS = ImportOptions()
 RDF_FORMATS = {

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from adcgraph import store, vocab
+from adcgraph import vocab
 from adcgraph.errors import InputFileError
 from adcgraph.importers import ImportOptions, ImportReport, graph_name
 from adcgraph.importers.loading import commit_quads
+from adcgraph.storage import store
 
 REQUIRED_COLUMNS = (
     "evidence_id",

@@ -2,7 +2,7 @@
 
 Importers collect every quad first and call :func:`commit_quads` once, so a failure while
 reading a file leaves the store untouched; the write goes into a private copy of the store
-(:func:`adcgraph.store.draft_generation`) that readers see only once it is complete.
+(:func:`adcgraph.storage.store.draft_generation`) that readers see only once it is complete.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from adcgraph import publish, store
 from adcgraph.errors import StoreError
+from adcgraph.storage import publish, store
 
 
 def commit_quads(

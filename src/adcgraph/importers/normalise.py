@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from adcgraph.errors import InputFileError
-from adcgraph.locations import PROJECT_ROOT
+from adcgraph.storage.locations import PROJECT_ROOT
 
 DEFAULT_DATA_ROOT = PROJECT_ROOT.parent / "shared" / "data"
 GENE_INFO = Path("genes/Homo_sapiens.gene_info.gz")

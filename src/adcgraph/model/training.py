@@ -321,7 +321,7 @@ def load_model(store_path, data: GraphData) -> Model:  # type: ignore[no-untyped
     from pathlib import Path
 
     from adcgraph.graphdata import cache_directory
-    from adcgraph.store import is_endpoint
+    from adcgraph.storage.store import is_endpoint
 
     def fit() -> Model:
         pairs = [p for p in curated_pairs(data) if p.clinical]

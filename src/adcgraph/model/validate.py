@@ -175,10 +175,11 @@ def validate(
     sources: Path | None = None,
 ) -> tuple[list[PairResult], dict[str, object]]:
     """Leave-pair-out ranks of each row's partner, and the summary (see the module doc)."""
-    from adcgraph import store, vocab
-    from adcgraph.build import SOURCES_DIR
+    from adcgraph import vocab
+    from adcgraph.curated.build import SOURCES_DIR
     from adcgraph.graphdata import read_graph_data
     from adcgraph.model.training import Pair, curated_pairs, direct_links, training_examples
+    from adcgraph.storage import store
 
     data = read_graph_data(store_path)
     years = evidence_years(sources or SOURCES_DIR)

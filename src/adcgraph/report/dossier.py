@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from adcgraph import store, vocab
+from adcgraph import vocab
 from adcgraph.combos import Ranking
+from adcgraph.storage import store
 
 _COMPONENTS_QUERY = """
 SELECT ?adc ?label ?status ?dar
@@ -397,7 +398,7 @@ def build_dossier(
     Without a disease, combinations are ranked for the disease with most of the ADC's
     approvals and claims, and the dossier says it chose it.
 
-    >>> from adcgraph.locations import default_store_path
+    >>> from adcgraph.storage.locations import default_store_path
     >>> sg = vocab.expand("DRUGBANK:DB12893")
     >>> dossier = build_dossier(default_store_path(), sg)  # doctest: +SKIP
     >>> dossier.components.label  # doctest: +SKIP

@@ -48,8 +48,8 @@ def curation_index(curation: Any) -> NameIndex:
     diseases, read from the curated records (no store).
 
     >>> from pathlib import Path
-    >>> from adcgraph.curation import read_sources
-    >>> from adcgraph.ontology import controlled_values
+    >>> from adcgraph.curated.curation import read_sources
+    >>> from adcgraph.curated.ontology import controlled_values
     >>> index = curation_index(read_sources(Path("graph/sources"), controlled_values()))
     >>> index.entity("MONDO:0005494").label
     'triple-negative breast carcinoma'
@@ -120,7 +120,7 @@ def read_condition(index: NameIndex, text: str) -> Condition:
 
 def trial_conditions(curation: Any) -> tuple[dict[str, list[Condition]], list[Any]]:
     """Every trial's conditions read as populations, and an Issue for each that fails."""
-    from adcgraph.curation import Issue
+    from adcgraph.curated.curation import Issue
 
     trials = [record for record in curation.records("trials") if record.many("conditions")]
     if not trials:

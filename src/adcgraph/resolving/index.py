@@ -31,7 +31,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from adcgraph.locations import PROJECT_ROOT, VERSION_FILE, default_store_path
 from adcgraph.resolving.learned import Learned, initials_key, learn
 from adcgraph.resolving.text import (
     NO_EQUIVALENTS,
@@ -40,6 +39,7 @@ from adcgraph.resolving.text import (
     normalise,
     word_order_key,
 )
+from adcgraph.storage.locations import PROJECT_ROOT, VERSION_FILE, default_store_path
 
 if TYPE_CHECKING:
     from adcgraph.align.nameforms import NameForms
@@ -672,7 +672,7 @@ def cache_path(store_path: Path, version: str) -> Path:
     >>> cache_path(Path("var/store"), "0a013c516255e3d2").parts[-3:]
     ('.store.cache', '0a013c516255e3d2', 'resolve-index.sqlite')
     """
-    from adcgraph.publish import cache_directory
+    from adcgraph.storage.publish import cache_directory
 
     return cache_directory(store_path, version) / CACHE_FILE
 
@@ -686,7 +686,7 @@ def index_for_store(store_path: Path | None = None, *, use_cache: bool = True) -
     path = Path(store_path) if store_path else default_store_path()
     version = store_version_of(path)
     if version is None:
-        from adcgraph.build import ensure_store
+        from adcgraph.curated.build import ensure_store
 
         ensure_store(path)
         version = store_version_of(path) or ""
@@ -696,7 +696,7 @@ def index_for_store(store_path: Path | None = None, *, use_cache: bool = True) -
         stored = open_stored(cached, key)
         if stored is not None:
             return stored
-    from adcgraph import store
+    from adcgraph.storage import store
 
     index = build_index(store.open_backend(path), key)
     if use_cache:

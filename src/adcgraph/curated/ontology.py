@@ -5,9 +5,10 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from adcgraph import store, vocab
+from adcgraph import vocab
 from adcgraph.errors import ValidationError
-from adcgraph.locations import PROJECT_ROOT
+from adcgraph.storage import store
+from adcgraph.storage.locations import PROJECT_ROOT
 
 ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "adcgraph.ttl"

@@ -16,8 +16,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from adcgraph import vocab
-from adcgraph.curation import Curation, Record, biomarker_parts
-from adcgraph.store import iri, literal
+from adcgraph.curated.curation import Curation, Record, biomarker_parts
+from adcgraph.storage.store import iri, literal
 
 A = ox.NamedNode(vocab.RDF + "type")
 LABEL = ox.NamedNode(vocab.RDFS + "label")
@@ -52,8 +52,8 @@ def curated_triples(curation: Curation, codes: Codes) -> Iterator[ox.Triple]:
     """Every triple of the curated graph, table by table.
 
     >>> from pathlib import Path
-    >>> from adcgraph.curation import read_sources
-    >>> from adcgraph.ontology import controlled_values
+    >>> from adcgraph.curated.curation import read_sources
+    >>> from adcgraph.curated.ontology import controlled_values
     >>> codes = controlled_values()
     >>> triples = list(curated_triples(read_sources(Path("graph/sources"), codes), codes))
     >>> len(triples) > 10

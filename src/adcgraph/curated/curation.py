@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from adcgraph import tsvfile, vocab
+from adcgraph import vocab
+from adcgraph.curated import tsvfile
 from adcgraph.errors import InputFileError
 
 LOCAL_SLUG = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
@@ -447,9 +448,9 @@ def read_sources(directory: Path, codes: Codes) -> Curation:
     """Read and validate every curated table; raise one InputFileError listing all issues.
 
     ``codes`` maps each controlled list (``evidence_type`` ...) to its codes and their IRIs,
-    as :func:`adcgraph.ontology.controlled_values` reads them from the ontology.
+    as :func:`adcgraph.curated.ontology.controlled_values` reads them from the ontology.
 
-    >>> from adcgraph.ontology import controlled_values, ONTOLOGY_FILE
+    >>> from adcgraph.curated.ontology import controlled_values, ONTOLOGY_FILE
     >>> curation = read_sources(Path("graph/sources"), controlled_values(ONTOLOGY_FILE))
     >>> "MONDO:0005494" in curation.ids("diseases")
     True
@@ -486,7 +487,7 @@ HIERARCHIES = (("diseases", "parents"), ("payload_classes", "parent"))
 def hierarchy_issues(curation: Curation) -> list[Issue]:
     """Rows that are their own parent or ancestor (a cycle in a hierarchy).
 
-    >>> from adcgraph.ontology import controlled_values
+    >>> from adcgraph.curated.ontology import controlled_values
     >>> hierarchy_issues(read_sources(Path("graph/sources"), controlled_values()))
     []
     """
@@ -558,7 +559,7 @@ def consistency_issues(curation: Curation) -> list[Issue]:
     - an approval must cite the regulator's record or the pivotal trial (``regulatory`` or
       ``clinical`` evidence), or stay ``unverified``.
 
-    >>> from adcgraph.ontology import controlled_values
+    >>> from adcgraph.curated.ontology import controlled_values
     >>> consistency_issues(read_sources(Path("graph/sources"), controlled_values()))
     []
     """
@@ -644,7 +645,7 @@ def order_issues(curation: Curation) -> list[Issue]:
 def sort_table_file(path: Path) -> bool:
     """Rewrite a TSV file with its rows sorted by id; True if it changed.
 
-    Lines and cells are read exactly as the reader reads them (:mod:`adcgraph.tsvfile`);
+    Lines and cells are read exactly as the reader reads them (:mod:`adcgraph.curated.tsvfile`);
     a file with a cell the reader refuses is not rewritten (InputFileError).
     """
     return tsvfile.sort_rows_by_id(path)

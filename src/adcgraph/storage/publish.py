@@ -6,7 +6,7 @@ derived from the store's own name, so nothing else in its folder is ever touched
 * ``STORE/adcgraph-store`` marks a directory the project created; nothing else is ever
   replaced or deleted (a directory holding only the version record, from older releases,
   counts as a store too).
-* ``STORE/g-*/``: the store's generations (:mod:`adcgraph.generations`). Builds and imports
+* ``STORE/g-*/``: the store's generations (:mod:`adcgraph.storage.generations`). Builds and imports
   write a new generation and publish it by replacing the version record; readers keep the
   one they opened. A draft a crash left behind is deleted at the next start.
 * ``.STORE.lock``: one writer at a time (``flock``); a reader takes it only to recover.
@@ -40,9 +40,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from adcgraph import atomicfile, generations
 from adcgraph.errors import StoreError
-from adcgraph.locations import VERSION_FILE
+from adcgraph.storage import atomicfile, generations
+from adcgraph.storage.locations import VERSION_FILE
 
 MARKER_FILE = "adcgraph-store"
 MARKER_TEXT = "This directory is an adcgraph store; adcgraph may replace or delete it.\n"

@@ -4,7 +4,7 @@
 processes, each holding the store open read-only (one writable worker with ``--writable``).
 That is what bounds it:
 
-* each query is checked first (:func:`adcgraph.querylimits.check_query`: size, nesting,
+* each query is checked first (:func:`adcgraph.querying.querylimits.check_query`: size, nesting,
   UNION branches, no SERVICE unless allowed, no LOAD): a query that would overflow the
   engine's stack never reaches it;
 * a query still running at ``--timeout-s`` is stopped by killing its worker (a fresh one
@@ -53,7 +53,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from adcgraph.errors import AdcGraphError, QueryError, StoreError
-from adcgraph.querylimits import DEFAULT_MEMORY_BYTES, QueryLimits, ResultTooLarge, check_query
+from adcgraph.querying.querylimits import (
+    DEFAULT_MEMORY_BYTES,
+    QueryLimits,
+    ResultTooLarge,
+    check_query,
+)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -150,7 +155,7 @@ class ServerSettings:
 
 def check_settings(settings: ServerSettings) -> None:
     """Refuse settings that would expose or break the server; StoreError says why."""
-    from adcgraph import publish
+    from adcgraph.storage import publish
 
     if not publish.is_store(settings.store):
         raise StoreError(f"no adcgraph store at {settings.store}; run `adcgraph build` first")
@@ -176,7 +181,7 @@ def _die_with_parent() -> None:
 
 
 def _store_stamp(store: Path) -> tuple[int, int]:
-    from adcgraph.locations import VERSION_FILE
+    from adcgraph.storage.locations import VERSION_FILE
 
     try:
         info = os.stat(store / VERSION_FILE)
@@ -193,7 +198,7 @@ def worker_main(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    from adcgraph.store import OpenedStore, open_store
+    from adcgraph.storage.store import OpenedStore, open_store
 
     path = Path(store)
     opened: OpenedStore | None = None
@@ -233,7 +238,7 @@ def _answer(
 
     import pyoxigraph as ox
 
-    from adcgraph.querylimits import _CappedWriter
+    from adcgraph.querying.querylimits import _CappedWriter
 
     if kind == "update":
         opened.update(text)

@@ -3,7 +3,7 @@
 Standard library only. A store directory holds its marker, its version record and one or
 more *generations*, each a complete Oxigraph database in ``STORE/g-<stamp>-<pid>-<random>/``::
 
-    var/store/adcgraph-store            the marker (see adcgraph.publish)
+    var/store/adcgraph-store            the marker (see adcgraph.storage.publish)
     var/store/adcgraph-version.json     {"version": ..., "generation": "g-...", ...}
     var/store/g-.../                    the database the version record points to
 
@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import IO
 
 from adcgraph.errors import StoreError
-from adcgraph.locations import VERSION_FILE
+from adcgraph.storage.locations import VERSION_FILE
 
 READERS_FILE = ".readers"
 GENERATION_KEY = "generation"

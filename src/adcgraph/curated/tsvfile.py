@@ -21,8 +21,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from adcgraph import atomicfile
 from adcgraph.errors import InputFileError
+from adcgraph.storage import atomicfile
 
 #: Longest cell accepted, in characters (the longest curated cell is under 400).
 MAX_CELL = 2000

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
 STORE_ENV = "ADCGRAPH_STORE"
 VERSION_FILE = "adcgraph-version.json"
 

@@ -10,7 +10,7 @@ import sys
 import pyoxigraph as ox
 
 from adcgraph import vocab
-from adcgraph.store import QueryResult
+from adcgraph.storage.store import QueryResult
 
 RESULT_FORMATS = ("auto", "table", "tsv", "csv", "json")
 #: Width of a table when standard output is no terminal and COLUMNS is not set.

@@ -12,14 +12,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from adcgraph import __version__, export, publish, reason, shapes, store, vocab
-from adcgraph.curation import Curation, read_sources
+from adcgraph import __version__, export, vocab
+from adcgraph.curated import reason, shapes
+from adcgraph.curated.curation import Curation, read_sources
+from adcgraph.curated.ontology import ONTOLOGY_FILE, SHAPES_FILE, controlled_values
+from adcgraph.curated.triples import curated_triples
 from adcgraph.errors import StoreError
 from adcgraph.export.release import provenance_triples
-from adcgraph.locations import PROJECT_ROOT
-from adcgraph.ontology import ONTOLOGY_FILE, SHAPES_FILE, controlled_values
 from adcgraph.reference import REFERENCE_DIR, distinct_from, reference_graphs
-from adcgraph.triples import curated_triples
+from adcgraph.storage import publish, store
+from adcgraph.storage.locations import PROJECT_ROOT
 
 SOURCES_DIR = PROJECT_ROOT / "graph" / "sources"
 RELEASE_FILE = PROJECT_ROOT / "graph" / "adcgraph.ttl"

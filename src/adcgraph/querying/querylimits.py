@@ -502,7 +502,7 @@ def _child(
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-        from adcgraph import store
+        from adcgraph.storage import store
 
         backend = store.EmbeddedBackend(store.open_store(store_path), str(store_path))
         answer = backend.query(text)
@@ -531,7 +531,7 @@ def write_answer(answer: object, fmt: str, sink: _CappedWriter, limit: int) -> N
     """Serialise a query answer to ``sink``: SPARQL results formats, N-Triples, or a table."""
     import pyoxigraph as ox
 
-    from adcgraph import results
+    from adcgraph.querying import results
 
     if isinstance(answer, ox.QueryTriples):
         if fmt not in ("table", "ntriples"):

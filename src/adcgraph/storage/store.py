@@ -22,9 +22,10 @@ from typing import IO, Any, Protocol
 
 import pyoxigraph as ox
 
-from adcgraph import generations, publish, vocab
+from adcgraph import vocab
 from adcgraph.errors import InputFileError, QueryError, StoreError
-from adcgraph.locations import VERSION_FILE, default_store_path
+from adcgraph.storage import generations, publish
+from adcgraph.storage.locations import VERSION_FILE, default_store_path
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Bindings = Mapping[str, Term]
@@ -408,7 +409,7 @@ def write_store(
 ) -> None:
     """Write a store holding only ``graphs`` at ``path``, published atomically.
 
-    The caller holds the writer lock (:func:`adcgraph.publish.writer`). A store in
+    The caller holds the writer lock (:func:`adcgraph.storage.publish.writer`). A store in
     generations gets a new generation; an absent path, an empty directory or an older-layout
     store gets a complete new store built aside and swapped in. If anything fails, or the
     process dies, readers keep the previous store. Nothing but a store is ever replaced.
@@ -582,7 +583,7 @@ def swap_directory(new: Path, target: Path) -> None:
     """Replace store ``target`` by the complete store ``new``, journaled and by renames.
 
     Used for a new store and for converting an older-layout one. A crash at any point is
-    finished at the next start (:func:`adcgraph.publish.recover`). Refuses to replace
+    finished at the next start (:func:`adcgraph.storage.publish.recover`). Refuses to replace
     anything that is not a store.
     """
     publish.check_replaceable(target)

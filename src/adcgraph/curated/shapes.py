@@ -31,7 +31,7 @@ class Violation:
 def shacl_violations(triples: Iterable[ox.Triple], shapes_file: Path) -> list[Violation]:
     """Validate triples (data plus ontology, for subclass reasoning) against a shapes file.
 
-    >>> from adcgraph.ontology import SHAPES_FILE
+    >>> from adcgraph.curated.ontology import SHAPES_FILE
     >>> shacl_violations([], SHAPES_FILE)
     []
     """

@@ -11,7 +11,7 @@ pattern of the query, because the two backends bind differently: the embedded st
 substitutes the value into the query (SEP-0007), a remote endpoint joins a trailing ``VALUES``
 clause with the results. Under that rule both give the same rows.
 
->>> from adcgraph import store
+>>> from adcgraph.storage import store
 >>> backend = store.open_backend()                                     # doctest: +SKIP
 >>> rows = result_rows(run_named_query(backend, "adcs-by-target", {"target": "HER2"}))
 ...                                                                    # doctest: +SKIP
@@ -31,10 +31,11 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 import yaml
 
-from adcgraph import results, vocab
+from adcgraph import vocab
 from adcgraph.errors import AdcGraphError, QueryError, ResolutionError
-from adcgraph.locations import PROJECT_ROOT
-from adcgraph.store import Backend, QueryResult, Term, iri
+from adcgraph.querying import results
+from adcgraph.storage.locations import PROJECT_ROOT
+from adcgraph.storage.store import Backend, QueryResult, Term, iri
 
 if TYPE_CHECKING:
     from adcgraph.align.resolve import Candidate
@@ -334,7 +335,7 @@ def run_named_query(
 ) -> QueryResult:
     """Run a named query with parameter values (names, CURIEs, IRIs, text or numbers).
 
-    >>> from adcgraph import store
+    >>> from adcgraph.storage import store
     >>> backend = store.open_backend()                                 # doctest: +SKIP
     >>> result = run_named_query(backend, "cross-resistance-candidates",
     ...                          {"adc": "sacituzumab govitecan"})    # doctest: +SKIP
@@ -520,7 +521,7 @@ def resolve_entity(
     codes, aliases). Raises ResolutionError, with the nearest names, when nothing (or more
     than one entity) matches.
 
-    >>> from adcgraph import store
+    >>> from adcgraph.storage import store
     >>> resolve_entity(store.open_backend(), "Trodelvy", "adco:ADC").value  # doctest: +SKIP
     'http://identifiers.org/drugbank/DB12893'
     """
