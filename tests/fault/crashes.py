@@ -118,7 +118,7 @@ def to_older_layout(store: Path) -> None:
 
 _REMOVE_CURATED = (
     "import sys, pyoxigraph as ox; from pathlib import Path; "
-    "from adcgraph import generations, store, vocab; "
+    "from adcgraph import vocab; from adcgraph.storage import generations, store; "
     "s = ox.Store(str(generations.current_directory(Path(sys.argv[1])))); "
     "g = ox.NamedNode(vocab.CURATED_GRAPH); "
     "q = next(iter(s.quads_for_pattern(None, None, None, g))); s.remove(q); s.flush(); "
@@ -138,7 +138,7 @@ def state(store: Path) -> tuple[dict[str, int], str]:
     """Graph -> statement count, and the version, of a store (read in a child process)."""
     script = (
         "import sys, json, pyoxigraph as ox; from pathlib import Path; "
-        "from adcgraph import publish, store; p = Path(sys.argv[1]); publish.prepare(p); "
+        "from adcgraph.storage import publish, store; p = Path(sys.argv[1]); publish.prepare(p); "
         "s = store.open_store(p); "
         "counts = {}; "
         "[counts.__setitem__(q.graph_name.value, counts.get(q.graph_name.value, 0) + 1) "

@@ -38,7 +38,7 @@ _BUILD_SEED = (
     "    print('Error:', error.message); sys.exit(1)\n"
 )
 _READER = (
-    "import sys, time; from pathlib import Path; from adcgraph import store\n"
+    "import sys, time; from pathlib import Path; from adcgraph.storage import store\n"
     "from adcgraph.errors import AdcGraphError\n"
     "ok = clear = 0; end = time.monotonic() + float(sys.argv[2])\n"
     "while time.monotonic() < end:\n"
