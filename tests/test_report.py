@@ -100,6 +100,28 @@ def test_report_command_writes_a_readable_page(built, tmp_path):
     assert "store version" in text
 
 
+def test_report_reads_a_population_name_as_its_disease_like_combos_does(built, tmp_path):
+    output = tmp_path / "tdxd.html"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "report",
+            "Enhertu",
+            "--disease",
+            "HER2-low breast cancer",
+            "-o",
+            str(output),
+            "--permutations",
+            "2",
+            "--store",
+            str(built.paths.store),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "read as population breast cancer (ERBB2 low): disease MONDO:0007254" in result.output
+    assert "trastuzumab deruxtecan: resistance dossier" in output.read_text(encoding="utf-8")
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
 def test_the_page_renders_in_headless_chromium_without_errors_or_sideways_scroll(page, tmp_path):
     playwright = pytest.importorskip("playwright.sync_api")

@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from adcgraph.align.resolve import (
+from adcgraph.errors import ResolutionError
+from adcgraph.resolving import (
     Candidate,
     build_index,
     cache_path,
@@ -17,7 +18,6 @@ from adcgraph.align.resolve import (
     resolve_one,
     store_version_of,
 )
-from adcgraph.errors import ResolutionError
 
 TNBC = "MONDO:0005494"
 NSCLC = "MONDO:0005233"

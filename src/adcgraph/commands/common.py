@@ -320,3 +320,48 @@ def _edge_predicates() -> list[str]:
 
 NODE_TYPE = LazyChoice("node type", _node_types)
 PREDICATE = LazyChoice("path-analysis predicate", _edge_predicates)
+
+
+def name_index(location: Path | str) -> Any:
+    """The resolver's name index of a store or endpoint (read from its cache when there is one).
+
+    >>> name_index(location).entity("MONDO:0005494").label  # doctest: +SKIP
+    'triple-negative breast carcinoma'
+    """
+    from adcgraph.progress import status
+    from adcgraph.resolving import index_for_backend
+    from adcgraph.storage import store
+
+    with status("reading the name index (built once per store version)"):
+        return index_for_backend(store.open_backend(location))
+
+
+def resolve_name(location: Path | str, text: str, kind: str | None, role: str | None = None) -> str:
+    """An entity's IRI from a name, CURIE or IRI, through the resolver."""
+    from adcgraph.resolving import resolve_one
+
+    return resolve_one(name_index(location), text, kind=kind, role=role).iri
+
+
+def resolve_disease_name(location: Path | str, text: str, role: str) -> tuple[str, Any]:
+    """The IRI of the disease a disease or population name stands for, and the candidate.
+
+    Shared by every command that takes a disease (combos, cross-resistance, paths, report).
+
+    A population says what was read (disease, biomarkers, states) on standard error.
+    """
+    from adcgraph.resolving import resolve_disease
+
+    index = name_index(location)
+    found = resolve_disease(index, text, role=role)
+    disease = index.entity(found.disease or found.id)
+    if found.kind == "population":
+        markers = ", ".join(f"{m['gene']} {m['status']}" for m in found.biomarkers)
+        click.echo(
+            f"note: {text!r} read as population {found.label}: disease {found.disease}"
+            + (f"; biomarkers {markers}" if markers else "")
+            + (f"; states {', '.join(found.states)}" if found.states else "")
+            + " (scored on the disease's evidence)",
+            err=True,
+        )
+    return (disease.iri if disease else found.iri), found

@@ -16,6 +16,9 @@ from adcgraph.commands.common import (
     SECONDS,
     bounded_options,
     endpoint_option,
+    name_index,
+    resolve_disease_name,
+    resolve_name,
     run_bounded_command,
     store_option,
 )
@@ -36,43 +39,6 @@ def _location(store_path: Path | None, endpoint: str | None) -> Path | str:
     return endpoint if endpoint else ensure_store(store_path)
 
 
-def _index(location: Path | str) -> Any:
-    from adcgraph.resolving import index_for_backend
-    from adcgraph.storage import store
-
-    with status("reading the name index (built once per store version)"):
-        return index_for_backend(store.open_backend(location))
-
-
-def _resolve(location: Path | str, text: str, kind: str | None, role: str | None = None) -> str:
-    """An entity's IRI from a name, CURIE or IRI, through the resolver."""
-    from adcgraph.resolving import resolve_one
-
-    return resolve_one(_index(location), text, kind=kind, role=role).iri
-
-
-def _resolve_disease(location: Path | str, text: str, role: str) -> tuple[str, Any]:
-    """The IRI of the disease a disease or population name stands for, and the candidate.
-
-    A population says what was read (disease, biomarkers, states) on standard error.
-    """
-    from adcgraph.resolving import resolve_disease
-
-    index = _index(location)
-    found = resolve_disease(index, text, role=role)
-    disease = index.entity(found.disease or found.id)
-    if found.kind == "population":
-        markers = ", ".join(f"{m['gene']} {m['status']}" for m in found.biomarkers)
-        click.echo(
-            f"note: {text!r} read as population {found.label}: disease {found.disease}"
-            + (f"; biomarkers {markers}" if markers else "")
-            + (f"; states {', '.join(found.states)}" if found.states else "")
-            + " (scored on the disease's evidence)",
-            err=True,
-        )
-    return (disease.iri if disease else found.iri), found
-
-
 def _resolve_endpoint(location: Path | str, text: str, graph: Any) -> str:
     """A path end: any entity; a disease or population missing from the path graph is
     replaced by its nearest ancestor that is there (roll-up), with a note saying so."""
@@ -81,12 +47,12 @@ def _resolve_endpoint(location: Path | str, text: str, graph: Any) -> str:
     from adcgraph.resolving import resolve_one
 
     try:
-        found = resolve_one(_index(location), text)
+        found = resolve_one(name_index(location), text)
         if found.kind not in ("disease", "population"):
             return found.iri
     except ResolutionError:
         pass
-    iri, _ = _resolve_disease(location, text, "paths needs an entity of the graph")
+    iri, _ = resolve_disease_name(location, text, "paths needs an entity of the graph")
     if iri in graph:
         return iri
     data_parents = {
@@ -290,8 +256,10 @@ def combos_command(
     def work() -> None:
         from adcgraph.combos import combos
 
-        adc_iri = _resolve(location, adc, "adc", "combos needs an ADC")
-        disease_iri, _ = _resolve_disease(location, disease, "combos needs a disease or population")
+        adc_iri = resolve_name(location, adc, "adc", "combos needs an ADC")
+        disease_iri, _ = resolve_disease_name(
+            location, disease, "combos needs a disease or population"
+        )
         with status(f"ranking candidates for {adc} in {disease} (a first run fills caches)"):
             ranking = combos(
                 location,
@@ -416,9 +384,9 @@ def cross_resistance_command(
     def work() -> None:
         from adcgraph.combos import cross_resistance
 
-        adc_iri = _resolve(location, adc, "adc", "cross-resistance needs an ADC")
+        adc_iri = resolve_name(location, adc, "adc", "cross-resistance needs an ADC")
         disease_iri = (
-            _resolve_disease(location, disease, "--disease needs a disease or population")[0]
+            resolve_disease_name(location, disease, "--disease needs a disease or population")[0]
             if disease
             else None
         )

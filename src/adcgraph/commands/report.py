@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from adcgraph.commands.common import store_option
+from adcgraph.commands.common import resolve_disease_name, resolve_name, store_option
 
 
 @click.command("report")
@@ -57,7 +57,6 @@ def report_command(
       adcgraph report "sacituzumab govitecan" --disease TNBC -o sg.html
       adcgraph report Enhertu -o tdxd.html
     """
-    from adcgraph.align.resolve import resolve_one
     from adcgraph.curated.build import ensure_store
     from adcgraph.export import write_atomically
     from adcgraph.report import dossier_html
@@ -65,9 +64,12 @@ def report_command(
     from adcgraph.storage import store
 
     location = ensure_store(store_path)
-    backend = store.open_backend(location)
-    adc_iri = resolve_one(backend, adc, kind="adc").iri
-    disease_iri = resolve_one(backend, disease, kind="disease").iri if disease else None
+    adc_iri = resolve_name(location, adc, "adc", "report needs an ADC")
+    disease_iri = (
+        resolve_disease_name(location, disease, "--disease needs a disease or population")[0]
+        if disease
+        else None
+    )
     version = store.store_version(location).get("version", "")
     built = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     dossier = build_dossier(

@@ -72,7 +72,7 @@ def import_civic(
     ...              Path("var/store"), ImportOptions())  # doctest: +SKIP
     """
     from adcgraph.align.crosswalk import xref
-    from adcgraph.align.resolve import index_for_backend
+    from adcgraph.resolving import index_for_backend
 
     if len(paths) != 1:
         raise InputFileError(f"import one CIViC file at a time (got {len(paths)})")

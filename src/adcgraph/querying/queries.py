@@ -38,7 +38,7 @@ from adcgraph.storage.locations import PROJECT_ROOT
 from adcgraph.storage.store import Backend, QueryResult, Term, iri
 
 if TYPE_CHECKING:
-    from adcgraph.align.resolve import Candidate
+    from adcgraph.resolving import Candidate
 
 QUERIES_DIR = PROJECT_ROOT / "queries"
 QUERY_SUFFIX = ".rq"
@@ -52,7 +52,7 @@ PARAMETER_KEYS = frozenset(
 )
 _PARAMETER_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _QUERY_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-#: Names resolved by ``adcgraph.align.resolve`` below this score are fuzzy guesses (it scores
+#: Names resolved by ``adcgraph.resolving`` below this score are fuzzy guesses (it scores
 #: those at most 0.6, and label or synonym matches at least 0.73): suggestions, not answers.
 MIN_NAME_SCORE = 0.7
 _PROJECTION = re.compile(r"\bSELECT\b(?P<projection>.*?)\bWHERE\b", re.IGNORECASE | re.DOTALL)
@@ -517,7 +517,7 @@ def resolve_entity(
 ) -> ox.NamedNode:
     """The entity that a name, CURIE or IRI denotes, optionally of a class (a CURIE).
 
-    Names go through :func:`adcgraph.align.resolve.resolve` (labels, synonyms, brand names,
+    Names go through :func:`adcgraph.resolving.resolve` (labels, synonyms, brand names,
     codes, aliases). Raises ResolutionError, with the nearest names, when nothing (or more
     than one entity) matches.
 
