@@ -26,10 +26,11 @@ from pathlib import Path
 
 import generate_hetnet as gen
 
-from adcgraph import generations, server
-from adcgraph.build import BuildPaths, build
 from adcgraph.combos import scored_predicates
+from adcgraph.curated.build import BuildPaths, build
 from adcgraph.graphdata import read_graph_data
+from adcgraph.querying import server
+from adcgraph.storage import generations
 from adcgraph.vocab import ONTOLOGY
 
 LARGE_EDGES = 50_000_000

@@ -17,10 +17,12 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from adcgraph import generations, hetmat, server, vocab
+from adcgraph import hetmat, vocab
 from adcgraph.cli import cli
 from adcgraph.combos import DAMPING, PARTNER_METAPATHS, SWITCH_METAPATHS, make_scorer
-from adcgraph.locations import PROJECT_ROOT
+from adcgraph.querying import server
+from adcgraph.storage import generations
+from adcgraph.storage.locations import PROJECT_ROOT
 
 sys.path.insert(0, str(PROJECT_ROOT / "bench"))
 import generate_hetnet as gen
