@@ -1279,7 +1279,7 @@ def _fill_labels(location: Path, candidates: list[Candidate]) -> None:
 
 def _labels(location: Path | str, data: GraphData, nodes: Sequence[str]) -> dict[str, str]:
     """Each node's curated label, else its label in the store, else its CURIE."""
-    from adcgraph.store import open_backend
+    from adcgraph.storage.store import open_backend
 
     found = {}
     backend = None
