@@ -76,23 +76,15 @@ def test_every_section_is_present_and_every_link_goes_to_its_record(page):
     assert len(ids) == len(set(ids)), "element ids must be unique"
 
 
+def _run_report(built, adc: str, disease: str, output):
+    """`adcgraph report ADC --disease DISEASE -o OUTPUT` on the test store (2 permutations)."""
+    args = ["report", adc, "--disease", disease, "-o", str(output), "--permutations", "2"]
+    return CliRunner().invoke(cli, [*args, "--store", str(built.paths.store)])
+
+
 def test_report_command_writes_a_readable_page(built, tmp_path):
     output = tmp_path / "sg.html"
-    result = CliRunner().invoke(
-        cli,
-        [
-            "report",
-            "Trodelvy",
-            "--disease",
-            "TNBC",
-            "-o",
-            str(output),
-            "--permutations",
-            "2",
-            "--store",
-            str(built.paths.store),
-        ],
-    )
+    result = _run_report(built, "Trodelvy", "TNBC", output)
     assert result.exit_code == 0, result.output
     text = output.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>")
@@ -102,21 +94,7 @@ def test_report_command_writes_a_readable_page(built, tmp_path):
 
 def test_report_reads_a_population_name_as_its_disease_like_combos_does(built, tmp_path):
     output = tmp_path / "tdxd.html"
-    result = CliRunner().invoke(
-        cli,
-        [
-            "report",
-            "Enhertu",
-            "--disease",
-            "HER2-low breast cancer",
-            "-o",
-            str(output),
-            "--permutations",
-            "2",
-            "--store",
-            str(built.paths.store),
-        ],
-    )
+    result = _run_report(built, "Enhertu", "HER2-low breast cancer", output)
     assert result.exit_code == 0, result.output
     assert "read as population breast cancer (ERBB2 low): disease MONDO:0007254" in result.output
     assert "trastuzumab deruxtecan: resistance dossier" in output.read_text(encoding="utf-8")
