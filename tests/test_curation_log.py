@@ -23,7 +23,8 @@ LOG = PROJECT_ROOT / "graph" / "curation-log.tsv"
 HEADER = ["row", "table", "checked_by", "date", "verdict", "note"]
 VERDICTS = {"agree", "weaker", "wrong", "unverifiable"}
 CHECKED_TABLES = ("resistance_claims", "strategies", "indications")
-CITED_TABLES = ("references",)
+#: Re-checked and logged too, but not counted in the coverage of new claim/strategy/indication rows.
+ALSO_CHECKED_TABLES = ("references", "adcs", "populations")
 MIN_SHARE = 0.15
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -55,7 +56,7 @@ def log_problems(
             problems.append(f"{where}: {entry.get('_width')} fields, expected {len(HEADER)}")
             continue
         row, table = entry["row"], entry["table"]
-        if table not in (*CHECKED_TABLES, *CITED_TABLES):
+        if table not in (*CHECKED_TABLES, *ALSO_CHECKED_TABLES):
             problems.append(f"{where}: table {table!r} is not a checked table")
         elif not is_removed(entry) and row not in ids.get(table, set()):
             problems.append(
@@ -105,7 +106,7 @@ def log() -> tuple[list[str], list[dict[str, str]]]:
 
 
 def test_the_log_is_well_formed_and_names_existing_rows(curation, log):
-    ids = {table: curation.ids(table) for table in (*CHECKED_TABLES, *CITED_TABLES)}
+    ids = {table: curation.ids(table) for table in (*CHECKED_TABLES, *ALSO_CHECKED_TABLES)}
     assert log_problems(*log, ids) == []
 
 

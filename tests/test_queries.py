@@ -166,6 +166,8 @@ def test_e3_alterations_in_patients_progressing_on_sg(built):
         "TACSTD2 T256R mislocalisation",
         "TOP1 payload-target mutation",
         "low TROP2 expression",
+        # SG given after T-DXd in real-world cohorts (res-6302, res-6304): no alteration named
+        "cross-resistance between TOP1-inhibitor-payload ADCs (cause unresolved)",
     }
     assert {"p.T256R", "p.E418K"} <= column(rows, "protein_change")
     assert column(rows, "evidence_type") == {"clinical"}
