@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from adcgraph import hetmat, rollup, vocab
 from adcgraph.errors import QueryError
+from adcgraph.evidencefilter import NO_FILTER, EvidenceFilter, filtered_data
 from adcgraph.graphdata import (
     Evidence,
     GraphData,
@@ -441,8 +442,13 @@ def make_scorer(
     hidden: set[tuple[str, str, str]] = frozenset(),  # type: ignore[assignment]
     data: GraphData | None = None,
     seed: int = 0,
+    evidence_filter: EvidenceFilter = NO_FILTER,
 ) -> Scorer:
     """Build (or load from the per-version cache) the weighted matrices and permutations.
+
+    ``evidence_filter`` removes the claims it fails (and the edges only they supported) from
+    the matrices and from the claim records kept on the scorer; a filtered graph has its own
+    caches (observed matrices, permutations, nulls), named by the filter's key.
 
     The matrices cover every graph of the store (imports included); the claim records kept
     on the scorer cover the curated graph only. Only the metaedges the scoring metapaths
@@ -450,17 +456,22 @@ def make_scorer(
     (XSwap looks only at which nodes are joined): each permutation is found once per store
     version and re-weighted for every disease (:class:`hetmat.Rewiring`).
     """
-    curated = data or read_graph_data(store_path)
+    curated = filtered_data(data or read_graph_data(store_path), evidence_filter)
     parents = rollup.hierarchy(store_path, curated.disease_parents)
     cached = not hidden and not is_endpoint(store_path)
     directory = observed_dir = None
     if cached:
-        directory = cache_directory(Path(store_path), curated.version.split(":")[-1]) / "hetmat"
+        folder = f"hetmat-{evidence_filter.key()}" if evidence_filter.active else "hetmat"
+        directory = cache_directory(Path(store_path), curated.version.split(":")[-1]) / folder
         observed_dir = directory / (vocab.compress(disease).replace(":", "_") if disease else "any")
     key = f"{curated.version}|{disease}"
+    if evidence_filter.active:
+        key += f"|{evidence_filter.key()}"
     graph = hetmat.load(observed_dir / "observed", key) if observed_dir else None
     if graph is None:
-        graph = _weighted_graph(store_path, curated, parents, disease, hidden, data)
+        graph = _weighted_graph(
+            store_path, curated, parents, disease, hidden, data, evidence_filter
+        )
         chosen = _scored_metaedges(graph)
         graph = graph.with_adjacency({m: a for m, a in graph.adjacency.items() if m in chosen})
         if observed_dir is not None:
@@ -491,8 +502,12 @@ def _weighted_graph(
     disease: str | None,
     hidden: set[tuple[str, str, str]],
     data: GraphData | None,
+    evidence_filter: EvidenceFilter,
 ) -> hetmat.HetMat:
-    full = data or read_graph_data(store_path, scope="all", predicates=scored_predicates())
+    full = filtered_data(
+        data or read_graph_data(store_path, scope="all", predicates=scored_predicates()),
+        evidence_filter,
+    )
     lineage = rollup.scoring_weights(parents, curated, disease) if disease else None
     edges = weighted_edges(full, lineage, hidden)
     edges.extend((m, "inCategory", category, 1.0) for m, category in mechanism_categories(full))
@@ -741,15 +756,27 @@ def combos(
     n_permutations: int | None = None,
     explain_paths: bool = True,
     include_adcs: bool = True,
+    evidence_filter: EvidenceFilter = NO_FILTER,
 ) -> Ranking:
     """Rank partner drugs and next ADCs for ``adc`` (IRI) failing in ``disease`` (IRI).
+
+    With an active ``evidence_filter`` the candidates are scored and explained on the claims
+    it keeps; the model's weights and the set-aside drugs still come from the whole graph
+    (they describe the graph, not this question).
 
     >>> ranking = combos(default_store_path(), SG, TNBC)  # doctest: +SKIP
     >>> ranking.candidates[0].label  # doctest: +SKIP
     'talazoparib'
+    >>> verified = EvidenceFilter.from_codes(["verified"])
+    >>> ranking = combos(default_store_path(), SG, TNBC, evidence_filter=verified)  # doctest: +SKIP
+    >>> ranking.query["filter"]  # doctest: +SKIP
+    'verified'
     """
-    scorer = make_scorer(store_path, disease, n_permutations=n_permutations)
-    model = load_model(store_path, scorer.data)
+    scorer = make_scorer(
+        store_path, disease, n_permutations=n_permutations, evidence_filter=evidence_filter
+    )
+    whole = read_graph_data(store_path) if evidence_filter.active else scorer.data
+    model = load_model(store_path, whole)
     drugs, aside = rank_partners(
         store_path,
         scorer,
@@ -757,7 +784,7 @@ def combos(
         adc,
         disease,
         limit=top,
-        set_aside=set_aside_drugs(store_path, scorer.data),
+        set_aside=set_aside_drugs(store_path, whole),
     )
     adcs = rank(scorer, adc, SWITCH_METAPATHS, "ADC") if include_adcs else []
     cross = _payload_classes_of(scorer.data, adc)
@@ -771,7 +798,11 @@ def combos(
             )
     candidates = drugs[:top]
     ranking = Ranking(
-        {"adc": vocab.compress(adc), "disease": vocab.compress(disease)},
+        {
+            "adc": vocab.compress(adc),
+            "disease": vocab.compress(disease),
+            "filter": evidence_filter.describe(),
+        },
         candidates,
         scorer.n_permutations,
         next_adcs=adcs[: min(top, MAX_NEXT_ADCS)],
@@ -792,7 +823,7 @@ def combos(
             candidates + ranking.next_adcs,
             adc,
             PARTNER_METAPATHS + SWITCH_METAPATHS,
-            explanation_graph(store_path),
+            explanation_graph(store_path, evidence_filter),
             disease_sources=backbone_diseases(scorer.hierarchy, disease),
         )
     return ranking
@@ -815,8 +846,13 @@ def prepare_caches(store_path: Path) -> None:
     explanation_graph(store_path)
 
 
-def explanation_graph(store_path: Path | str) -> MetapathGraph:
+def explanation_graph(
+    store_path: Path | str, evidence_filter: EvidenceFilter = NO_FILTER
+) -> MetapathGraph:
     """What explanations walk: the reference projection's edges on a ranking metapath (cached).
+
+    Under an active ``evidence_filter`` it is built from the filtered records, so a path with
+    a step only failing claims support is never shown, and steps cite passing claims only.
 
     >>> graph = explanation_graph(default_store_path())  # doctest: +SKIP
     >>> len(graph.nodes) < len(load_projection(default_store_path(), "reference"))  # doctest: +SKIP
@@ -825,7 +861,9 @@ def explanation_graph(store_path: Path | str) -> MetapathGraph:
     from adcgraph.paths import load_metapath_graph
 
     return load_metapath_graph(
-        store_path, [hetmat.parse_metapath(m.path) for m in EXPLAINED_METAPATHS]
+        store_path,
+        [hetmat.parse_metapath(m.path) for m in EXPLAINED_METAPATHS],
+        evidence_filter=evidence_filter,
     )
 
 
@@ -1144,10 +1182,14 @@ def cross_resistance(
     n_permutations: int | None = None,
     explain_paths: bool = True,
     disease: str | None = None,
+    evidence_filter: EvidenceFilter = NO_FILTER,
 ) -> Ranking:
     """Rank other ADCs by vulnerabilities shared with ``adc`` (payload, target, mechanisms),
-    with the evidence of ``disease`` (rolled up along its hierarchy) when one is given."""
-    scorer = make_scorer(store_path, disease, n_permutations=n_permutations)
+    with the evidence of ``disease`` (rolled up along its hierarchy) when one is given, on
+    the claims ``evidence_filter`` keeps."""
+    scorer = make_scorer(
+        store_path, disease, n_permutations=n_permutations, evidence_filter=evidence_filter
+    )
     structural = [m for m in CROSS_RESISTANCE_METAPATHS if "Mechanism" not in m.path]
     found = {c.iri: c for c in rank(scorer, adc, structural, "ADC")}
     for other in sorted(n for n, t in scorer.data.node_types.items() if t == "ADC" and n != adc):
@@ -1177,7 +1219,11 @@ def cross_resistance(
     for candidate in found.values():
         _weigh_contrary_evidence(scorer.data, adc, candidate)
     candidates = sorted(found.values(), key=lambda c: (-c.score, -c.adjusted_score, c.id))[:top]
-    ranking = Ranking({"adc": vocab.compress(adc)}, candidates, scorer.n_permutations)
+    ranking = Ranking(
+        {"adc": vocab.compress(adc), "filter": evidence_filter.describe()},
+        candidates,
+        scorer.n_permutations,
+    )
     attach_trials(candidates, adc, scorer.data, disease)
     if disease:
         ranking.query["disease"] = vocab.compress(disease)
@@ -1189,7 +1235,7 @@ def cross_resistance(
             candidates,
             adc,
             CROSS_RESISTANCE_METAPATHS + SWITCH_METAPATHS,
-            explanation_graph(store_path),
+            explanation_graph(store_path, evidence_filter),
         )
     return ranking
 

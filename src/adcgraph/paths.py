@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Union
 
 from adcgraph import vocab
 from adcgraph.errors import QueryError
+from adcgraph.evidencefilter import NO_FILTER, EvidenceFilter, filtered_data
 from adcgraph.graphdata import GraphData, cache_directory, cached_pickle, read_graph_data
 from adcgraph.hetmat import Metapath, Step
 from adcgraph.querying.results import counted
@@ -86,25 +87,17 @@ class PathSearch:
 
 @dataclass(frozen=True)
 class PathFilters:
-    """Which nodes and edges a path may use (None means any)."""
+    """Which node types and predicates a path may use (None means any).
+
+    Curation status and evidence type are the projection's (:func:`load_projection` with an
+    :class:`~adcgraph.evidencefilter.EvidenceFilter`): they decide per claim, not per edge.
+    """
 
     node_types: frozenset[str] | None = None
     predicates: frozenset[str] | None = None
-    evidence_types: frozenset[str] | None = None
-    statuses: frozenset[str] | None = None
 
     def allows_edge(self, attributes: dict[str, object]) -> bool:
-        if self.predicates is not None and attributes["predicate"] not in self.predicates:
-            return False
-        evidence_types = set(attributes["evidence_types"])  # type: ignore[arg-type]
-        statuses = set(attributes["statuses"])  # type: ignore[arg-type]
-        if (
-            self.evidence_types is not None
-            and evidence_types
-            and not (evidence_types & self.evidence_types)
-        ):
-            return False
-        return not (self.statuses is not None and statuses and not statuses & self.statuses)
+        return self.predicates is None or attributes["predicate"] in self.predicates
 
 
 def build_projection(data: GraphData) -> nx.MultiDiGraph:
@@ -137,21 +130,35 @@ def build_projection(data: GraphData) -> nx.MultiDiGraph:
     return graph
 
 
-def load_projection(store_path: Path | str, scope: str = "curated") -> nx.MultiDiGraph:
+def load_projection(
+    store_path: Path | str,
+    scope: str = "curated",
+    evidence_filter: EvidenceFilter = NO_FILTER,
+) -> nx.MultiDiGraph:
     """The projection of a store, built once per store version and cached beside it.
 
     ``scope="reference"`` adds the shipped reference layer (what `combos` explains with).
+    An active ``evidence_filter`` builds it from the claims the filter keeps
+    (:func:`adcgraph.evidencefilter.filtered_data`), cached under the filter's own name.
     For a SPARQL endpoint (a URL) the projection is built afresh: there is nowhere to cache.
+
+    >>> verified = EvidenceFilter.from_codes(["verified"])
+    >>> graph = load_projection(default_store_path(), evidence_filter=verified)  # doctest: +SKIP
     """
+
+    def build() -> nx.MultiDiGraph:
+        return build_projection(
+            filtered_data(read_graph_data(store_path, scope=scope), evidence_filter)
+        )
+
     if is_endpoint(store_path):
-        return build_projection(read_graph_data(store_path, scope=scope))
+        return build()
     store_path = Path(store_path)
     version = store_version(store_path)["version"]
     name = PROJECTION_FILE if scope == "curated" else f"{scope}-{PROJECTION_FILE}"
-    cache_file = cache_directory(store_path, version) / name
-    return cached_pickle(
-        cache_file, lambda: build_projection(read_graph_data(store_path, scope=scope))
-    )
+    if evidence_filter.active:
+        name = f"{evidence_filter.key()}-{name}"
+    return cached_pickle(cache_directory(store_path, version) / name, build)
 
 
 @dataclass
@@ -256,23 +263,31 @@ def metapath_graph(graph: PathGraph, metapaths: Iterable[Metapath]) -> MetapathG
 
 
 def load_metapath_graph(
-    store_path: Path | str, metapaths: Iterable[Metapath], scope: str = "reference"
+    store_path: Path | str,
+    metapaths: Iterable[Metapath],
+    scope: str = "reference",
+    evidence_filter: EvidenceFilter = NO_FILTER,
 ) -> MetapathGraph:
     """The part of the ``scope`` projection the metapaths use, cached per store version.
 
     Built once (by ``adcgraph build``, which prepares the ranking caches); a warm ranking
-    then loads a few thousand edges instead of the whole projection and networkx.
+    then loads a few thousand edges instead of the whole projection and networkx. An active
+    ``evidence_filter`` walks the filtered projection (:func:`load_projection`), cached apart.
     """
     chosen = list(metapaths)
+
+    def build() -> MetapathGraph:
+        return metapath_graph(load_projection(store_path, scope, evidence_filter), chosen)
+
     if is_endpoint(store_path):
-        return metapath_graph(load_projection(store_path, scope), chosen)
+        return build()
     store_path = Path(store_path)
     version = store_version(store_path)["version"]
     digest = hashlib.sha256(" ".join(sorted(map(str, chosen))).encode()).hexdigest()[:12]
-    cache_file = cache_directory(store_path, version) / f"{scope}-metapaths-{digest}.pickle"
-    return cached_pickle(
-        cache_file, lambda: metapath_graph(load_projection(store_path, scope), chosen)
-    )
+    name = f"{scope}-metapaths-{digest}.pickle"
+    if evidence_filter.active:
+        name = f"{evidence_filter.key()}-{name}"
+    return cached_pickle(cache_directory(store_path, version) / name, build)
 
 
 def shortest_paths(

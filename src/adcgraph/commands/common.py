@@ -290,8 +290,10 @@ class LazyChoice(click.ParamType):
         if found is None:
             nearest = difflib.get_close_matches(str(value).lower(), list(by_key), n=3)
             hint = f" (did you mean {', '.join(by_key[n] for n in nearest)}?)" if nearest else ""
+            article = "an" if self.name[:1] in "aeiou" else "a"
             self.fail(
-                f"{value!r} is not a {self.name}{hint}; expected one of: {', '.join(known)}",
+                f"{value!r} is not {article} {self.name}{hint}; expected one of: "
+                + ", ".join(known),
                 param,
                 ctx,
             )
@@ -320,6 +322,55 @@ def _edge_predicates() -> list[str]:
 
 NODE_TYPE = LazyChoice("node type", _node_types)
 PREDICATE = LazyChoice("path-analysis predicate", _edge_predicates)
+
+
+def _codes(list_name: str) -> Callable[[], list[str]]:
+    def read() -> list[str]:
+        from adcgraph.evidencefilter import valid_codes
+
+        return valid_codes(list_name)
+
+    return read
+
+
+CURATION_STATUS = LazyChoice("curation status", _codes("curation_status"))
+EVIDENCE_TYPE = LazyChoice("evidence type", _codes("evidence_type"))
+
+
+def evidence_filter_options(function: F) -> F:
+    """--status and --evidence-type: which claims a ranking or path search may use.
+
+    The command receives ``statuses`` and ``evidence_types`` (codes as the curated tables
+    write them); :func:`evidence_filter_of` makes the filter.
+    """
+
+    function = click.option(
+        "--evidence-type",
+        "evidence_types",
+        multiple=True,
+        type=EVIDENCE_TYPE,
+        help="Use only claims of this evidence type (clinical, regulatory, preclinical_in_vivo, "
+        "preclinical_in_vitro, review, inferred); repeat for several. Edges without claims and "
+        "reference-layer records are always used.",
+    )(function)
+    return click.option(
+        "--status",
+        "statuses",
+        multiple=True,
+        type=CURATION_STATUS,
+        help="Use only claims of this curation status (verified, unverified); repeat for both.",
+    )(function)
+
+
+def evidence_filter_of(statuses: Iterable[str], evidence_types: Iterable[str]) -> Any:
+    """The :class:`~adcgraph.evidencefilter.EvidenceFilter` of the two options' values.
+
+    >>> evidence_filter_of(["verified"], ["clinical"]).describe()
+    'verified; clinical'
+    """
+    from adcgraph.evidencefilter import EvidenceFilter
+
+    return EvidenceFilter.from_codes(statuses, evidence_types)
 
 
 def name_index(location: Path | str) -> Any:

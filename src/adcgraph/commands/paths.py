@@ -16,6 +16,8 @@ from adcgraph.commands.common import (
     SECONDS,
     bounded_options,
     endpoint_option,
+    evidence_filter_of,
+    evidence_filter_options,
     name_index,
     resolve_disease_name,
     resolve_name,
@@ -155,6 +157,8 @@ def _print_ranking(ranking: Any, fmt: str) -> None:
             click.echo(line[:width])
     for notice in ranking.truncated:
         click.echo(f"note: {notice}", err=True)
+    if ranking.query.get("filter", "none") != "none":
+        click.echo(f"filter: {ranking.query['filter']} (only claims passing it)", err=True)
     if ranking.query.get("evidence_note"):
         click.echo(f"evidence: {ranking.query['evidence_note']}", err=True)
     if getattr(ranking, "set_aside", None):
@@ -219,6 +223,7 @@ html_option = click.option(
 @click.option(
     "--explain-model", is_flag=True, help="Also print the model's features and coefficients."
 )
+@evidence_filter_options
 @ranking_format_option
 @html_option
 @store_option
@@ -231,6 +236,8 @@ def combos_command(
     n_permutations: int,
     no_explain: bool,
     explain_model: bool,
+    statuses: tuple[str, ...],
+    evidence_types: tuple[str, ...],
     fmt: str,
     html_path: Path | None,
     store_path: Path | None,
@@ -250,8 +257,10 @@ def combos_command(
       adcgraph combos "sacituzumab govitecan" TNBC --top 10
       adcgraph combos Trodelvy MONDO:0005494 --format json --html sg-tnbc.html
       adcgraph combos T-DXd "HER2-low metastatic breast cancer"
+      adcgraph combos SG TNBC --status verified --evidence-type clinical
     """
     location = _location(store_path, endpoint)
+    evidence_filter = evidence_filter_of(statuses, evidence_types)
 
     def work() -> None:
         from adcgraph.combos import combos
@@ -268,6 +277,7 @@ def combos_command(
                 top=top,
                 n_permutations=n_permutations,
                 explain_paths=not no_explain,
+                evidence_filter=evidence_filter,
             )
         _print_ranking(ranking, fmt)
         _write_html(html_path, ranking, f"Candidates for {adc} in {disease}")
@@ -354,6 +364,7 @@ def validate_command(pairs: Path, before: int | None, fmt: str, store_path: Path
     "--top", type=POSITIVE_INT, default=10, show_default=True, help="How many ADCs to list."
 )
 @permutations_option
+@evidence_filter_options
 @ranking_format_option
 @html_option
 @store_option
@@ -364,6 +375,8 @@ def cross_resistance_command(
     disease: str | None,
     top: int,
     n_permutations: int,
+    statuses: tuple[str, ...],
+    evidence_types: tuple[str, ...],
     fmt: str,
     html_path: Path | None,
     store_path: Path | None,
@@ -378,8 +391,10 @@ def cross_resistance_command(
       adcgraph cross-resistance "sacituzumab govitecan"
       adcgraph cross-resistance T-DM1 --format json
       adcgraph cross-resistance T-DM1 --disease "HER2-positive breast cancer"
+      adcgraph cross-resistance SG --status verified
     """
     location = _location(store_path, endpoint)
+    evidence_filter = evidence_filter_of(statuses, evidence_types)
 
     def work() -> None:
         from adcgraph.combos import cross_resistance
@@ -392,7 +407,12 @@ def cross_resistance_command(
         )
         with status(f"ranking ADCs that share vulnerabilities with {adc}"):
             ranking = cross_resistance(
-                location, adc_iri, top=top, n_permutations=n_permutations, disease=disease_iri
+                location,
+                adc_iri,
+                top=top,
+                n_permutations=n_permutations,
+                disease=disease_iri,
+                evidence_filter=evidence_filter,
             )
         _print_ranking(ranking, fmt)
         _write_html(html_path, ranking, f"ADCs sharing vulnerabilities with {adc}")
@@ -431,15 +451,7 @@ def cross_resistance_command(
     help="Only use this predicate (hasTarget, confersResistanceTo, ...); repeat the option "
     "for several.",
 )
-@click.option(
-    "--evidence-type",
-    "evidence_types",
-    multiple=True,
-    type=click.Choice(
-        ["clinical", "preclinical_in_vivo", "preclinical_in_vitro", "review", "regulatory"]
-    ),
-)
-@click.option("--status", "statuses", multiple=True, type=click.Choice(["verified", "unverified"]))
+@evidence_filter_options
 @click.option(
     "--time-limit", type=SECONDS, default=10.0, show_default=True, help="Seconds before stopping."
 )
@@ -473,17 +485,16 @@ def paths_command(
       adcgraph paths T-DM1 tucatinib --status verified --format json
     """
     location = _location(store_path, endpoint)
+    evidence_filter = evidence_filter_of(statuses, evidence_types)
 
     def work() -> None:
         from adcgraph.paths import PathFilters, load_projection, shortest_paths
 
         with status("reading the graph's paths"):
-            graph = load_projection(location)
+            graph = load_projection(location, evidence_filter=evidence_filter)
         filters = PathFilters(
             node_types=frozenset(node_types) if node_types else None,
             predicates=frozenset(predicates) if predicates else None,
-            evidence_types=frozenset(_camel(e) for e in evidence_types) if evidence_types else None,
-            statuses=frozenset(s.capitalize() for s in statuses) if statuses else None,
         )
         source_node = _resolve_endpoint(location, source, graph)
         target_node = _resolve_endpoint(location, target, graph)
@@ -508,6 +519,7 @@ def paths_command(
                         "paths": [p.as_dict(graph) for p in search.paths],
                         "truncated": search.truncated,
                         "reason": search.reason,
+                        "filter": evidence_filter.describe(),
                     },
                     indent=1,
                 )
@@ -526,12 +538,10 @@ def paths_command(
                 )
         if search.truncated:
             click.echo(f"note: search cut short: {search.reason}", err=True)
+        if evidence_filter.active:
+            click.echo(f"filter: {evidence_filter.describe()} (only claims passing it)", err=True)
 
     run_bounded_command(work, timeout_s=timeout_s, max_output_mb=max_output_mb, what="paths")
-
-
-def _camel(code: str) -> str:
-    return "".join(part.capitalize() for part in code.split("_"))
 
 
 COMMANDS: list[click.Command] = [
