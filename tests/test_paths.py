@@ -17,8 +17,9 @@ from adcgraph.combos import (
     evidence_weight,
     make_scorer,
 )
+from adcgraph.evidencefilter import EvidenceFilter
 from adcgraph.graphdata import Evidence, read_graph_data
-from adcgraph.paths import PathFilters, load_projection, shortest_paths
+from adcgraph.paths import load_projection, shortest_paths
 from adcgraph.report import ranking_html
 from adcgraph.validation import hold_one_out
 
@@ -69,14 +70,13 @@ def test_path_search_says_when_a_bound_cuts_it_short(store_path):
 
 
 def test_path_filters_restrict_evidence(store_path):
-    graph = load_projection(store_path)
-    verified = PathFilters(statuses=frozenset({"Verified"}))
-    search = shortest_paths(
-        graph, SACITUZUMAB_GOVITECAN, OLAPARIB, k=5, max_length=5, filters=verified
-    )
+    verified = EvidenceFilter.from_codes(["verified"])
+    graph = load_projection(store_path, evidence_filter=verified)
+    search = shortest_paths(graph, SACITUZUMAB_GOVITECAN, OLAPARIB, k=5, max_length=5)
+    assert search.paths
     for path in search.paths:
         for step in path.steps:
-            assert not step.statuses or "Verified" in step.statuses
+            assert set(step.statuses) <= {"Verified"}
 
 
 def test_combos_for_sg_in_tnbc_ranks_parp_atr_and_checkpoint_partners(sg_in_tnbc):

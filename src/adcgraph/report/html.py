@@ -162,6 +162,11 @@ def ranking_section(ranking: Ranking, heading: str, anchor: str) -> str:
         f"<p class='muted'>Degree-weighted path counts against {ranking.permutations} "
         "degree-preserving permutations; adjusted = score minus the mean permuted score.</p>"
     )
+    if ranking.query.get("filter", "none") != "none":
+        intro += (
+            f"<p class='muted'>filter: {_e(ranking.query['filter'])} "
+            "(only claims passing it are scored and shown)</p>"
+        )
     cut = "".join(f"<p class='muted'>cut short: {_e(t)}</p>" for t in ranking.truncated)
     details = "".join(
         _candidate_detail(number, c, anchor) for number, c in enumerate(ranking.candidates, start=1)
