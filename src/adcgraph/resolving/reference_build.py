@@ -47,6 +47,20 @@ LABEL_FILES = {
 #: Deprecated MONDO classes, whose labels say so: never an answer.
 OBSOLETE_PREFIX = "obsolete "
 HIERARCHY_FILES = ("doid.subclass.confirmed.robot.tsv", "ncit.subclass.confirmed.robot.tsv")
+#: MONDO's design-pattern tables (``patterns/<name>.tsv``) -> the label of the class each
+#: pattern specialises: every class of ``carcinoma.tsv`` is a carcinoma at a location,
+#: every class of ``malignant.tsv`` the malignant form of a neoplasm (so also a cancer).
+PATTERN_HEADS = {
+    "adenocarcinoma": "adenocarcinoma",
+    "cancer": "cancer",
+    "carcinoma": "carcinoma",
+    "lymphoma": "lymphoma",
+    "malignant": "cancer",
+    "melanoma": "melanoma",
+    "neoplasm": "neoplasm",
+    "sarcoma": "sarcoma",
+    "squamous_cell_carcinoma": "squamous cell carcinoma",
+}
 ABBREVIATION_TYPE = "http://purl.obolibrary.org/obo/mondo#ABBREVIATION"
 HEADER = ("id", "label", "synonyms", "abbreviations", "xrefs", "parents")
 
@@ -141,6 +155,100 @@ def neoplasm_parents(
     return found
 
 
+@dataclass(frozen=True)
+class PatternClass:
+    """One row of a MONDO design-pattern table: a class defined as the pattern's head at a
+    location (``carcinoma.tsv``) or as the malignant form of a neoplasm (``malignant.tsv``)."""
+
+    id: str
+    label: str
+    head: str
+    location: str = ""
+    neoplasm: str = ""
+
+
+def read_patterns(data: Path) -> list[PatternClass]:
+    """The classes of MONDO's design-pattern tables under ``data/mondo/patterns`` (none when
+    the folder is absent); a table of a pattern not in :data:`PATTERN_HEADS` is skipped."""
+    folder = data / "mondo" / "patterns"
+    found = []
+    for path in sorted(folder.glob("*.tsv")) if folder.is_dir() else ():
+        head = PATTERN_HEADS.get(path.stem)
+        if head is None:
+            continue
+        for line in _tsv(path):
+            found.append(
+                PatternClass(
+                    _obo_curie(line["defined_class"]),
+                    line["defined_class_label"],
+                    head,
+                    location=_obo_curie(line.get("location") or ""),
+                    neoplasm=_obo_curie(line.get("neoplasm") or ""),
+                )
+            )
+    return found
+
+
+def _obo_curie(iri: str) -> str:
+    """``http://purl.obolibrary.org/obo/MONDO_0004992`` -> ``MONDO:0004992``.
+
+    >>> _obo_curie("http://purl.obolibrary.org/obo/UBERON_0002369"), _obo_curie("")
+    ('UBERON:0002369', '')
+    """
+    local = iri.rsplit("/", 1)[-1]
+    return local.replace("_", ":", 1) if local else ""
+
+
+def pattern_parents(
+    patterns: Iterable[PatternClass], parents: Mapping[str, set[str]], labels: Mapping[str, str]
+) -> dict[str, set[str]]:
+    """The is_a parents each pattern class's definition entails: its pattern's head class,
+    the neoplasm it is the malignant form of, and the class another pattern defines at the
+    same location whose head is an ancestor of this one's head (a carcinoma of a site is a
+    cancer of that site, which is a neoplasm of it).
+
+    >>> labels = {"M:N": "neoplasm", "M:C": "cancer", "M:K": "carcinoma"}
+    >>> rows = [PatternClass("M:1", "adrenal carcinoma", "carcinoma", "U:1"),
+    ...         PatternClass("M:2", "adrenal cancer", "cancer", "U:1")]
+    >>> sorted(pattern_parents(rows, {"M:K": {"M:C"}, "M:C": {"M:N"}}, labels)["M:1"])
+    ['M:2', 'M:K']
+    """
+    by_label = {label: identifier for identifier, label in labels.items()}
+    patterns = list(patterns)
+    heads = {row.head: by_label.get(row.head, "") for row in patterns}
+    above = {head: branch_above(parents, identifier) for head, identifier in heads.items()}
+    at_location: dict[str, list[PatternClass]] = {}
+    for row in patterns:
+        if row.location:
+            at_location.setdefault(row.location, []).append(row)
+    found: dict[str, set[str]] = {}
+    for row in patterns:
+        entailed = {heads[row.head], row.neoplasm}
+        entailed |= {
+            other.id
+            for other in at_location.get(row.location, ())
+            if other.head != row.head and heads[other.head] in above[row.head]
+        }
+        found[row.id] = {parent for parent in entailed if parent and parent != row.id}
+    return found
+
+
+def branch_above(parents: Mapping[str, set[str]], start: str) -> set[str]:
+    """Every class above ``start`` in a child -> parents map (``start`` excluded).
+
+    >>> sorted(branch_above({"C": {"B"}, "B": {"A"}}, "C"))
+    ['A', 'B']
+    """
+    found: set[str] = set()
+    frontier = [start]
+    while frontier:
+        for parent in parents.get(frontier.pop(), ()):
+            if parent not in found:
+                found.add(parent)
+                frontier.append(parent)
+    return found
+
+
 def _do_parents(data: Path) -> dict[str, set[str]]:
     by_label: dict[str, str] = {}
     pairs: list[tuple[str, str]] = []
@@ -220,6 +328,7 @@ def derive(
     do_branch = branch_of(do_parents, DOID_ROOTS)
     branch |= {mondo for doid, mondo in mondo_of_doid.items() if doid in do_branch}
     branch |= neoplasm_parents(mondo_parents, branch, {i: r.label for i, r in rows.items()})
+    branch |= add_pattern_classes(rows, read_patterns(data), branch)
     kept = [
         rows[identifier]
         for identifier in sorted(branch)
@@ -229,6 +338,36 @@ def derive(
     for entry in kept:
         entry.parents &= names
     return kept
+
+
+def add_pattern_classes(
+    rows: dict[str, DiseaseRow], patterns: list[PatternClass], branch: set[str]
+) -> set[str]:
+    """Give every class of MONDO's design-pattern tables a row (its label from the table
+    when no mapping or synonym file named it) and the parents its definition entails
+    (:func:`pattern_parents`) that no other parent in ``branch`` already implies; return
+    their ids. The tables define cancers no confirmed is_a link places in the branch
+    (*cutaneous neuroendocrine carcinoma*, i.e. Merkel cell carcinoma, is a carcinoma of
+    the Merkel cell)."""
+    for pattern in patterns:
+        entry = rows.setdefault(pattern.id, DiseaseRow(pattern.id))
+        entry.label = entry.label or pattern.label
+    labels = {identifier: entry.label for identifier, entry in rows.items()}
+    parents = {identifier: entry.parents for identifier, entry in rows.items()}
+    entailed = pattern_parents(patterns, parents, labels)
+    kept = {i for i in branch | set(entailed) if not rows[i].label.startswith(OBSOLETE_PREFIX)}
+    combined = {
+        identifier: (parents.get(identifier, set()) | entailed.get(identifier, set())) & kept
+        for identifier in kept
+    }
+    for identifier, found in entailed.items():
+        # a parent already implied through another one adds nothing but a shortcut
+        others = combined[identifier]
+        implied = set().union(
+            *(branch_above(combined, other) for other in others), set()
+        )
+        rows[identifier].parents |= {parent for parent in found if parent not in implied}
+    return {pattern.id for pattern in patterns}
 
 
 def agreed_labels(
