@@ -187,5 +187,6 @@ def test_a_population_biomarker_needs_a_known_gene_and_status(sources_copy):
         "populations.tsv:2 column 'biomarkers': value 'HGNC:3430=lowish|HGNC:99999999=low'"
         in message
     )
-    assert "biomarker status must be one of" in message
+    assert "unknown biomarker status 'lowish': biomarker status must be one of" in message
+    assert "did you mean 'low'?" in message
     assert "value 'HGNC:99999999=low': dangling reference" in message

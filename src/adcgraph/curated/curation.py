@@ -765,7 +765,12 @@ def _check_biomarker(value: str, codes: Codes) -> str | None:
         return message
     allowed = codes["biomarker_status"]
     if status not in allowed:
-        return f"biomarker status must be one of {', '.join(sorted(allowed))}"
+        close = difflib.get_close_matches(status, list(allowed), n=1, cutoff=0.5)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return (
+            f"unknown biomarker status {status!r}: biomarker status must be one of "
+            f"{', '.join(sorted(allowed))}{hint}"
+        )
     return None
 
 
