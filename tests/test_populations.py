@@ -14,9 +14,16 @@ from adcgraph.curated.build import SOURCES_DIR
 from adcgraph.curated.curation import read_sources
 from adcgraph.curated.ontology import controlled_values
 from adcgraph.errors import ResolutionError
-from adcgraph.resolving import index_for_store, resolve_candidates, resolve_disease, resolve_one
-from adcgraph.resolving.index import read_reference
+from adcgraph.resolving import (
+    index_for_store,
+    reference_build,
+    resolve_candidates,
+    resolve_disease,
+    resolve_one,
+)
+from adcgraph.resolving.index import REFERENCE_DISEASES, read_reference
 from adcgraph.resolving.learned import concept_words
+from adcgraph.resolving.search import staging_reading
 from adcgraph.rollup import evidence_scope, weight_for
 
 BREAST_CANCER = "MONDO:0007254"
@@ -96,6 +103,35 @@ def test_an_unreadable_part_and_an_unknown_biomarker_are_named(index):
         resolve_disease(index, "FOOBAR-low breast cancer")
     with pytest.raises(ResolutionError, match="names no disease"):
         resolve_disease(index, "HER2-low metastatic")
+    with pytest.raises(ResolutionError, match="unknown biomarker status 'mutnt' of EGFR") as error:
+        resolve_disease(index, "EGFR-mutnt NSCLC")
+    assert "did you mean EGFR-mutant?" in error.value.message
+
+
+def test_a_staging_edition_is_dropped_and_stage_0_read_as_in_situ_with_a_note(index):
+    rows = {row.id: row for row in read_reference()}
+    for text, expected in [
+        ("stage 0 cervical cancer (AJCC v8)", "MONDO:0042487"),
+        ("Stage 0 Rectal Cancer, AJCC 8th edition", "MONDO:0004725"),
+    ]:
+        written = {name.casefold() for name in (*rows[expected].synonyms, rows[expected].label)}
+        assert text.casefold() not in written  # read, not looked up
+        found = resolve_disease(index, text)
+        assert found.id == expected, text
+        assert "dropped" in found.matched and "read as in situ" in found.matched
+        roles = {part["as"]: part for part in found.parts}
+        assert roles["disease"]["id"] == expected
+        assert "AJCC" in roles["ignored"]["part"] and roles["qualifier"]["part"].startswith(
+            ("stage 0", "Stage 0")
+        )
+    # a stage no state code says is reported as a qualifier of the population
+    found = resolve_disease(index, "HER2-positive stage III breast cancer")
+    assert found.disease == "MONDO:0006244" and found.biomarkers == ({"gene": ERBB2,
+                                                                      "status": "positive"},)
+    stage = next(part for part in found.parts if part["as"] == "qualifier")
+    assert stage["part"] == "stage III" and "reported" in stage["matched"]
+    # stage 0 of a disease that has no in situ form is not read so
+    assert staging_reading("Rai stage 0 chronic lymphocytic leukemia") is None
 
 
 def test_common_cancers_the_curation_lacks_resolve_offline_from_the_shipped_index(index):
@@ -109,6 +145,43 @@ def test_common_cancers_the_curation_lacks_resolve_offline_from_the_shipped_inde
         ("ONCOTREE:NSCLC", NSCLC),
     ]:
         assert resolve_disease(index, text).id == expected, text
+
+
+def test_the_shipped_disease_index_is_what_the_committed_script_derives(shared_data, tmp_path):
+    derived = tmp_path / "diseases.tsv.gz"
+    reference_build.write_index(reference_build.derive(shared_data), derived)
+    assert derived.read_bytes() == REFERENCE_DISEASES.read_bytes()
+
+
+def test_every_class_of_mondos_design_patterns_is_indexed_under_its_patterns_class(
+    shared_data, index
+):
+    rows = {row.id: row for row in read_reference()}
+    by_label = {row.label: row.id for row in rows.values()}
+    parents = {row.id: set(row.parents) for row in rows.values()}
+    patterns = reference_build.read_patterns(shared_data)
+    assert len(patterns) > 700
+    for pattern in patterns:
+        assert pattern.id in rows, pattern
+        head = by_label[pattern.head]
+        if pattern.id != head:
+            assert head in reference_build.branch_above(parents, pattern.id), pattern
+    # a cancer only the carcinoma pattern places in the branch resolves by its other names
+    merkel = resolve_disease(index, "Merkel cell carcinoma")
+    assert (merkel.id, merkel.disease) == ("MONDO:0019210", "MONDO:0019210")
+    assert by_label["carcinoma"] in rows["MONDO:0019210"].parents
+
+
+def test_a_mesh_heading_lands_on_the_class_mondo_maps_mesh_headings_to(index):
+    rows = {row.id: row for row in read_reference()}
+    heading = resolve_candidates(index, "Ovarian Neoplasms", "disease")
+    assert [c.id for c in heading[:2]] == [OVARIAN_CANCER, "MONDO:0021068"]
+    assert heading[0].matched.startswith("MeSH heading read as 'Ovarian cancer'")
+    assert heading[0].score > heading[1].score
+    assert any(xref.startswith("MESH:") for xref in rows[OVARIAN_CANCER].xrefs)
+    # written as MONDO and NCIt write synonyms (lower case), or benign: the neoplasm class
+    assert resolve_disease(index, "ovarian neoplasms").id == "MONDO:0021068"
+    assert resolve_disease(index, "Benign Ovarian Neoplasms").id != OVARIAN_CANCER
 
 
 @pytest.mark.parametrize(

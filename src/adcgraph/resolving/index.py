@@ -199,6 +199,7 @@ class NameIndex:
         self._learned: Learned | None = None
         self._children: dict[str, tuple[str, ...]] | None = None
         self._names_by_entity: dict[int, list[str]] | None = None
+        self._xrefs_by_entity: dict[int, list[str]] | None = None
 
     @property
     def learned(self) -> Learned:
@@ -233,6 +234,17 @@ class NameIndex:
     def lookup(self, level: str, key: str) -> list[int]:
         """Positions in ``names`` whose key at ``level`` equals ``key``."""
         return self._tables[level].get(key, [])
+
+    def xrefs_of(self, curie: str) -> list[str]:
+        """The cross-references of one entity (CURIEs of other vocabularies)."""
+        if self._xrefs_by_entity is None:
+            grouped: dict[int, list[str]] = {}
+            for entity, name_field, text in self.names:
+                if name_field == "xref":
+                    grouped.setdefault(entity, []).append(text)
+            self._xrefs_by_entity = grouped
+        position = self._by_id.get(curie)
+        return list(self._xrefs_by_entity.get(position, [])) if position is not None else []
 
     def keys_of_length(self, low: int, high: int) -> Iterable[str]:
         """Normalised keys whose length is between ``low`` and ``high`` (typo search)."""
@@ -358,6 +370,15 @@ class StoredIndex(NameIndex):
         rows = self._connection.execute(
             "SELECT n.text FROM names n JOIN entities e ON n.entity = e.pos "
             "WHERE e.id = ? AND n.field NOT IN ('id', 'xref') ORDER BY n.pos",
+            (curie,),
+        )
+        return [text for (text,) in rows]
+
+    def xrefs_of(self, curie: str) -> list[str]:
+        """The cross-references of one entity (CURIEs of other vocabularies)."""
+        rows = self._connection.execute(
+            "SELECT n.text FROM names n JOIN entities e ON n.entity = e.pos "
+            "WHERE e.id = ? AND n.field = 'xref' ORDER BY n.pos",
             (curie,),
         )
         return [text for (text,) in rows]

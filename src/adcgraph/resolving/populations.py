@@ -5,7 +5,8 @@ cancer``, ``R/R AML``, ``HR+/HER2− mBC``, ``1L mCRPC``: the parser takes out t
 states (the project's disease-state codes) and the biomarker criteria (a gene of the graph,
 or one of the few biomarker words below, with a status code or a threshold such as
 ``PD-L1 CPS ≥ 10``, kept beside the status it states), then resolves what is left as
-a disease through the name index. Each part says how it was matched. A disease named with its
+a disease through the name index (a stage such as ``stage IIIB``, which no state code says,
+is reported as a qualifier). Each part says how it was matched. A disease named with its
 biomarker (``HER2-positive breast cancer``) lands on the MONDO class that says so when there
 is one; a population the graph curates is returned as that population.
 
@@ -152,6 +153,15 @@ STATE_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"residual\s+(?:invasive\s+)?disease", ("residual_disease",)),
     (r"castrat(?:ion|e)\s*-?\s*resistant", ("castration_resistant",)),
     (r"transplant\s*-?\s*ineligible", ("transplant_ineligible",)),
+)
+#: A stage of a staging system (``stage IV``, ``AJCC stage IIIB``, ``FIGO stage 2``): no
+#: disease-state code says it (stage IV is metastatic for most solid tumours but not for
+#: all: head and neck IVA/IVB are locoregional), so it is reported and the disease read
+#: without it. Stage 0, the in situ form, is read by the disease search instead.
+STAGE_PHRASE = re.compile(
+    r"(?<![\w/])(?:(?:AJCC|FIGO|TNM|clinical|pathologic(?:al)?)\s+)?stage\s+"
+    r"(?:IV|I{1,3}|[1-4])[A-Da-d]?[1-3]?(?![\w])",
+    re.IGNORECASE,
 )
 #: Words of population names that carry no state code; they are reported, then dropped.
 NO_CODE_WORDS = ("recurrent", "adult", "adults", "patients", "patient")
@@ -409,6 +419,8 @@ def parse_population(index: NameIndex, text: str, *, explain: bool = True) -> Pa
     """
     markers, rest = find_biomarkers(index, text)
     states, rest = find_states(rest)
+    stages = [match.group(0) for match in STAGE_PHRASE.finditer(rest)]
+    rest = STAGE_PHRASE.sub(" ", rest)
     rest, unpacked = _unpack_abbreviations(rest)
     disease_text, dropped = _clean(rest)
     parts: list[dict[str, Any]] = []
@@ -435,6 +447,9 @@ def parse_population(index: NameIndex, text: str, *, explain: bool = True) -> Pa
                 "matched": f"{disease_name!r}" + (f" + {'|'.join(packed)}" if packed else ""),
             }
         )
+    for stage in stages:
+        matched = "stage; no state code, reported"
+        parts.append({"part": stage, "as": "qualifier", "id": None, "matched": matched})
     for word in dropped:
         parts.append({"part": word, "as": "ignored", "id": None, "matched": "no code; ignored"})
     if not disease_text:
@@ -494,6 +509,14 @@ def _resolve_disease_part(
     if not explain:
         raise ResolutionError(f"could not read the disease part {disease_text!r} of {text!r}")
     read = "; ".join(f"{p['as']} {p['part']!r} ({p['matched']})" for p in parts)
+    status = unknown_status(index, disease_text)
+    if status:
+        gene, word, close = status
+        hint = f"; did you mean {gene}-{close}?" if close else ""
+        raise ResolutionError(
+            f"unknown biomarker status {word!r} of {gene} in {text!r}: expected one of "
+            f"{', '.join(sorted(set(STATUS_WORDS.values())))}{hint}"
+        )
     unknown = _unknown_biomarker(index, disease_text)
     if unknown:
         raise ResolutionError(
@@ -505,6 +528,32 @@ def _resolve_disease_part(
         + (f" (read: {read})" if read else "")
         + _nearest_text(index, disease_text, "disease", "diseases")
     )
+
+
+def unknown_status(index: NameIndex, disease_text: str) -> tuple[str, str, str] | None:
+    """A gene of the graph (or a biomarker word) written with a status word the parser does
+    not know (``HER2-lowish``): the gene as written, the word and the nearest status word
+    ('' when none is near); None when there is none, or when the words name a disease.
+
+    >>> from adcgraph.resolving.index import NameIndex
+    >>> unknown_status(NameIndex("t", (), ()), "HER2-lowish breast cancer")
+    ('HER2', 'lowish', 'low')
+    """
+    import difflib
+
+    genes = _gene_words(index)
+    match = re.search(
+        rf"(?<![\w.])(?P<gene>{_alternation(genes)})\s*-\s*(?P<word>[A-Za-z]{{2,}})(?![\w])",
+        disease_text.translate(DASHES),
+        re.IGNORECASE,
+    )
+    if not match or match.group("word").casefold() in STATUS_WORDS:
+        return None
+    if search(index, match.group(0), "disease", loose=False):
+        return None
+    words = [word for word in STATUS_WORDS if len(word) > 2]
+    close = difflib.get_close_matches(match.group("word").casefold(), words, n=1, cutoff=0.6)
+    return match.group("gene"), match.group("word"), close[0] if close else ""
 
 
 def _unknown_biomarker(index: NameIndex, disease_text: str) -> str | None:

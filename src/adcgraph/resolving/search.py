@@ -20,6 +20,11 @@ typo                1 edit (names of 6-9 characters) or 2 (10+)  0.71 (1 edit), 
 fuzzy               similar text (difflib ratio): suggestions    at most 0.6, never an answer
 ==================  ===========================================  ===============================
 
+A name written as a MeSH neoplasm heading (``Ovarian Neoplasms``, title case, plural) is
+also read with ``cancer``: when that names a class MONDO cross-references to MeSH and the
+plain reading does not, it answers 0.01 above the plain reading (MONDO maps MeSH's
+*X Neoplasms* headings to its *X cancer* classes).
+
 A name imported from an ontology scores 0.04 below a label at the same level, a gene's full
 name 0.05 below. Typo matches are answers (ranked below every exact match); fuzzy matches
 are only ever suggestions.
@@ -50,6 +55,7 @@ from adcgraph.resolving.index import (
 )
 from adcgraph.resolving.text import (
     NO_EQUIVALENTS,
+    STOP_WORDS,
     concept_key,
     edit_distance,
     fold,
@@ -226,6 +232,8 @@ def search(
     if not best:
         _offer_carcinoma_reading(best, index, query, kind)
     if not best and kind in DISEASE_SEARCH_KINDS:
+        _offer_staging(best, index, query, kind)
+    if not best and kind in DISEASE_SEARCH_KINDS:
         _offer_learned(best, index, query, kind)
     if not best and kind in DISEASE_SEARCH_KINDS:
         _offer_initials(best, index, query, kind)
@@ -235,6 +243,8 @@ def search(
         _offer_parts(best, index, query, kind)
     if not best and kind in DISEASE_SEARCH_KINDS:
         _offer_without_behaviour(best, index, query, kind)
+    if kind in DISEASE_SEARCH_KINDS:
+        _offer_mesh_heading(best, index, query, kind)
     if not best and loose:
         for key, distance in typo_keys(index, normalise(query)):
             for position in index.lookup("normalised", key):
@@ -272,6 +282,83 @@ def _offer_carcinoma_reading(
         matched = f"concept {name_field} {name!r} (cancer read as carcinoma)"
         level = LEVELS.index("concept")
         _offer(best, index, entity_position, level, CARCINOMA_SCORE, matched, kind)
+
+
+STAGING_SCORE = 0.7
+#: The edition of a staging manual (``AJCC v7``, ``aJCC v6 and v7``, ``UICC 8th edition``):
+#: it dates the staging rules, it does not change the disease.
+_STAGING_EDITION = re.compile(
+    r"\(?\b(?:AJCC|UICC|TNM)\s*(?:v|version\s*)?\d+(?:st|nd|rd|th)?(?:\s*(?:edition|ed\.?))?"
+    r"(?:\s*(?:and|,|/|&)\s*(?:v|version\s*)?\d+(?:st|nd|rd|th)?)*\)?",
+    re.IGNORECASE,
+)
+#: Stage 0 (AJCC, FIGO: Tis N0 M0) of a carcinoma or melanoma is its in situ form.
+_STAGE_ZERO = re.compile(r"\b(?:(?:AJCC|FIGO|TNM)\s+)?stage\s+0(?:is|a)?\b", re.IGNORECASE)
+_IN_SITU_HEADS = re.compile(r"\b(?:carcinoma|adenocarcinoma|cancer|melanoma)s?\b", re.IGNORECASE)
+
+
+def staging_reading(query: str) -> tuple[str, list[dict[str, Any]]] | None:
+    """``query`` without a staging edition, and with stage 0 of a carcinoma read as in situ
+    (``cancer`` then read as ``carcinoma``), with the parts so read; None when it names
+    neither.
+
+    >>> reading, parts = staging_reading("stage 0 rectal cancer aJCC v7")
+    >>> reading
+    'rectal carcinoma in situ'
+    >>> [(part["part"], part["as"]) for part in parts]
+    [('aJCC v7', 'ignored'), ('stage 0', 'qualifier')]
+    >>> staging_reading("stage 0 chronic lymphocytic leukemia") is None
+    True
+    """
+    parts: list[dict[str, Any]] = []
+    for match in _STAGING_EDITION.finditer(query):
+        edition = match.group(0).strip("() ")
+        parts.append(_part(edition, "ignored", "staging edition, dropped"))
+    reading = _STAGING_EDITION.sub(" ", query)
+    stage = _STAGE_ZERO.search(reading)
+    if stage and _IN_SITU_HEADS.search(reading):
+        parts.append(_part(stage.group(0), "qualifier", "read as in situ"))
+        reading = _STAGE_ZERO.sub(" ", reading)
+        if "in situ" not in reading.casefold():
+            reading = re.sub(r"\bcancers?\b", "carcinoma", reading, flags=re.IGNORECASE)
+            reading = f"{reading.strip(' ,;')} in situ"
+    reading = " ".join(reading.split()).strip(" ,;")
+    if not parts or not reading:
+        return None
+    return reading, parts
+
+
+def _part(text: str, role: str, matched: str, identifier: str | None = None) -> dict[str, Any]:
+    return {"part": text, "as": role, "id": identifier, "matched": matched}
+
+
+def _offer_staging(
+    best: dict[int, tuple[int, Candidate]], index: NameIndex, query: str, kind: str | None
+) -> None:
+    """A name with a staging edition or stage 0 (NCIt's ``stage 0 gastric cancer AJCC v6
+    and v7``) read as :func:`staging_reading` says, at the answer threshold; ``matched``
+    says so and ``parts`` lists the disease read and each staging part (two diseases read
+    equally well stay a tie, refused by the callers)."""
+    from dataclasses import replace
+
+    read = staging_reading(query)
+    if read is None:
+        return
+    reading, staging = read
+    level = LEVELS.index("concept")
+    found = [c for lvl, c in search(index, reading, kind, loose=False) if lvl < TYPO_LEVEL]
+    top = [c for c in found if c.score == found[0].score] if found else []
+    notes = "; ".join(f"{part['part']!r} {part['matched']}" for part in staging)
+    for candidate in top:
+        position = index.positions_of(candidate.id)
+        if position is None or candidate.score < ANSWER_SCORE:
+            continue
+        matched = f"{candidate.matched} (read as {reading!r}: {notes})"
+        _offer(best, index, position, level, STAGING_SCORE, matched, kind)
+        if position in best:
+            level_number, offered = best[position]
+            disease = _part(reading, "disease", candidate.matched, candidate.id)
+            best[position] = (level_number, replace(offered, parts=(disease, *staging)))
 
 
 LEARNED_SCORE = 0.712
@@ -313,6 +400,61 @@ def _offer_initials(
         matched = f"initials of {name_field} {name!r}"
         score = INITIALS_SCORE + _FIELD_OFFSET.get(name_field, -0.05) / 10
         _offer(best, index, entity_position, level, score, matched, kind)
+
+
+#: MeSH's plural neoplasm heading (``Ovarian Neoplasms``), which MONDO maps to its cancer
+#: class (``ovarian cancer``) rather than to its neoplasm class (``ovarian neoplasm``).
+_MESH_HEADING = re.compile(r"\bNeoplasms\b")
+_BENIGN = re.compile(r"\bbenign\b", re.IGNORECASE)
+MESH_PREFIX = "MESH:"
+
+
+def is_mesh_heading(query: str) -> bool:
+    """Whether ``query`` is written as a MeSH neoplasm heading: the plural ``Neoplasms`` in
+    title case, as MeSH writes descriptor names (MONDO and NCIt write ``intestinal
+    neoplasms`` in lower case, and mean the neoplasm class); never a benign one.
+
+    >>> is_mesh_heading("Brain Stem Neoplasms"), is_mesh_heading("intestinal neoplasms")
+    (True, False)
+    >>> is_mesh_heading("Neoplasms, Benign"), is_mesh_heading("Ear neoplasms")
+    (False, False)
+    """
+    if not _MESH_HEADING.search(query) or _BENIGN.search(query):
+        return False
+    long_words = [word for word in re.findall(r"[A-Za-z]+", query) if len(word) > 3]
+    return all(word[0].isupper() for word in long_words if word.casefold() not in STOP_WORDS)
+
+
+def _offer_mesh_heading(
+    best: dict[int, tuple[int, Candidate]], index: NameIndex, query: str, kind: str | None
+) -> None:
+    """A name in MeSH's plural heading form (``Ovarian Neoplasms``, ``Brain Stem
+    Neoplasms``) read as MONDO reads MeSH headings: when the class it names (or none) has
+    no MeSH cross-reference and the class named with ``cancer`` for ``neoplasms`` has one,
+    that cancer class answers first (MONDO maps MeSH *Ovarian Neoplasms* to *ovarian
+    cancer*, not to *ovarian neoplasm*); the neoplasm class stays a lower candidate."""
+    if not is_mesh_heading(query):
+        return
+    top = sorted(best.values(), key=lambda item: _rank_key(item[1]))
+    tied = [item for item in top if item[1].score == top[0][1].score] if top else []
+    if any(_has_mesh(index, candidate.id) for _, candidate in tied):
+        return
+    reading = _MESH_HEADING.sub("cancer", query)
+    found = [c for level, c in search(index, reading, kind, loose=False) if level < TYPO_LEVEL]
+    heading = [c for c in found if c.score >= ANSWER_SCORE and _has_mesh(index, c.id)]
+    if not heading or (len(heading) > 1 and heading[1].score == heading[0].score):
+        return
+    position = index.positions_of(heading[0].id)
+    if position is None:
+        return
+    level = tied[0][0] if tied else LEVELS.index("concept")
+    score = min(1.0, tied[0][1].score + 0.01) if tied else ANSWER_SCORE
+    matched = f"MeSH heading read as {reading!r}: {heading[0].matched}"
+    _offer(best, index, position, level, score, matched, kind)
+
+
+def _has_mesh(index: NameIndex, curie: str) -> bool:
+    return any(xref.startswith(MESH_PREFIX) for xref in index.xrefs_of(curie))
 
 
 BEHAVIOUR_SCORE = 0.7
