@@ -364,3 +364,31 @@ def test_many_lets_two_source_classes_share_a_target(source, target) -> None:
     objects = [m.object_id for m in many]
     assert len(objects) > len(set(objects))  # some target is shared
     assert one <= set(objects)
+
+
+def test_a_slash_between_two_words_offers_each_word_in_the_whole_name() -> None:
+    # OncoTree's "Acute Monoblastic/Monocytic Leukemia" names both leukaemias; read as
+    # "Monocytic Leukemia" alone it would take DOID's broader "monocytic leukemia".
+    onco = {"O:1": _term("O:1", "Acute Monoblastic/Monocytic Leukemia")}
+    doid = {
+        "D:1": _term("D:1", "monocytic leukemia"),
+        "D:2": _term("D:2", "acute monocytic leukemia", "D:1"),
+    }
+    assert pairs(match_ontologies(onco, doid)) == {("O:1", "D:2")}
+    assert matcher.slash_readings("nasal type extranodal NK/T-cell lymphoma") == [
+        "nasal type extranodal NK-cell lymphoma",
+        "nasal type extranodal T-cell lymphoma",
+    ]
+
+
+def test_a_slash_after_a_whole_name_joins_two_names() -> None:
+    # "carcinosarcoma" ends a label of the ontology, so the text before the slash is a name.
+    onco = {
+        "O:1": _term("O:1", "Uterine Carcinosarcoma/Uterine Malignant Mixed Mullerian Tumor"),
+        "O:2": _term("O:2", "Metaplastic Carcinosarcoma"),
+    }
+    ncit = {
+        "N:1": _term("N:1", "Uterine Carcinosarcoma"),
+        "N:2": _term("N:2", "Uterine Corpus Carcinosarcoma", "N:1"),
+    }
+    assert ("O:1", "N:1") in pairs(match_ontologies(onco, ncit))

@@ -4,7 +4,8 @@ How a pair gets its confidence:
 
 1. Every class contributes names: its label, then synonyms weighted by scope (EXACT above
    NARROW/BROAD/RELATED, which often name a broader or narrower idea), then names derived
-   from those: a parenthesised qualifier dropped, each part of "A/B", and, for an
+   from those: a parenthesised qualifier dropped, each reading of "A/B" (either word in
+   the whole name, or either name when a whole name stands before the slash), and, for an
    organ-level class that names no disease ("Breast" above "Breast Carcinoma"), "<organ>
    neoplasm".
 2. Names are compared at increasingly loose normalisation levels, each with a lower factor:
@@ -107,6 +108,8 @@ WITHOUT_QUALIFIER_WEIGHT = 0.95
 SLASH_PART_WEIGHT = 0.85
 IMPLIED_HEAD_WEIGHT = 0.7
 IMPLIED_HEAD = "neoplasm"
+# A word that ends this many labels of an ontology is one of its head words.
+MIN_LABEL_ENDS = 1
 # How far up the is_a hierarchy a class's context words are collected.
 CONTEXT_DEPTH = 3
 MAX_CONTEXT_WORDS = 2
@@ -140,6 +143,8 @@ MALIGNANT_SUFFIXES = ("carcinoma", "sarcoma", "blastoma", "melanoma", "lymphoma"
 _CAPITALISED_WORD = re.compile(r"\b[A-Z][A-Z0-9]{1,5}\b")
 _PARENTHESISED = re.compile(r"\s*[(\[][^)\]]*[)\]]")
 _SLASH_BETWEEN_WORDS = re.compile(r"(?<=[A-Za-z])\s*/\s*(?=[A-Za-z])")
+# One slash between two words, each taken whole ("NK/T" in "NK/T-cell lymphoma").
+_SLASH_WORDS = re.compile(r"([A-Za-z][A-Za-z0-9]*)\s*/\s*([A-Za-z][A-Za-z0-9]*)")
 
 
 @dataclass(frozen=True)
@@ -329,9 +334,14 @@ def term_names(term: Term) -> list[TermName]:
 
 
 def derived_names(
-    term: Term, names: list[TermName], heads: frozenset[str], has_children: bool
+    term: Term,
+    names: list[TermName],
+    heads: frozenset[str],
+    has_children: bool,
+    name_ends: frozenset[str] = frozenset(),
 ) -> list[TermName]:
-    """Extra names read off a class's own names: qualifiers dropped, "A/B" split, and an
+    """Extra names read off a class's own names: qualifiers dropped, each reading of "A/B"
+    (see :func:`slash_readings`; ``name_ends`` are the words names end in), and an
     organ-level class that names no disease read as "<organ> neoplasm".
 
     >>> t = Term("O:1", "Spiroma/Spiradenoma (Skin)", (), (), None, False)
@@ -347,15 +357,44 @@ def derived_names(
                 TermName(term.id, without, name.weight * WITHOUT_QUALIFIER_WEIGHT, name.scope)
             )
             text = without
-        parts = _SLASH_BETWEEN_WORDS.split(text)
-        if len(parts) > 1:
-            weight = name.weight * SLASH_PART_WEIGHT
-            extra += [TermName(term.id, part, weight, name.scope) for part in parts if part.strip()]
+        weight = name.weight * SLASH_PART_WEIGHT
+        extra += [
+            TermName(term.id, part, weight, name.scope)
+            for part in slash_readings(text, heads | name_ends)
+        ]
     label_words = set(words_in_order(term.label or ""))
     if has_children and term.label and heads and not label_words & heads:
         implied = f"{term.label} {IMPLIED_HEAD}"
         extra.append(TermName(term.id, implied, IMPLIED_HEAD_WEIGHT, "DERIVED"))
     return extra
+
+
+def slash_readings(text: str, name_ends: frozenset[str] = frozenset()) -> list[str]:
+    """The names "A/B" stands for, in order and without repeats.
+
+    A slash between two words offers either word in the rest of the name ("Acute
+    Monoblastic/Monocytic Leukemia" is "Acute Monoblastic Leukemia" or "Acute Monocytic
+    Leukemia"). When the text before the slash is itself a name of two words or more, ending
+    in a word that names end in (``name_ends``: head words, the last words of an ontology's
+    labels), the slash joins two whole names ("Uterine Carcinosarcoma/Uterine Malignant
+    Mixed Mullerian Tumor"), and each side is read as one.
+
+    >>> slash_readings("nasal type extranodal NK/T-cell lymphoma")
+    ['nasal type extranodal NK-cell lymphoma', 'nasal type extranodal T-cell lymphoma']
+    >>> slash_readings("Serous Carcinoma/Papillary Serous Carcinoma", frozenset({"carcinoma"}))
+    ['Serous Carcinoma', 'Papillary Serous Carcinoma']
+    """
+    parts = [part.strip() for part in _SLASH_BETWEEN_WORDS.split(text)]
+    first_words = words_in_order(parts[0])
+    if len(parts) > 1 and len(first_words) >= 2 and first_words[-1] in name_ends:
+        readings = [part for part in parts if part]
+    else:
+        readings = [
+            " ".join(f"{text[: match.start()]}{word}{text[match.end() :]}".split())
+            for match in _SLASH_WORDS.finditer(text)
+            for word in (match.group(1), match.group(2))
+        ]
+    return list(dict.fromkeys(reading for reading in readings if reading != text))
 
 
 def disease_pattern(words: Iterable[str]) -> list[str]:
@@ -515,11 +554,12 @@ def _word_variants_in(bags: list[frozenset[str]]) -> set[tuple[str, str]]:
 def _prepare_side(terms: Mapping[str, Term], lexicon: Lexicon, forms: NameForms) -> _Side:
     """Key every name (own and derived) of every class once."""
     with_children = {parent for term in terms.values() for parent in term.parents}
+    name_ends = _label_ends(terms.values())
     keys_by_text: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
     keyed = []
     for term in terms.values():
         names = term_names(term)
-        names += derived_names(term, names, forms.heads, term.id in with_children)
+        names += derived_names(term, names, forms.heads, term.id in with_children, name_ends)
         for name in names:
             if name.text not in keys_by_text:
                 keys = name_keys(name.text, lexicon, forms)
@@ -528,6 +568,13 @@ def _prepare_side(terms: Mapping[str, Term], lexicon: Lexicon, forms: NameForms)
             keys, bag = keys_by_text[name.text]
             keyed.append(_KeyedName(name, keys, bag))
     return _Side(terms, vocabulary_of(terms), keyed)
+
+
+def _label_ends(terms: Iterable[Term]) -> frozenset[str]:
+    """Words that end the labels of at least ``MIN_LABEL_ENDS`` classes (an ontology's own
+    head words: "carcinosarcoma", "leukemia")."""
+    ends = Counter(words[-1] for term in terms if (words := words_in_order(term.label or "")))
+    return frozenset(word for word, count in ends.items() if count >= MIN_LABEL_ENDS)
 
 
 def _lexical_candidates(
