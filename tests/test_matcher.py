@@ -179,11 +179,16 @@ def test_is_a_breaks_a_tie_between_two_equally_named_classes(matched) -> None:
 
 
 def test_scope_weights_decide_between_exact_and_related(source, target, monkeypatch) -> None:
-    flat = dict.fromkeys(matcher.NAME_WEIGHTS, 1.0)
-    monkeypatch.setattr(matcher, "NAME_WEIGHTS", flat)
-    found = {m.subject_id: m.object_id for m in match_ontologies(source, target)}
-    # With every scope weighted alike the two classes tie and identifier order decides.
-    assert found[HYPERNEPHROID_CARCINOMA] == RENAL_CELL_CARCINOMA
+    def confidences() -> dict[str, float]:
+        many = match_ontologies(source, target, one_to_one=False)
+        return {m.subject_id: m.confidence for m in many if m.object_id == RENAL_CELL_CARCINOMA}
+
+    weighted = confidences()
+    assert weighted[KIDNEY_CARCINOMA_OF_TUBULES] > weighted[HYPERNEPHROID_CARCINOMA]
+    monkeypatch.setattr(matcher, "NAME_WEIGHTS", dict.fromkeys(matcher.NAME_WEIGHTS, 1.0))
+    flat = confidences()
+    # With every scope weighted alike the EXACT and the RELATED synonym count the same.
+    assert flat[KIDNEY_CARCINOMA_OF_TUBULES] == flat[HYPERNEPHROID_CARCINOMA]
 
 
 def test_tie_is_not_broken_by_is_a_when_the_bonus_is_off(source, target, monkeypatch) -> None:
@@ -392,3 +397,36 @@ def test_a_slash_after_a_whole_name_joins_two_names() -> None:
         "N:2": _term("N:2", "Uterine Corpus Carcinosarcoma", "N:1"),
     }
     assert ("O:1", "N:1") in pairs(match_ontologies(onco, ncit))
+
+
+def test_equal_scores_go_to_the_class_whose_label_is_nearer() -> None:
+    # NCIt gives "Classical Hodgkin Lymphoma" as an EXACT synonym of the class and of its
+    # adult subclass; the tie goes to the class, not to the smaller identifier.
+    ncit = {
+        "N:1": Term(
+            "N:1",
+            "Adult Classic Hodgkin Lymphoma",
+            (Synonym("Classical Hodgkin Lymphoma", "EXACT"),),
+            ("N:2",),
+            None,
+            False,
+        ),
+        "N:2": term("N:2", "Classic Hodgkin Lymphoma", "Classical Hodgkin Lymphoma"),
+    }
+    onco = {"O:1": _term("O:1", "Classical Hodgkin Lymphoma")}
+    assert pairs(match_ontologies(onco, ncit)) == {("O:1", "N:2")}
+
+
+def test_a_metastasis_is_not_matched_to_the_primary_cancer() -> None:
+    # Siblings under matched parents share most words, but one names a metastasis.
+    ncit = {
+        "N:1": _term("N:1", "Adrenal Cortex Neoplasm"),
+        "N:2": _term("N:2", "Metastatic Carcinoma in the Adrenal Cortex", "N:1"),
+    }
+    doid = {
+        "D:1": _term("D:1", "adrenal cortex neoplasm"),
+        "D:2": _term("D:2", "adrenal cortex carcinoma", "D:1"),
+    }
+    assert pairs(match_ontologies(ncit, doid)) == {("N:1", "D:1")}
+    ncit["N:3"] = _term("N:3", "Adrenal Cortex Carcinoma", "N:1")
+    assert ("N:3", "D:2") in pairs(match_ontologies(ncit, doid))

@@ -23,13 +23,15 @@ How a pair gets its confidence:
    modifier fewer ("Acral Melanoma" / "acral lentiginous melanoma"), for words MONDO's
    names leave out at least as often as they tell two diseases apart by them.
 3. Labels must agree on the kind of disease: "malignant" against unspecified (or benign)
-   lowers a pair, and so does "cancer" (any malignant neoplasm) against "carcinoma". A
-   label that two classes of one ontology share counts for less than its is_a context.
+   lowers a pair, and so does "cancer" (any malignant neoplasm) against "carcinoma", and a
+   metastasis against a label that names none. A label that two classes of one ontology
+   share counts for less than its is_a context.
 4. Structure: pairs whose parents (else children) are candidates of each other get a
    small bonus; a loose pair whose matched ancestors (in a first one-to-one pass) all
    point elsewhere in the other ontology is lowered.
 5. A greedy best-first pass keeps at most one partner per class (or, for a list of names
-   against a reference ontology, each source class's best target).
+   against a reference ontology, each source class's best target); of two equal scores,
+   the pair whose labels share more words goes first.
 6. Structural propagation (one-to-one only): children left unmatched under two matched
    parents are paired when their names share most of their rarity-weighted words and
    each is the other's best.
@@ -128,6 +130,10 @@ MALIGNANCY_CONFLICT_FACTOR = 0.5
 # the other: a carcinoma class that lists "cancer" as a synonym should lose to the class
 # that is labelled "malignant neoplasm".
 CANCER_VS_CARCINOMA_FACTOR = 0.95
+# A label that names a metastasis against one that does not: a spread of a cancer is not
+# the cancer where it began ("Metastatic Carcinoma in the Adrenal Cortex").
+METASTATIC_WORDS = frozenset({"metastatic", "metastasis", "secondary"})
+METASTATIC_CONFLICT_FACTOR = 0.6
 
 PARENT_BONUS = 0.03
 CHILD_BONUS = 0.02
@@ -135,6 +141,8 @@ CHILD_BONUS = 0.02
 CONTEXT_CONFLICT_FACTOR = 0.85
 CONFLICT_DEPTH = 4
 DEFAULT_THRESHOLD = 0.5
+# Scores equal to this many digits are a tie.
+SCORE_DIGITS = 6
 
 NEOPLASM_WORDS = frozenset({"tumor", "neoplasm", "neoplasia"})
 # Words that already say "malignant", so an extra "malignant" adds nothing.
@@ -189,6 +197,8 @@ class _Candidate:
     source_scope: str = "LABEL"
     target_scope: str = "LABEL"
     structure: str = ""
+    # Dice share of the two labels' canonical words: breaks ties between equal scores.
+    label_overlap: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -384,6 +394,8 @@ def slash_readings(text: str, name_ends: frozenset[str] = frozenset()) -> list[s
     >>> slash_readings("Serous Carcinoma/Papillary Serous Carcinoma", frozenset({"carcinoma"}))
     ['Serous Carcinoma', 'Papillary Serous Carcinoma']
     """
+    if "/" not in text:
+        return []
     parts = [part.strip() for part in _SLASH_BETWEEN_WORDS.split(text)]
     first_words = words_in_order(parts[0])
     if len(parts) > 1 and len(first_words) >= 2 and first_words[-1] in name_ends:
@@ -603,14 +615,38 @@ def _lexical_candidates(
     ambiguous = _ambiguous_labels(source, forms) | _ambiguous_labels(target, forms)
     profiles = {term_id: _label_profile(term) for term_id, term in source.terms.items()}
     profiles |= {term_id: _label_profile(term) for term_id, term in target.terms.items()}
+    label_bags = _label_bags(source, forms) | _label_bags(target, forms)
     return {
-        pair: _scaled(
+        pair: replace(
             candidate,
-            _label_agreement(profiles[pair[0]], profiles[pair[1]])
+            score=candidate.score
+            * _label_agreement(profiles[pair[0]], profiles[pair[1]])
             * _ambiguity_factor(candidate, ambiguous & set(pair)),
+            label_overlap=label_overlap(label_bags[pair[0]], label_bags[pair[1]]),
         )
         for pair, candidate in best.items()
     }
+
+
+def _label_bags(side: _Side, forms: NameForms) -> dict[str, frozenset[str]]:
+    return {
+        term_id: frozenset(disease_pattern(forms.canonical(word_bag(term.label or ""))))
+        for term_id, term in side.terms.items()
+    }
+
+
+def label_overlap(first: frozenset[str], second: frozenset[str]) -> float:
+    """Dice share of two labels' words, which breaks a tie between two equally scored
+    partners: a synonym a class shares with its subclass ("Classical Hodgkin Lymphoma" on
+    both "Classic Hodgkin Lymphoma" and "Adult Classic Hodgkin Lymphoma") goes to the class
+    whose label is nearer.
+
+    >>> label_overlap(frozenset({"classical", "hodgkin", "lymphoma"}),
+    ...               frozenset({"classic", "hodgkin", "lymphoma"}))
+    0.6667
+    """
+    total = len(first) + len(second)
+    return round(2 * len(first & second) / total, 4) if total else 0.0
 
 
 def _ambiguous_labels(side: _Side, forms: NameForms) -> set[str]:
@@ -889,11 +925,15 @@ def label_head(term: Term) -> str | None:
     return None
 
 
-def _label_profile(term: Term) -> tuple[str, str | None]:
-    return label_malignancy(term), label_head(term)
+LabelProfile = tuple[str, str | None, bool]
 
 
-def _label_agreement(first: tuple[str, str | None], second: tuple[str, str | None]) -> float:
+def _label_profile(term: Term) -> LabelProfile:
+    metastatic = bool(METASTATIC_WORDS & set(word_bag(term.label or "")))
+    return label_malignancy(term), label_head(term), metastatic
+
+
+def _label_agreement(first: LabelProfile, second: LabelProfile) -> float:
     """Factor for what two labels say about the kind of disease (1.0 when they agree)."""
     factor = 1.0
     if first[0] != second[0]:
@@ -901,6 +941,8 @@ def _label_agreement(first: tuple[str, str | None], second: tuple[str, str | Non
         factor *= MALIGNANCY_UNSPECIFIED_FACTOR if unspecified else MALIGNANCY_CONFLICT_FACTOR
     if {first[1], second[1]} == {"cancer", "carcinoma"}:
         factor *= CANCER_VS_CARCINOMA_FACTOR
+    if first[2] != second[2]:
+        factor *= METASTATIC_CONFLICT_FACTOR
     return factor
 
 
@@ -941,14 +983,8 @@ def _add_structure(
         ):
             score *= CONTEXT_CONFLICT_FACTOR
             notes.append("ancestors disagree")
-        adjusted[(source_id, target_id)] = _Candidate(
-            score,
-            candidate.source_name,
-            candidate.target_name,
-            candidate.level,
-            candidate.source_scope,
-            candidate.target_scope,
-            ", ".join(notes),
+        adjusted[(source_id, target_id)] = replace(
+            candidate, score=score, structure=", ".join(notes)
         )
     return adjusted
 
@@ -1077,8 +1113,9 @@ def _ancestors(terms: Mapping[str, Term], term_id: str, depth: int) -> frozenset
 def _select_one_to_one(
     candidates: Mapping[tuple[str, str], _Candidate], threshold: float
 ) -> list[tuple[str, str]]:
-    """Greedy best-first: take pairs by falling score while both classes are free."""
-    ranked = sorted(candidates.items(), key=lambda item: (-item[1].score, item[0]))
+    """Greedy best-first: take pairs by falling score (equal scores: nearer labels first)
+    while both classes are free."""
+    ranked = sorted(candidates.items(), key=_rank)
     used_sources: set[str] = set()
     used_targets: set[str] = set()
     chosen = []
@@ -1091,6 +1128,11 @@ def _select_one_to_one(
         used_targets.add(target_id)
         chosen.append((source_id, target_id))
     return chosen
+
+
+def _rank(item: tuple[tuple[str, str], _Candidate]) -> tuple[float, float, tuple[str, str]]:
+    pair, candidate = item
+    return (-round(candidate.score, SCORE_DIGITS), -candidate.label_overlap, pair)
 
 
 def _select_best_per_source(
