@@ -1,11 +1,24 @@
 """Find, run and check the command examples of the README (``$ adcgraph ...`` lines).
 
 Every ```text block of README.md is a sequence of examples: a ``$ adcgraph`` command (quoted
-arguments may continue on the next lines) followed by its output. A block right after the line
-``<!-- readme: not run (REASON) -->`` is shown only, for commands that need the user's files or
-a running server. An output whose last line is ``...`` is abridged: the lines before it must be
-the first lines of the real output. Paths of the test store and version hashes are written as
-``var/store`` and ``version <hash>``.
+arguments may continue on the next lines) followed by its output. The examples of one block run
+in order, like one shell session: in one working directory, against the test build's store,
+or against a copy of it from the block's first ``import`` on. An output whose last line is
+``...`` is abridged: the lines before it must be the first lines of the real output. Paths of
+the test store and version hashes are written as ``var/store`` and ``version <hash>``.
+
+What a command may name, as a user in the repository's root would type it:
+
+- ``../shared/data/...``: the shared data folder (the example is skipped when it is absent);
+- ``tests/fixtures/...``: the repository's small committed example files;
+- ``http://127.0.0.1:7878``: the server that the block's ``adcgraph serve`` example started
+  (on a free port; its output shows 7878 and ``pid <pid>``).
+
+A block right after the line ``<!-- readme: not run (REASON) -->`` is not run; its commands
+and options are still checked against the CLI, as every example's are.
+
+The paragraph and table between ``<!-- coverage: adcgraph stats --coverage -->`` and
+``<!-- coverage end -->`` are that command's output on the test build.
 
 Regenerate the outputs after a change with::
 
@@ -22,6 +35,11 @@ from pathlib import Path
 NOT_RUN = re.compile(r"^<!-- readme: not run \((?P<reason>[^)]+)\) -->$")
 ABRIDGED = "..."
 UPDATE_ENV = "ADCGRAPH_UPDATE_README"
+SHARED_DATA = "../shared/data"
+FIXTURES = "tests/fixtures/"
+SERVER = "http://127.0.0.1:7878"
+COVERAGE_START = "<!-- coverage: adcgraph stats --coverage -->"
+COVERAGE_END = "<!-- coverage end -->"
 
 
 @dataclass
@@ -33,6 +51,8 @@ class Example:
     expected: list[str] = field(default_factory=list)
     run: bool = True
     reason: str = ""
+    #: Which ```text block of the README it is in (0 for the first).
+    block: int = 0
 
     @property
     def argv(self) -> list[str]:
@@ -41,6 +61,10 @@ class Example:
     @property
     def abridged(self) -> bool:
         return bool(self.expected) and self.expected[-1] == ABRIDGED
+
+    @property
+    def needs_shared_data(self) -> bool:
+        return any(word.startswith(SHARED_DATA) for word in self.argv)
 
 
 def _complete(command: str) -> bool:
@@ -60,10 +84,12 @@ def read_examples(text: str) -> list[Example]:
     lines = text.splitlines()
     examples: list[Example] = []
     index = 0
+    block = -1
     while index < len(lines):
         if lines[index] != "```text":
             index += 1
             continue
+        block += 1
         previous = lines[index - 1] if index else ""
         skipped = NOT_RUN.match(previous)
         index += 1
@@ -71,7 +97,7 @@ def read_examples(text: str) -> list[Example]:
         while index < len(lines) and lines[index] != "```":
             line = lines[index]
             if line.startswith("$ adcgraph") and (current is None or _complete(current.command)):
-                current = Example(line[2:], index + 1)
+                current = Example(line[2:], index + 1, block=block)
                 if skipped:
                     current.run, current.reason = False, skipped.group("reason")
                 examples.append(current)
@@ -133,3 +159,25 @@ def rewrite(text: str, outputs: dict[int, list[str]]) -> str:
 
 def readme_path(root: Path) -> Path:
     return root / "README.md"
+
+
+def generated_section(text: str) -> str | None:
+    r"""The text between the coverage markers (None when the README has none).
+
+    >>> generated_section(f"a\n{COVERAGE_START}\n| x |\n{COVERAGE_END}\n")
+    '| x |\n'
+    """
+    if COVERAGE_START not in text or COVERAGE_END not in text:
+        return None
+    start = text.index(COVERAGE_START) + len(COVERAGE_START) + 1
+    return text[start : text.index(COVERAGE_END)]
+
+
+def replace_generated(text: str, section: str) -> str:
+    r"""The README with the text between the coverage markers replaced by ``section``.
+
+    >>> replace_generated(f"{COVERAGE_START}\nold\n{COVERAGE_END}\n", "new\n")
+    '<!-- coverage: adcgraph stats --coverage -->\nnew\n<!-- coverage end -->\n'
+    """
+    start = text.index(COVERAGE_START) + len(COVERAGE_START) + 1
+    return text[:start] + section + text[text.index(COVERAGE_END) :]

@@ -129,20 +129,31 @@ def lint(fix_order: bool) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-def stats(store_path: Path | None, endpoint: str | None, fmt: str) -> None:
+@click.option(
+    "--coverage",
+    is_flag=True,
+    help="Print what the curated graph covers instead (ADCs, claims by status and evidence "
+    "type, strategies ...), as the Markdown table of the README.",
+)
+def stats(store_path: Path | None, endpoint: str | None, fmt: str, coverage: bool) -> None:
     """Count nodes per class and triples per predicate and per named graph.
 
     \b
     Example:
       adcgraph stats
       adcgraph stats --format json
+      adcgraph stats --coverage
     """
     import dataclasses
     import json
 
-    from adcgraph.stats import graph_stats
+    from adcgraph.stats import coverage_markdown, graph_stats
 
-    counts = graph_stats(open_query_backend(store_path, endpoint))
+    backend = open_query_backend(store_path, endpoint)
+    if coverage:
+        click.echo(coverage_markdown(backend), nl=False)
+        return
+    counts = graph_stats(backend)
     if fmt == "json":
         click.echo(json.dumps(dataclasses.asdict(counts), indent=1))
         return

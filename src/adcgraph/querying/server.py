@@ -493,9 +493,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         if self.settings.cors:
             self.send_header("Access-Control-Allow-Origin", "*")
-        self.end_headers()
-        if self.command != "HEAD":
+        if self.command == "HEAD":
+            self.end_headers()
+            return
+        try:
+            self.end_headers()
             self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            # The client left before its answer (a timed-out probe): nothing to tell it, and
+            # no traceback for the server's log.
+            self.close_connection = True
 
     def _refuse(self, status: int, message: str) -> None:
         self._send(status, "text/plain", message.encode("utf-8"))
