@@ -130,6 +130,10 @@ def test_a_staging_edition_is_dropped_and_stage_0_read_as_in_situ_with_a_note(in
                                                                       "status": "positive"},)
     stage = next(part for part in found.parts if part["as"] == "qualifier")
     assert stage["part"] == "stage III" and "reported" in stage["matched"]
+    # a carcinoma said not to infiltrate is its in situ form too
+    found = resolve_disease(index, "Lobular Carcinoma of the Breast, Noninfiltrating")
+    assert found.id == "MONDO:0006270"
+    assert "'Noninfiltrating' read as in situ" in found.matched
     # stage 0 of a disease that has no in situ form is not read so
     assert staging_reading("Rai stage 0 chronic lymphocytic leukemia") is None
 
@@ -170,6 +174,15 @@ def test_every_class_of_mondos_design_patterns_is_indexed_under_its_patterns_cla
     merkel = resolve_disease(index, "Merkel cell carcinoma")
     assert (merkel.id, merkel.disease) == ("MONDO:0019210", "MONDO:0019210")
     assert by_label["carcinoma"] in rows["MONDO:0019210"].parents
+
+
+def test_a_name_whose_parts_name_a_disease_and_its_ancestor_answers_the_narrower(index):
+    found = resolve_candidates(index, "Lung Adenocarcinoma/Lung Cancer", "disease")
+    assert [c.id for c in found] == ["MONDO:0005061"]
+    assert found[0].matched.startswith("part 'Lung Adenocarcinoma' of the name")
+    # parts naming two unrelated diseases stay a tie, which resolve_disease refuses
+    with pytest.raises(ResolutionError, match="ambiguous"):
+        resolve_disease(index, "Vulva/Vagina")
 
 
 def test_a_mesh_heading_lands_on_the_class_mondo_maps_mesh_headings_to(index):

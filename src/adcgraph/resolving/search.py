@@ -294,6 +294,9 @@ _STAGING_EDITION = re.compile(
 )
 #: Stage 0 (AJCC, FIGO: Tis N0 M0) of a carcinoma or melanoma is its in situ form.
 _STAGE_ZERO = re.compile(r"\b(?:(?:AJCC|FIGO|TNM)\s+)?stage\s+0(?:is|a)?\b", re.IGNORECASE)
+#: A carcinoma said not to invade (``non-invasive lobular carcinoma``, MeSH's
+#: ``Carcinoma, Intraductal, Noninfiltrating``) is its in situ form.
+_NON_INVASIVE = re.compile(r"\bnon-?\s?(?:invasive|infiltrating)\b", re.IGNORECASE)
 _IN_SITU_HEADS = re.compile(r"\b(?:carcinoma|adenocarcinoma|cancer|melanoma)s?\b", re.IGNORECASE)
 
 
@@ -315,10 +318,10 @@ def staging_reading(query: str) -> tuple[str, list[dict[str, Any]]] | None:
         edition = match.group(0).strip("() ")
         parts.append(_part(edition, "ignored", "staging edition, dropped"))
     reading = _STAGING_EDITION.sub(" ", query)
-    stage = _STAGE_ZERO.search(reading)
+    stage = _STAGE_ZERO.search(reading) or _NON_INVASIVE.search(reading)
     if stage and _IN_SITU_HEADS.search(reading):
         parts.append(_part(stage.group(0), "qualifier", "read as in situ"))
-        reading = _STAGE_ZERO.sub(" ", reading)
+        reading = _NON_INVASIVE.sub(" ", _STAGE_ZERO.sub(" ", reading))
         if "in situ" not in reading.casefold():
             reading = re.sub(r"\bcancers?\b", "carcinoma", reading, flags=re.IGNORECASE)
             reading = f"{reading.strip(' ,;')} in situ"
@@ -537,17 +540,39 @@ def _offer_parts(
     best: dict[int, tuple[int, Candidate]], index: NameIndex, query: str, kind: str | None
 ) -> None:
     """A name made of parts (:func:`name_parts`) answers with the one disease its parts
-    name; parts naming different diseases are a tie (refused by the callers)."""
+    name; when one part names a disease under the other's (``Ovarian Carcinosarcoma/
+    Malignant Mixed Mesodermal Tumor``: *ovarian carcinosarcoma* is a *carcinosarcoma*),
+    both name it and the narrower one answers; parts naming unrelated diseases are a tie
+    (refused by the callers)."""
     level = LEVELS.index("concept")
+    offered: list[tuple[Candidate, str]] = []
     for part in name_parts(query):
         found = [c for lvl, c in search(index, part, kind, loose=False) if lvl < TYPO_LEVEL]
-        top = [c for c in found if c.score == found[0].score] if found else []
-        for candidate in top:
-            position = index.positions_of(candidate.id)
-            if position is None:
-                continue
-            matched = f"part {part!r} of the name: {candidate.matched}"
-            _offer(best, index, position, level, PARTS_SCORE, matched, kind)
+        offered += [(c, part) for c in found if c.score == found[0].score]
+    ids = {candidate.id for candidate, _ in offered}
+    narrowest = [
+        candidate.id
+        for candidate, _ in offered
+        if ids - {candidate.id} <= _ancestors(index, candidate.id)
+    ]
+    for candidate, part in offered:
+        position = index.positions_of(candidate.id)
+        if position is None or (narrowest and candidate.id not in narrowest):
+            continue
+        matched = f"part {part!r} of the name: {candidate.matched}"
+        _offer(best, index, position, level, PARTS_SCORE, matched, kind)
+
+
+def _ancestors(index: NameIndex, curie: str) -> set[str]:
+    """Every class above ``curie`` in the index's disease hierarchy."""
+    found: set[str] = set()
+    frontier = [curie]
+    while frontier:
+        for parent in index.parents.get(frontier.pop(), ()):
+            if parent not in found:
+                found.add(parent)
+                frontier.append(parent)
+    return found
 
 
 IMPLIED_HEAD_SCORE = 0.7
