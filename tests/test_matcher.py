@@ -430,3 +430,22 @@ def test_a_metastasis_is_not_matched_to_the_primary_cancer() -> None:
     assert pairs(match_ontologies(ncit, doid)) == {("N:1", "D:1")}
     ncit["N:3"] = _term("N:3", "Adrenal Cortex Carcinoma", "N:1")
     assert ("N:3", "D:2") in pairs(match_ontologies(ncit, doid))
+
+
+def test_a_one_word_leaf_meets_its_name_with_one_modifier_more() -> None:
+    # MeSH "Acrospiroma" is DO's "eccrine acrospiroma"; an organ above its diseases
+    # ("Skin" over "Skin Neoplasms") is not a disease one modifier short.
+    doid = {
+        "D:1": _term("D:1", "skin benign neoplasm"),
+        "D:2": _term("D:2", "eccrine acrospiroma", "D:1"),
+        "D:3": _term("D:3", "skin glomangioma", "D:1"),
+        "D:4": _term("D:4", "multiple skin glomangioma", "D:3"),
+    }
+    mesh = {
+        "M:1": _term("M:1", "Skin"),
+        "M:2": _term("M:2", "Acrospiroma", "M:1"),
+        "M:3": _term("M:3", "Hidradenoma", "M:1"),
+    }
+    found = pairs(match_ontologies(doid, mesh, name_forms=NameForms()))
+    assert ("D:2", "M:2") in found
+    assert ("D:3", "M:1") not in found

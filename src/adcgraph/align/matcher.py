@@ -819,8 +819,10 @@ def _modifier_matches(
     The modifier is not a head word, nor a word that says what kind of disease it is
     (``malignant``, ``benign``), nor one that MONDO more often uses to tell two diseases
     apart than leaves out of a disease's names (``childhood``); the shorter name has two
-    words or more, and a shorter name's class with subclasses of its own meets only a
-    class that has subclasses too (a broad class is not a narrow leaf of the other).
+    words or more, or is one word that is no head word naming a class without subclasses
+    ("Acrospiroma" / "eccrine acrospiroma"), and a shorter name's class with subclasses of
+    its own meets only a class that has subclasses too (a broad class is not a narrow leaf
+    of the other).
     """
     yield from _one_more_word(source, target, forms)
     for target_name, name in _one_more_word(target, source, forms):
@@ -837,7 +839,7 @@ def _one_more_word(
         if keyed.name.weight < CONTEXT_MIN_WEIGHT:
             continue
         words = frozenset(keyed.keys[CANONICAL_LEVEL].split())
-        if len(words) >= 2:
+        if len(words) >= 2 or _leaf_disease_word(words, keyed.name.term_id, shorter_parents, forms):
             by_bag[words].append(keyed.name)
     for keyed in longer.names:
         if keyed.name.weight < CONTEXT_MIN_WEIGHT:
@@ -852,6 +854,14 @@ def _one_more_word(
                 broader = short.term_id in shorter_parents
                 if not broader or keyed.name.term_id in longer_parents:
                     yield short, keyed.name
+
+
+def _leaf_disease_word(
+    words: frozenset[str], term_id: str, parents: set[str], forms: NameForms
+) -> bool:
+    """A one-word name that may meet a two-word one: a class without subclasses (not an
+    organ above its diseases), named by a word that is not a bare head ("carcinoma")."""
+    return len(words) == 1 and not words & forms.heads and term_id not in parents
 
 
 def _modifier_word(word: str) -> bool:
