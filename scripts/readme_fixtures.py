@@ -115,6 +115,10 @@ def main() -> None:
     parser.add_argument("data", type=Path, help="the shared data folder (../shared/data)")
     parser.add_argument("fixtures", type=Path, help="the fixtures folder (tests/fixtures)")
     arguments = parser.parse_args()
+    missing = [str(arguments.data / f) for f in (*FILES.values(), CIVIC_FILE)]
+    missing = [f for f in missing if not Path(f).is_file()]
+    if missing:
+        parser.error(f"{arguments.data}: not the shared data folder; missing {', '.join(missing)}")
     slice_folder = arguments.fixtures / "opentargets-slice"
     counts = slice_release(arguments.data, slice_folder, curated_drugbank_ids())
     print(", ".join(f"{name}: {n} rows" for name, n in counts.items()))

@@ -461,7 +461,7 @@ def make_scorer(
     cached = not hidden and not is_endpoint(store_path)
     directory = observed_dir = None
     if cached:
-        folder = f"hetmat-{evidence_filter.key()}" if evidence_filter.active else "hetmat"
+        folder = evidence_filter.cache_name("hetmat")
         directory = cache_directory(Path(store_path), curated.version.split(":")[-1]) / folder
         observed_dir = directory / (vocab.compress(disease).replace(":", "_") if disease else "any")
     key = f"{curated.version}|{disease}"

@@ -60,10 +60,10 @@ class EvidenceFilter:
         >>> EvidenceFilter.from_codes(["verified"]).statuses
         frozenset({'Verified'})
         """
+        from adcgraph.curated.ontology import controlled_values
+
         chosen = {}
         for list_name, codes in (("curation_status", statuses), ("evidence_type", evidence_types)):
-            from adcgraph.curated.ontology import controlled_values
-
             known = controlled_values()[list_name]
             names = set()
             for code in codes:
@@ -115,6 +115,16 @@ class EvidenceFilter:
             _code(n) for n in sorted(self.evidence_types)
         ]
         return "filter-" + "-".join(codes)
+
+    def cache_name(self, name: str) -> str:
+        """The name of a cache file or folder of filtered records (``name`` when inactive).
+
+        >>> EvidenceFilter.from_codes(["verified"]).cache_name("projection.pickle")
+        'filter-verified-projection.pickle'
+        >>> NO_FILTER.cache_name("projection.pickle")
+        'projection.pickle'
+        """
+        return f"{self.key()}-{name}" if self.active else name
 
 
 #: The filter that keeps every claim (the default of every ranking and path search).

@@ -156,9 +156,9 @@ def load_projection(
     store_path = Path(store_path)
     version = store_version(store_path)["version"]
     name = PROJECTION_FILE if scope == "curated" else f"{scope}-{PROJECTION_FILE}"
-    if evidence_filter.active:
-        name = f"{evidence_filter.key()}-{name}"
-    return cached_pickle(cache_directory(store_path, version) / name, build)
+    return cached_pickle(
+        cache_directory(store_path, version) / evidence_filter.cache_name(name), build
+    )
 
 
 @dataclass
@@ -284,9 +284,7 @@ def load_metapath_graph(
     store_path = Path(store_path)
     version = store_version(store_path)["version"]
     digest = hashlib.sha256(" ".join(sorted(map(str, chosen))).encode()).hexdigest()[:12]
-    name = f"{scope}-metapaths-{digest}.pickle"
-    if evidence_filter.active:
-        name = f"{evidence_filter.key()}-{name}"
+    name = evidence_filter.cache_name(f"{scope}-metapaths-{digest}.pickle")
     return cached_pickle(cache_directory(store_path, version) / name, build)
 
 

@@ -24,6 +24,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from adcgraph import rollup
+
 #: The neoplasm branch: MONDO "neoplasm" and DO "disease of cellular proliferation".
 MONDO_ROOTS = frozenset({"MONDO:0005070"})
 DOID_ROOTS = frozenset({"DOID:14566"})
@@ -239,14 +241,7 @@ def branch_above(parents: Mapping[str, set[str]], start: str) -> set[str]:
     >>> sorted(branch_above({"C": {"B"}, "B": {"A"}}, "C"))
     ['A', 'B']
     """
-    found: set[str] = set()
-    frontier = [start]
-    while frontier:
-        for parent in parents.get(frontier.pop(), ()):
-            if parent not in found:
-                found.add(parent)
-                frontier.append(parent)
-    return found
+    return set(rollup.ancestors(parents, start)) - {start}
 
 
 def _do_parents(data: Path) -> dict[str, set[str]]:

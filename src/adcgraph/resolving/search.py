@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from adcgraph import rollup
 from adcgraph.errors import ResolutionError
 from adcgraph.resolving.index import (
     KIND_NAMES,
@@ -565,14 +566,7 @@ def _offer_parts(
 
 def _ancestors(index: NameIndex, curie: str) -> set[str]:
     """Every class above ``curie`` in the index's disease hierarchy."""
-    found: set[str] = set()
-    frontier = [curie]
-    while frontier:
-        for parent in index.parents.get(frontier.pop(), ()):
-            if parent not in found:
-                found.add(parent)
-                frontier.append(parent)
-    return found
+    return set(rollup.ancestors(index.parents, curie)) - {curie}
 
 
 IMPLIED_HEAD_SCORE = 0.7
