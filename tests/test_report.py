@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from adcgraph import vocab
 from adcgraph.cli import cli
+from adcgraph.evidencefilter import EvidenceFilter
 from adcgraph.report import dossier_html
 from adcgraph.report.dossier import build_dossier
 
@@ -76,9 +77,9 @@ def test_every_section_is_present_and_every_link_goes_to_its_record(page):
     assert len(ids) == len(set(ids)), "element ids must be unique"
 
 
-def _run_report(built, adc: str, disease: str, output):
+def _run_report(built, adc: str, disease: str, output, *options: str):
     """`adcgraph report ADC --disease DISEASE -o OUTPUT` on the test store (2 permutations)."""
-    args = ["report", adc, "--disease", disease, "-o", str(output), "--permutations", "2"]
+    args = ["report", adc, "--disease", disease, "-o", str(output), "--permutations", "2", *options]
     return CliRunner().invoke(cli, [*args, "--store", str(built.paths.store)])
 
 
@@ -98,6 +99,34 @@ def test_report_reads_a_population_name_as_its_disease_like_combos_does(built, t
     assert result.exit_code == 0, result.output
     assert "read as population breast cancer (ERBB2 low): disease MONDO:0007254" in result.output
     assert "trastuzumab deruxtecan: resistance dossier" in output.read_text(encoding="utf-8")
+
+
+def test_a_filtered_report_shows_and_ranks_with_only_the_claims_that_pass(built, tmp_path, dossier):
+    output = tmp_path / "sg-clinical.html"
+    options = ["--status", "verified", "--evidence-type", "clinical"]
+    result = _run_report(built, "Trodelvy", "TNBC", output, *options)
+    assert result.exit_code == 0, result.output
+    text = output.read_text(encoding="utf-8")
+    assert "filter: verified; clinical" in text
+    verified_clinical = build_dossier(
+        built.paths.store,
+        SACITUZUMAB_GOVITECAN,
+        TNBC,
+        n_permutations=2,
+        evidence_filter=EvidenceFilter.from_codes(["verified"], ["clinical"]),
+    )
+    kept = {claim.id for claim in verified_clinical.claims}
+    expected = {
+        claim.id
+        for claim in dossier.claims
+        if claim.curation_status == "verified" and claim.evidence_type == "clinical evidence"
+    }
+    assert kept == expected
+    assert 0 < len(kept) < len(dossier.claims)
+    assert all(s.evidence_type == "clinical evidence" for s in verified_clinical.strategies)
+    assert verified_clinical.approvals == dossier.approvals
+    for ranking in (verified_clinical.combinations, verified_clinical.cross_resistance):
+        assert ranking is not None and ranking.query["filter"] == "verified; clinical"
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")

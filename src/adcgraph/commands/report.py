@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from adcgraph.commands.common import resolve_disease_name, resolve_name, store_option
+from adcgraph.commands.common import (
+    evidence_filter_of,
+    evidence_filter_options,
+    resolve_disease_name,
+    resolve_name,
+    store_option,
+)
 
 
 @click.command("report")
@@ -39,6 +45,7 @@ from adcgraph.commands.common import resolve_disease_name, resolve_name, store_o
     default=None,
     help="Degree-preserving permutations for the rankings' null [default: 10].",
 )
+@evidence_filter_options
 @store_option
 def report_command(
     adc: str,
@@ -46,6 +53,8 @@ def report_command(
     output: Path,
     top: int,
     n_permutations: int | None,
+    statuses: tuple[str, ...],
+    evidence_types: tuple[str, ...],
     store_path: Path | None,
 ) -> None:
     """Write the resistance dossier of an ADC: components, approvals with their label
@@ -56,6 +65,7 @@ def report_command(
     Example:
       adcgraph report "sacituzumab govitecan" --disease TNBC -o sg.html
       adcgraph report Enhertu -o tdxd.html
+      adcgraph report Enhertu --status verified --evidence-type clinical -o tdxd-clinical.html
     """
     from adcgraph.curated.build import ensure_store
     from adcgraph.export import write_atomically
@@ -63,6 +73,7 @@ def report_command(
     from adcgraph.report.dossier import build_dossier
     from adcgraph.storage import store
 
+    evidence_filter = evidence_filter_of(statuses, evidence_types)
     location = ensure_store(store_path)
     adc_iri = resolve_name(location, adc, "adc", "report needs an ADC")
     disease_iri = (
@@ -80,6 +91,7 @@ def report_command(
         n_permutations=n_permutations,
         version=version,
         built=built,
+        evidence_filter=evidence_filter,
     )
     page = dossier_html(dossier).encode("utf-8")
     if str(output) == "-":

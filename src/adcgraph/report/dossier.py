@@ -17,6 +17,8 @@ import pyoxigraph as ox
 
 from adcgraph import vocab
 from adcgraph.combos import Ranking
+from adcgraph.evidencefilter import NO_FILTER, EvidenceFilter
+from adcgraph.graphdata import Evidence
 from adcgraph.storage import store
 
 _COMPONENTS_QUERY = """
@@ -76,15 +78,16 @@ ORDER BY ?year ?month ?agency ?diseaseLabel
 
 _CLAIMS_QUERY = """
 SELECT ?adc ?claim ?mechanismLabel ?categoryLabel ?stepCode ?stepLabel ?stepOrder ?affectsLabel
-       ?own ?diseaseLabel ?populationLabel ?evidenceLabel ?modelLabel ?curation ?direction
-       ?effect ?n ?finding
+       ?own ?diseaseLabel ?populationLabel ?evidenceType ?evidenceLabel ?modelLabel ?curationStatus
+       ?curation ?direction ?effect ?n ?finding
        (GROUP_CONCAT(DISTINCT ?geneLabel; separator=", ") AS ?genes)
        (GROUP_CONCAT(DISTINCT STR(?source); separator=" ") AS ?sources)
 WHERE {
   ?adc adco:hasPayload/adco:inPayloadClass/adco:broaderPayloadClass* ?class .
   ?claim a adco:ResistanceClaim ; rdf:subject ?mechanism ; rdf:object ?affects ;
-         adco:evidenceType/rdfs:label ?evidenceLabel ; adco:curationStatus/rdfs:label ?curation ;
+         adco:evidenceType ?evidenceType ; adco:curationStatus ?curationStatus ;
          adco:finding ?finding .
+  ?evidenceType rdfs:label ?evidenceLabel . ?curationStatus rdfs:label ?curation .
   ?affects rdfs:label ?affectsLabel .
   ?mechanism rdfs:label ?mechanismLabel ; a ?category .
   ?category rdfs:subClassOf adco:ResistanceMechanism ; rdfs:label ?categoryLabel .
@@ -101,20 +104,21 @@ WHERE {
   FILTER(?affects = ?adc || ?affects = ?class)
   BIND(?affects = ?adc AS ?own)
 } GROUP BY ?adc ?claim ?mechanismLabel ?categoryLabel ?stepCode ?stepLabel ?stepOrder ?affectsLabel
-           ?own ?diseaseLabel ?populationLabel ?evidenceLabel ?modelLabel ?curation ?direction
-           ?effect ?n ?finding
+           ?own ?diseaseLabel ?populationLabel ?evidenceType ?evidenceLabel ?modelLabel
+           ?curationStatus ?curation ?direction ?effect ?n ?finding
 ORDER BY ?stepOrder ?mechanismLabel ?claim
 """
 
 _STRATEGIES_QUERY = """
 SELECT ?adc ?strategy ?label ?typeLabel ?diseaseLabel ?phaseLabel ?outcomeLabel ?effect ?result
-       ?evidenceLabel ?curation
+       ?evidenceType ?evidenceLabel ?curationStatus ?curation
        (GROUP_CONCAT(DISTINCT ?partnerLabel; separator=", ") AS ?partners)
        (GROUP_CONCAT(DISTINCT STR(?trial); separator=" ") AS ?trials)
        (GROUP_CONCAT(DISTINCT STR(?source); separator=" ") AS ?sources)
 WHERE {
   ?strategy adco:usesAdc ?adc ; rdfs:label ?label ; a ?type ;
-            adco:evidenceType/rdfs:label ?evidenceLabel ; adco:curationStatus/rdfs:label ?curation .
+            adco:evidenceType ?evidenceType ; adco:curationStatus ?curationStatus .
+  ?evidenceType rdfs:label ?evidenceLabel . ?curationStatus rdfs:label ?curation .
   ?type rdfs:subClassOf adco:Strategy ; rdfs:label ?typeLabel .
   OPTIONAL { ?strategy adco:inDiseaseContext/rdfs:label ?diseaseLabel }
   OPTIONAL { ?strategy adco:trialPhase/rdfs:label ?phaseLabel }
@@ -126,7 +130,7 @@ WHERE {
   OPTIONAL { ?strategy adco:testedIn ?trial }
   OPTIONAL { ?strategy dcterms:source ?source }
 } GROUP BY ?adc ?strategy ?label ?typeLabel ?diseaseLabel ?phaseLabel ?outcomeLabel ?effect ?result
-           ?evidenceLabel ?curation
+           ?evidenceType ?evidenceLabel ?curationStatus ?curation
 ORDER BY ?typeLabel ?label
 """
 
@@ -245,6 +249,7 @@ class Dossier:
     combinations: Ranking | None
     version: str
     built: str
+    evidence_filter: str = "none"
 
     @property
     def claims(self) -> list[ClaimRow]:
@@ -291,6 +296,18 @@ def read_components(backend: store.Backend, adc: str) -> Components:
     )
 
 
+def _passes(row: ox.QuerySolution, subject: str, evidence_filter: EvidenceFilter) -> bool:
+    """Whether the claim or strategy of a row passes the filter (its concepts' local names)."""
+    evidence = Evidence(
+        claim=_text(row, subject),
+        evidence_type=_text(row, "evidenceType").removeprefix(vocab.ONTOLOGY),
+        status=_text(row, "curationStatus").removeprefix(vocab.ONTOLOGY),
+        disease=None,
+        citations=(),
+    )
+    return evidence_filter.keeps(evidence)
+
+
 def _bracket(row: ox.QuerySolution, name: str) -> str:
     value = _text(row, name)
     return f"({value})" if value else ""
@@ -318,10 +335,15 @@ def read_approvals(backend: store.Backend, adc: str) -> list[Approval]:
     ]
 
 
-def read_journey(backend: store.Backend, adc: str) -> list[JourneyStep]:
-    """Claims applying to the ADC grouped by journey step, in journey order."""
+def read_journey(
+    backend: store.Backend, adc: str, evidence_filter: EvidenceFilter = NO_FILTER
+) -> list[JourneyStep]:
+    """Claims applying to the ADC grouped by journey step, in journey order; only the claims
+    ``evidence_filter`` keeps."""
     steps: dict[str, JourneyStep] = {}
     for row in backend.query(_CLAIMS_QUERY, {"adc": ox.NamedNode(adc)}):
+        if not _passes(row, "claim", evidence_filter):
+            continue
         code = _text(row, "stepCode") or "other"
         step = steps.get(code)
         if step is None:
@@ -350,8 +372,11 @@ def read_journey(backend: store.Backend, adc: str) -> list[JourneyStep]:
     return sorted(steps.values(), key=lambda step: step.order)
 
 
-def read_strategies(backend: store.Backend, adc: str) -> list[StrategyRow]:
-    """Curated strategies that use the ADC, by type, with outcomes."""
+def read_strategies(
+    backend: store.Backend, adc: str, evidence_filter: EvidenceFilter = NO_FILTER
+) -> list[StrategyRow]:
+    """Curated strategies that use the ADC, by type, with outcomes; only those
+    ``evidence_filter`` keeps."""
     return [
         StrategyRow(
             id=vocab.compress(_text(row, "strategy")),
@@ -369,6 +394,7 @@ def read_strategies(backend: store.Backend, adc: str) -> list[StrategyRow]:
             curation_status=_text(row, "curation"),
         )
         for row in backend.query(_STRATEGIES_QUERY, {"adc": ox.NamedNode(adc)})
+        if _passes(row, "strategy", evidence_filter)
     ]
 
 
@@ -392,11 +418,14 @@ def build_dossier(
     n_permutations: int | None = None,
     version: str = "",
     built: str = "",
+    evidence_filter: EvidenceFilter = NO_FILTER,
 ) -> Dossier:
     """Read the dossier of ``adc`` (IRI); combinations are ranked for ``disease`` (IRI).
 
     Without a disease, combinations are ranked for the disease with most of the ADC's
-    approvals and claims, and the dossier says it chose it.
+    approvals and claims, and the dossier says it chose it. ``evidence_filter`` limits the
+    mechanisms' claims, the strategies and both rankings to the claims it keeps (approvals,
+    regulatory facts, are always shown).
 
     >>> from adcgraph.storage.locations import default_store_path
     >>> sg = vocab.expand("DRUGBANK:DB12893")
@@ -411,7 +440,14 @@ def build_dossier(
     if disease is None:
         disease = main_disease(backend, adc)
     combinations = (
-        combos(location, adc, disease, top=top, n_permutations=n_permutations)  # type: ignore[arg-type]
+        combos(
+            location,
+            adc,
+            disease,
+            top=top,
+            n_permutations=n_permutations,  # type: ignore[arg-type]
+            evidence_filter=evidence_filter,
+        )
         if disease
         else None
     )
@@ -419,8 +455,8 @@ def build_dossier(
         adc=adc,
         components=read_components(backend, adc),
         approvals=read_approvals(backend, adc),
-        steps=read_journey(backend, adc),
-        strategies=read_strategies(backend, adc),
+        steps=read_journey(backend, adc, evidence_filter),
+        strategies=read_strategies(backend, adc, evidence_filter),
         disease=disease,
         disease_label=label_of(backend, disease) if disease else None,
         disease_chosen=chosen,
@@ -429,10 +465,12 @@ def build_dossier(
             adc,
             top=top,
             n_permutations=n_permutations,  # type: ignore[arg-type]
+            evidence_filter=evidence_filter,
         ),
         combinations=combinations,
         version=version,
         built=built,
+        evidence_filter=evidence_filter.describe(),
     )
 
 

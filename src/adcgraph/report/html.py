@@ -360,6 +360,14 @@ def dossier_html(dossier: Dossier) -> str:
         f"<h1>{_e(title)}</h1>",
         f"<p class='muted'>{_e(vocab.compress(dossier.adc))} · combinations ranked for "
         f"{_e(dossier.disease_label or 'no disease')}{_e(chosen)}</p>",
+        *(
+            [
+                f"<p class='muted'>filter: {_e(dossier.evidence_filter)} (mechanisms, strategies"
+                " and rankings use only the claims passing it; approvals are all shown)</p>"
+            ]
+            if dossier.evidence_filter != "none"
+            else []
+        ),
         "<nav class='muted'><a href='#summary'>summary</a> · <a href='#components'>components</a>"
         " · <a href='#approvals'>approvals</a> · <a href='#mechanisms'>mechanisms</a> · "
         "<a href='#strategies'>strategies</a> · <a href='#cross-resistance'>cross-resistance</a>"
