@@ -243,6 +243,98 @@ def test_missing_and_non_utf8_files_raise_ontology_file_error(tmp_path: Path) ->
         read_ontology(latin1)
 
 
+# --- one class, one id; a disease import needs a disease branch ---------------------------
+
+THESAURUS = "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl#"
+
+
+def _owl(*classes: tuple[str, str, str | None]) -> str:
+    """RDF/XML with one owl:Class per (IRI, label, parent IRI or None)."""
+    body = "".join(
+        f'  <owl:Class rdf:about="{iri}">\n    <rdfs:label>{label}</rdfs:label>\n'
+        + (f'    <rdfs:subClassOf rdf:resource="{parent}"/>\n' if parent else "")
+        + "  </owl:Class>\n"
+        for iri, label, parent in classes
+    )
+    return (
+        '<?xml version="1.0"?>\n<rdf:RDF'
+        ' xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"\n'
+        '         xmlns:owl="http://www.w3.org/2002/07/owl#"\n'
+        '         xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">\n'
+        f"{body}</rdf:RDF>\n"
+    )
+
+
+def test_two_owl_classes_read_as_one_id_are_refused_naming_both_lines(tmp_path: Path) -> None:
+    path = tmp_path / "twice.owl"
+    path.write_text(_owl((f"{OBO}X_1", "first", None), ("X:1", "second", None)))
+    with pytest.raises(OntologyFileError) as raised:
+        read_ontology(path)
+    assert str(raised.value) == (
+        f"{path}:8: classes 'X:1' and '{OBO}X_1' (line 5) both read as id 'X:1'; "
+        "give each class one IRI"
+    )
+
+
+def test_a_node_twice_in_obographs_json_is_refused_with_its_line(tmp_path: Path) -> None:
+    node = {"id": f"{OBO}X_1", "type": "CLASS", "lbl": "thing"}
+    path = tmp_path / "twice.json"
+    path.write_text(json.dumps({"graphs": [{"nodes": [node, node]}]}, indent=1))
+    with pytest.raises(OntologyFileError, match=rf"twice.json:\d+: duplicate node id '{OBO}X_1'"):
+        read_ontology(path)
+
+
+@pytest.mark.parametrize(
+    ("file_name", "content", "message"),
+    [
+        (
+            "ncit.owl",
+            _owl(
+                (f"{OBO}NCIT_C3262", "Neoplasm", None),
+                (f"{THESAURUS}C3262", "Neoplasm (Thesaurus)", None),
+            ),
+            f"ncit.owl:8: ids '{THESAURUS}C3262' and 'NCIT:C3262' (line 5) are one class, "
+            "NCIT:C3262",
+        ),
+        (
+            "doid.obo",
+            "[Term]\nid: DOID:4\nname: disease\n\n[Term]\nid: doid:4\nname: Disease\n",
+            "doid.obo:6: ids 'doid:4' and 'DOID:4' (line 2) are one class, DOID:4",
+        ),
+    ],
+)
+def test_an_import_whose_two_ids_are_one_class_is_refused_before_writing(
+    tmp_path: Path, file_name: str, content: str, message: str
+) -> None:
+    from adcgraph.importers import ImportOptions
+    from adcgraph.importers.ontology import import_ontology
+
+    path, store = tmp_path / file_name, tmp_path / "store"
+    path.write_text(content)
+    with pytest.raises(OntologyFileError) as raised:
+        import_ontology(path.suffix[1:], [path], store, ImportOptions(diseases=True))
+    assert str(raised.value).startswith(f"{tmp_path}/{message}; ")
+    assert not store.exists()
+
+
+def test_a_disease_import_needs_a_disease_branch_in_any_iri_form(tmp_path: Path) -> None:
+    from adcgraph.importers.diseases import check_disease_branch
+
+    genes = tmp_path / "genes.owl"
+    genes.write_text(_owl((f"{OBO}SO_0000704", "gene", None)))
+    with pytest.raises(OntologyFileError, match=rf"^{genes}:1: no disease branch: none of its 1"):
+        check_disease_branch(read_ontology(genes), str(genes))
+    # NCIt's own OWL writes its Neoplasm root as a Thesaurus IRI, not an OBO PURL
+    ncit = tmp_path / "ncit.owl"
+    ncit.write_text(
+        _owl(
+            (f"{THESAURUS}C3262", "Neoplasm", None),
+            (f"{THESAURUS}C4872", "Breast Carcinoma", f"{THESAURUS}C3262"),
+        )
+    )
+    check_disease_branch(read_ontology(ncit), str(ncit))
+
+
 # --- the real benchmark files ---------------------------------------------------------------
 
 

@@ -293,7 +293,8 @@ def parse_rdf(text: str, *, source: str = "<string>", rdf_format: str = "xml") -
         raise OntologyFileError(f"{where}: invalid {rdf_format} RDF ({error})") from error
 
     terms: dict[str, Term] = {}
-    for subject in set(graph.subjects(RDF.type, OWL.Class)):
+    seen_iris: dict[str, set[str]] = {}
+    for subject in sorted(set(graph.subjects(RDF.type, OWL.Class))):
         if not isinstance(subject, rdflib.URIRef):
             continue
         labels = sorted(str(o) for o in graph.objects(subject, RDFS.label))
@@ -312,6 +313,9 @@ def parse_rdf(text: str, *, source: str = "<string>", rdf_format: str = "xml") -
         definitions = sorted(str(o) for o in graph.objects(subject, rdflib.URIRef(_DEFINITION)))
         deprecated = any(str(o).lower() == "true" for o in graph.objects(subject, OWL.deprecated))
         curie = iri_to_curie(str(subject))
+        if curie in terms:
+            _refuse_two_iris(text, source, curie, sorted(seen_iris[curie] | {str(subject)}))
+        seen_iris.setdefault(curie, set()).add(str(subject))
         terms[curie] = Term(
             id=curie,
             label=labels[0] if labels else None,
@@ -321,6 +325,51 @@ def parse_rdf(text: str, *, source: str = "<string>", rdf_format: str = "xml") -
             deprecated=deprecated,
         )
     return terms
+
+
+def _refuse_two_iris(text: str, source: str, curie: str, iris: list[str]) -> None:
+    """Two classes of one file read as one id: the second would silently replace the first."""
+    line = {iri: line_of_id(text, iri, as_written=True) for iri in iris}
+    first, second = sorted(iris, key=line.__getitem__)
+    raise OntologyFileError(
+        f"{source}:{line[second]}: classes {second!r} and {first!r} "
+        f"(line {line[first]}) both read as id {curie!r}; give each class one IRI"
+    )
+
+
+def line_of_id(text: str, identifier: str, *, as_written: bool = False) -> int:
+    """The line where an ontology file defines a class (else first names it; else 1).
+
+    A CURIE is also looked for as its OBO PURL (``DOID:162`` as ``.../obo/DOID_162``), since
+    OWL files write PURLs, unless ``as_written`` (an IRI read from the file, such as ``X:1``).
+    Only used to word errors, so a plain scan is enough.
+
+    >>> line_of_id("format-version: 1.2\\n[Term]\\nid: DOID:162\\n", "DOID:162")
+    3
+    >>> line_of_id('<owl:Class rdf:about="http://purl.obolibrary.org/obo/X_1"/>', "X:1")
+    1
+    """
+    spellings = [identifier]
+    if not as_written and ":" in identifier and not identifier.startswith(("http:", "https:")):
+        prefix, _, local = identifier.partition(":")
+        spellings.append(f"{OBO_PURL}{prefix}_{local}")
+    local_names = {re.split(r"[/#]", spelling)[-1] for spelling in spellings[1:]}
+    local_names |= {re.split(r"[/#]", identifier)[-1]} if "/" in identifier else set()
+    definitions = [
+        re.compile(rf"^\s*id:\s*{re.escape(spellings[0])}\s*(!|$)"),
+        *(re.compile(rf"about=\"{re.escape(s)}\"") for s in spellings),
+        *(re.compile(rf"\"id\"\s*:\s*\"{re.escape(s)}\"") for s in spellings),
+        *(re.compile(rf"^\s*<{re.escape(s)}>") for s in spellings),
+        *(re.compile(rf"^\s*[\w-]*:{re.escape(name)}\s") for name in local_names),
+    ]
+    mention = re.compile("|".join(rf"{re.escape(s)}(?![\w.:-])" for s in spellings))
+    first_mention: int | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if any(pattern.search(line) for pattern in definitions):
+            return number
+        if first_mention is None and mention.search(line):
+            first_mention = number
+    return first_mention or 1
 
 
 def _line_of_rdf_error(error: Exception) -> int | None:
@@ -359,12 +408,22 @@ def parse_obographs_json(text: str, *, source: str = "<string>") -> dict[str, Te
     if not isinstance(document, dict) or not isinstance(document.get("graphs"), list):
         raise OntologyFileError(f"{source}: OBO Graphs JSON needs a top-level 'graphs' list")
     terms: dict[str, Term] = {}
+    seen_iris: dict[str, set[str]] = {}
     for graph in document["graphs"]:
         parents_by_child = _obograph_is_a(graph.get("edges", []), source)
         for node in graph.get("nodes", []):
             term = _term_from_obograph_node(node, parents_by_child, source)
-            if term is not None:
-                terms[term.id] = term
+            if term is None:
+                continue
+            if term.id in terms:
+                iris = sorted(seen_iris[term.id] | {node["id"]})
+                if len(iris) > 1:
+                    _refuse_two_iris(text, source, term.id, iris)
+                raise OntologyFileError(
+                    f"{source}:{line_of_id(text, node['id'])}: duplicate node id {node['id']!r}"
+                )
+            seen_iris.setdefault(term.id, set()).add(node["id"])
+            terms[term.id] = term
     return terms
 
 

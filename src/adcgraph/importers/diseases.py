@@ -138,17 +138,32 @@ def check_disease_branch(terms: Mapping[str, Term], source: str) -> None:
     from adcgraph.resolving.graph_names import DISEASE_ROOTS
     from adcgraph.resolving.index import read_reference
 
-    found = {(vocab.standardize_curie(curie) or curie).casefold() for curie in terms}
-    if found & {root.casefold() for root in DISEASE_ROOTS}:
+    found = {_canonical_id(curie) for curie in terms}
+    if found & {_canonical_id(root) for root in DISEASE_ROOTS}:
         return
     for row in read_reference():
-        if row.id.casefold() in found or any(x.casefold() in found for x in row.xrefs):
+        if _canonical_id(row.id) in found or any(_canonical_id(x) in found for x in row.xrefs):
             return
     raise OntologyFileError(
         f"{source}:1: no disease branch: none of its {len(terms)} classes is a disease root "
         f"({', '.join(sorted(DISEASE_ROOTS))}) or a disease MONDO maps; import it without "
         "--diseases if it is not a disease ontology"
     )
+
+
+def _canonical_id(identifier: str) -> str:
+    """An id as the store writes it, whatever its spelling (``ncit:C3262``, NCIt's Thesaurus
+    IRI, an OBO PURL), casefolded; an id the IRI policy cannot read stays as written.
+
+    >>> _canonical_id("http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl#C3262")
+    'ncit:c3262'
+    """
+    from adcgraph.errors import AdcGraphError
+
+    try:
+        return vocab.compress(vocab.canonical_iri(identifier)).casefold()
+    except AdcGraphError:
+        return identifier.casefold()
 
 
 def _import_terms(

@@ -16,7 +16,7 @@ from adcgraph import vocab
 from adcgraph.errors import AdcGraphError, OntologyFileError
 from adcgraph.importers import ImportOptions, ImportReport, graph_name
 from adcgraph.importers.loading import commit_quads
-from adcgraph.ontofile import OBO_PURL, Term, read_ontology
+from adcgraph.ontofile import OBO_PURL, Term, line_of_id, read_ontology
 
 OBO_IN_OWL = "http://www.geneontology.org/formats/oboInOwl#"
 DEFINITION = OBO_PURL + "IAO_0000115"
@@ -42,6 +42,7 @@ def import_ontology(
     terms = read_ontology(path)
     if not terms:
         raise OntologyFileError(f"{path}: no terms found; is this an {fmt.upper()} ontology?")
+    check_one_iri_per_id(terms, path)
     if options.diseases:
         from adcgraph.importers.diseases import check_disease_branch
 
@@ -70,6 +71,33 @@ def commit_terms(
         quads=written,
         summary=f"imported {len(terms)} {noun} with {parents} is_a links from {path} into {graph}",
     )
+
+
+def check_one_iri_per_id(terms: Mapping[str, Term], path: Path) -> None:
+    """Refuse a file in which two ids are one class of the store, naming both with their lines.
+
+    The store writes each id in its canonical IRI, so ``NCIT:C3262`` and NCIt's Thesaurus IRI
+    ``...Thesaurus.owl#C3262`` (or ``DOID:4`` and ``doid:4``) would silently merge into one
+    class with the names and parents of both.
+
+    >>> one = Term("NCIT:C3262", "Neoplasm", (), (), None, False)
+    >>> check_one_iri_per_id({"NCIT:C3262": one, "ncit:C3262": one}, Path("x.obo"))
+    Traceback (most recent call last):
+    adcgraph.errors.OntologyFileError: x.obo:1: ids 'ncit:C3262' and 'NCIT:C3262' (line 1) ...
+    """
+    first_id: dict[str, str] = {}
+    for identifier in sorted(terms):
+        iri = term_iri(identifier, str(path))
+        other = first_id.setdefault(iri, identifier)
+        if other == identifier:
+            continue
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        earlier, later = sorted((other, identifier), key=lambda name: line_of_id(text, name))
+        raise OntologyFileError(
+            f"{path}:{line_of_id(text, later)}: ids {later!r} and {earlier!r} "
+            f"(line {line_of_id(text, earlier)}) are one class, {vocab.compress(iri)}; "
+            "give each class a single id"
+        )
 
 
 def term_iri(identifier: str, source: str = "") -> str:
