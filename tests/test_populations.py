@@ -302,6 +302,42 @@ def test_word_variants_learned_from_the_diseases_names_never_tell_two_diseases_a
                 assert not labels.get(swapped, set()) - ids, (word, other, sorted(bag))
 
 
+def test_a_word_swap_seen_only_inside_one_phrase_is_learned_with_that_phrase(index):
+    # MONDO's names swap these words only beside one same word (broad/uterine ligament,
+    # acute lymphoid/lymphoblastic leukemia, endometrial/endometrioid stromal sarcoma)
+    for word in ("uterine", "lymphoid", "endometrioid"):
+        assert word not in index.equivalents, (word, index.equivalents.get(word))
+    assert index.equivalents["ethmoidal"] == "ethmoid"  # a noun and its adjective stay one
+    learned = index.learned
+    assert "broad" not in learned.words.get("uterus", ())
+    assert "lymphoblastic" not in learned.words.get("type", ())
+    assert learned.phrases["accessory"]["paranasal"] == ("sinus",)
+    # a phrase-bound swap is tried only where its phrase is
+    assert "paranasal sinus neoplasm" in set(learned.variants("accessory sinus neoplasm"))
+    assert not any("paranasal" in v for v in learned.variants("accessory spleen neoplasm"))
+
+
+def test_learn_keeps_a_swap_bound_to_one_phrase_apart_from_free_ones():
+    from adcgraph.resolving.learned import learn
+
+    learned = learn(
+        [
+            ["uterine ligament adenocarcinoma", "broad ligament adenocarcinoma"],
+            ["uterine ligament sarcoma", "broad ligament sarcoma"],
+            ["cerebellar tumor", "tumor of cerebellum"],
+            ["cerebellar glioma", "glioma of the cerebellum"],
+        ]
+    )
+    assert learned.words == {"cerebellar": ("cerebellum",), "cerebellum": ("cerebellar",)}
+    assert learned.phrases == {
+        "broad": {"uterine": ("ligament",)},
+        "uterine": {"broad": ("ligament",)},
+    }
+    assert list(learned.variants("uterine leiomyoma")) == []
+    assert list(learned.variants("uterine ligament leiomyoma")) == ["broad ligament leiomyoma"]
+    assert type(learned).from_json(learned.to_json()) == learned
+
+
 def test_curated_populations_the_name_does_not_tell_apart_follow_the_parsed_one(index):
     wanted = ("MONDO:0006244", [("HGNC:3430", "positive")], ["early_stage"])
     same = [

@@ -336,6 +336,22 @@ def word_swaps(
     >>> list(word_swaps(pairs))
     [('duodenal', 'duodenum', 'M:1')]
     """
+    for first, second, mondo_id, _ in word_swaps_in_context(pairs, read):
+        yield first, second, mondo_id
+
+
+def word_swaps_in_context(
+    pairs: Iterable[NamePair], read: Callable[[str], Iterable[str]] = word_bag
+) -> Iterator[tuple[str, str, str, frozenset[str]]]:
+    """:func:`word_swaps` with the words the two names share (the swap's setting), so a
+    learner can tell a swap seen in many settings from one only ever seen inside one phrase
+    (``uterine ligament`` / ``broad ligament``).
+
+    >>> pairs = [NamePair("M:1", "uterine ligament adenocarcinoma", "X",
+    ...                   "broad ligament adenocarcinoma")]
+    >>> [(a, b, sorted(shared)) for a, b, _, shared in word_swaps_in_context(pairs)]
+    [('broad', 'uterine', ['adenocarcinoma', 'ligament'])]
+    """
     for pair in pairs:
         if pair.mondo_label.startswith(OBSOLETE_PREFIX):
             continue
@@ -344,7 +360,7 @@ def word_swaps(
         if len(only_mondo) != 1 or len(only_other) != 1 or not mondo & other:
             continue
         first, second = sorted((next(iter(only_mondo)), next(iter(only_other))))
-        yield first, second, pair.mondo_id
+        yield first, second, pair.mondo_id, frozenset(mondo & other)
 
 
 def _learn_synonyms(

@@ -31,7 +31,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from adcgraph.resolving.learned import Learned, initials_key, learn
+from adcgraph.resolving.learned import Learned, initials_key, learn, phrase_free_equivalents
 from adcgraph.resolving.text import (
     NO_EQUIVALENTS,
     concept_key,
@@ -186,9 +186,11 @@ class NameIndex:
 
         self.version = version
         self.forms = forms if forms is not None else shipped_name_forms()
-        self.equivalents: Mapping[str, str] = concept_equivalents(self.forms)
         self.entities: Sequence[Entity] = tuple(entities)
         self.names: Sequence[tuple[int, str, str]] = tuple(names)
+        self.equivalents: Mapping[str, str] = phrase_free_equivalents(
+            _disease_names(self.entities, self.names).values(), concept_equivalents(self.forms)
+        )
         self.parents: Mapping[str, tuple[str, ...]] = dict(parents or {})
         self.details: Mapping[str, Mapping[str, Any]] = dict(details or {})
         self._tables = table_keys(self.names, self.equivalents)
@@ -273,13 +275,21 @@ def learn_from_names(
 ) -> Learned:
     """:func:`~adcgraph.resolving.learned.learn` over the names of every disease, with the
     abbreviations of ``forms``."""
+    grouped = _disease_names(entities, names)
+    if forms is None:
+        return learn(grouped.values(), equivalents)
+    return learn(grouped.values(), equivalents, forms.abbreviations)
+
+
+def _disease_names(
+    entities: Sequence[Entity], names: Iterable[tuple[int, str, str]]
+) -> dict[int, list[str]]:
+    """The names of each disease (label first, as the index lists it), by position."""
     grouped: dict[int, list[str]] = {}
     for position, name_field, text in names:
         if name_field not in ("id", "xref") and entities[position].kind == "disease":
             grouped.setdefault(position, []).append(text)
-    if forms is None:
-        return learn(grouped.values(), equivalents)
-    return learn(grouped.values(), equivalents, forms.abbreviations)
+    return grouped
 
 
 def table_keys(
