@@ -12,7 +12,13 @@ That is what bounds it:
   the client gets HTTP 504, never a truncated 200: an answer is sent only once complete,
   up to ``--max-result-mb`` (HTTP 500 past it);
 * a worker that crashes is replaced and the request answered with HTTP 500; the others
-  keep serving, so a cheap query stays fast while expensive ones run;
+  keep serving;
+* a cheap query stays fast while expensive ones run: a query that has used
+  :data:`CHEAP_S` of CPU time is demoted to the idle CPU class, and at most ``workers`` minus
+  :data:`RESERVED_WORKERS` such long queries run at once (one more is refused with HTTP 503),
+  so the reserved workers are always free for short queries; a worker killed at the time
+  limit is replaced from booted spares before its client is answered, so a client that
+  retries at once cannot take the reserve either;
 * it listens on loopback only unless ``--allow-remote``, answers only requests whose
   ``Host`` header names this server (DNS rebinding), sends CORS headers only with
   ``--cors``, and makes no outbound requests;
@@ -276,9 +282,40 @@ class _Worker:
     niced: bool = False
 
 
-#: A query still running after this many seconds runs at a lower CPU priority.
-CHEAP_S = 0.05
+#: A query that has used this many CPU seconds is a long query: it runs in the idle CPU
+#: class and takes a place in the long-query lane.
+CHEAP_S = 0.01
+#: Workers kept free of long queries (fewer when the pool is smaller), so short ones never wait.
+RESERVED_WORKERS = 2
+#: The priority of a booting spare (and of a long query where the idle class is refused).
 LONG_QUERY_NICE = 15
+
+
+#: What :meth:`Engine._run_long` returns instead of a reply (compared by identity).
+_TIMED_OUT = ("stopped", "time limit")
+_LANE_FULL = ("stopped", "long-query lane full")
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """The CPU time process ``pid`` has run (Linux ``/proc/PID/schedstat``); None if unknown.
+
+    >>> _cpu_seconds(os.getpid()) is None or _cpu_seconds(os.getpid()) > 0
+    True
+    """
+    try:
+        with open(f"/proc/{pid}/schedstat", encoding="ascii") as stat:
+            return int(stat.read().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def long_lane(workers: int) -> int:
+    """How many long queries may run at once in a pool of ``workers``.
+
+    >>> [long_lane(n) for n in (1, 2, 3, 6)]
+    [1, 1, 1, 4]
+    """
+    return max(1, workers - min(RESERVED_WORKERS, workers - 1))
 
 
 def _can_restore_priority() -> bool:
@@ -290,7 +327,13 @@ def _can_restore_priority() -> bool:
     return os.geteuid() == 0 or resource.getrlimit(resource.RLIMIT_NICE)[0] >= 20
 
 
-def _lower_priority(pid: int) -> bool:
+def _lower_priority(pid: int, *, idle_class: bool = False) -> bool:
+    # SCHED_IDLE (weight 3 against 1024 for a normal process) leaves a long query only the
+    # CPU nobody else wants; nice 15 (weight 36) where the idle class is not available.
+    if idle_class:
+        with contextlib.suppress(OSError, AttributeError):
+            os.sched_setscheduler(pid, os.SCHED_IDLE, os.sched_param(0))
+            return True
     try:
         os.setpriority(os.PRIO_PROCESS, pid, LONG_QUERY_NICE)
     except OSError:
@@ -300,6 +343,8 @@ def _lower_priority(pid: int) -> bool:
 
 def _restore_priority(pid: int) -> bool:
     try:
+        if os.sched_getscheduler(pid) != os.SCHED_OTHER:
+            os.sched_setscheduler(pid, os.SCHED_OTHER, os.sched_param(0))
         os.setpriority(os.PRIO_PROCESS, pid, 0)
     except OSError:
         return False
@@ -315,9 +360,17 @@ class Engine:
     restarts: int = 0
     _context: Any = None
     _closed: bool = False
-    _retired: queue.Queue[_Worker | None] = field(default_factory=queue.Queue)
+    _retired: queue.Queue[tuple[_Worker, bool] | None] = field(default_factory=queue.Queue)
     _spares: queue.Queue[_Worker] = field(default_factory=queue.Queue)
     _renice: bool = False
+    _lane: threading.BoundedSemaphore | None = None
+    _long_running: int = 0
+    _counter: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def long_running(self) -> int:
+        """How many queries are running past :data:`CHEAP_S` now."""
+        return self._long_running
 
     def start(self) -> None:
         """Start the workers, and the thread that replaces killed or crashed ones.
@@ -328,6 +381,7 @@ class Engine:
         self._context = multiprocessing.get_context("spawn")
         self._renice = _can_restore_priority()
         count = 1 if self.settings.writable else self.settings.workers
+        self._lane = threading.BoundedSemaphore(long_lane(count))
         ready = threading.Event()
         threading.Thread(target=self._keeper, args=(count, ready), daemon=True).start()
         ready.wait()
@@ -341,8 +395,8 @@ class Engine:
             # hit the time limit together cannot leave the pool empty while new ones boot.
             for _ in range(min(count, MAX_SPARES)):
                 self._boot_in_background(self._spares)
-        while (worker := self._retired.get()) is not None:
-            self._replace(worker)
+        while (retired := self._retired.get()) is not None:
+            self._replace(*retired)
 
     def _spawn(self, *, spare: bool = False) -> _Worker:
         ours, theirs = self._context.Pipe()
@@ -384,18 +438,30 @@ class Engine:
         with contextlib.suppress(OSError, ValueError):
             worker.process.kill()
 
-    def _replace(self, worker: _Worker) -> None:
+    def _retire(self, worker: _Worker) -> None:
+        """Stop ``worker`` and put a booted spare in its place before the caller answers.
+
+        Done in the request's thread: the keeper thread starts processes one after the
+        other (tens of ms each on a loaded machine), and a client told 504 that retries at
+        once must find its replacement already idle, not take a reserved worker.
+        """
+        with contextlib.suppress(OSError, ValueError):
+            worker.process.kill()  # the query stops now, not when replaced
+        try:
+            self.idle.put(self._spares.get_nowait())
+            replaced = True
+        except queue.Empty:
+            replaced = False
+        self._retired.put((worker, replaced))
+
+    def _replace(self, worker: _Worker, replaced: bool) -> None:
         # The new worker is started at once (by this thread, see start); its boot is awaited
         # elsewhere, so several replacements boot in parallel and the pool refills quickly.
         with contextlib.suppress(OSError, ValueError):
             worker.process.kill()
         self.restarts += 1
         if not self._closed:
-            try:
-                self.idle.put(self._spares.get_nowait())
-                self._boot_in_background(self._spares)
-            except queue.Empty:
-                self._boot_in_background(self.idle)
+            self._boot_in_background(self._spares if replaced else self.idle)
         worker.process.join(5)
         worker.conn.close()
 
@@ -409,27 +475,13 @@ class Engine:
             return 503, "text/plain", b"all query workers are busy; try again later"
         try:
             worker.conn.send((kind, text, accept))
-            finished = worker.conn.poll(min(CHEAP_S, timeout))
-            if not finished:
-                # A long query yields the processor to the cheap ones of other clients.
-                worker.niced = _lower_priority(worker.process.pid)
-                finished = worker.conn.poll(max(0.0, deadline - time.monotonic()))
-            if not finished:
-                with contextlib.suppress(OSError, ValueError):
-                    worker.process.kill()  # the query stops now, not when replaced
-                self._retired.put(worker)
-                return (
-                    504,
-                    "text/plain",
-                    (
-                        "the query ran over the server's time limit of "
-                        f"{self.settings.timeout_s} s and was stopped"
-                    ).encode(),
-                )
-            reply = worker.conn.recv()
+            if self._finished_while_cheap(worker, deadline):
+                reply = worker.conn.recv()
+            else:
+                reply = self._run_long(worker, deadline)
         except (EOFError, OSError):
             code = worker.process.exitcode
-            self._retired.put(worker)
+            self._retire(worker)
             return (
                 500,
                 "text/plain",
@@ -438,14 +490,76 @@ class Engine:
                     "not answered"
                 ).encode(),
             )
+        if reply is _LANE_FULL:
+            return self._refusal_of_long(worker)
+        if reply is _TIMED_OUT:
+            self._retire(worker)
+            return (
+                504,
+                "text/plain",
+                (
+                    "the query ran over the server's time limit of "
+                    f"{self.settings.timeout_s} s and was stopped"
+                ).encode(),
+            )
         if worker.niced and not _restore_priority(worker.process.pid):
-            self._retired.put(worker)  # cannot be raised again (not root): a fresh one
+            self._retire(worker)  # cannot be raised again (not root): a fresh one
         else:
             worker.niced = False
             self.idle.put(worker)
         if reply[0] == "ok":
             return reply[1], reply[2], reply[3]
         return reply[1], "text/plain", str(reply[2]).encode("utf-8")
+
+    @staticmethod
+    def _finished_while_cheap(worker: _Worker, deadline: float) -> bool:
+        """Wait for the reply while the query has used under :data:`CHEAP_S` of CPU time.
+
+        CPU time, not wall time: on a loaded machine a cheap query waits for a processor
+        longer than it computes, and must not be taken for a long one.
+        """
+        started = _cpu_seconds(worker.process.pid)
+        while not worker.conn.poll(max(0.0, min(CHEAP_S, deadline - time.monotonic()))):
+            used = _cpu_seconds(worker.process.pid)
+            if used is None or started is None or used - started >= CHEAP_S:
+                return False
+            if time.monotonic() >= deadline:
+                return False
+        return True
+
+    def _run_long(self, worker: _Worker, deadline: float) -> Any:
+        """The reply of a query past :data:`CHEAP_S`; _TIMED_OUT or _LANE_FULL if none.
+
+        It runs in the long-query lane at the idle CPU class; with the lane full it is
+        stopped at once (_LANE_FULL), so long queries never hold the reserved workers.
+        """
+        assert self._lane is not None
+        if not self._lane.acquire(blocking=False):
+            return _LANE_FULL
+        with self._counter:
+            self._long_running += 1
+        try:
+            worker.niced = _lower_priority(worker.process.pid, idle_class=True)
+            if worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                return worker.conn.recv()
+            return _TIMED_OUT
+        finally:
+            with self._counter:
+                self._long_running -= 1
+            self._lane.release()
+
+    def _refusal_of_long(self, worker: _Worker) -> tuple[int, str, bytes]:
+        self._retire(worker)
+        lane = long_lane(1 if self.settings.writable else self.settings.workers)
+        return (
+            503,
+            "text/plain",
+            (
+                f"the server already runs its limit of long queries ({lane} at once; the "
+                f"other workers are kept for queries under {CHEAP_S * 1000:.0f} ms of CPU); "
+                "this one was stopped; try again later"
+            ).encode(),
+        )
 
     def close(self) -> None:
         """Stop every worker."""
