@@ -97,12 +97,6 @@ EDGE_PREDICATES: tuple[str, ...] = (
     "subPathwayOf",
 )
 
-_TYPES_QUERY = """
-SELECT ?graph ?node ?class WHERE { GRAPH ?graph { ?node a ?class } FILTER(isIRI(?node)) }
-"""
-_EDGES_QUERY = """
-SELECT ?graph ?s ?p ?o WHERE { GRAPH ?graph { ?s ?p ?o } FILTER(isIRI(?o)) }
-"""
 _CLAIMS_QUERY = """
 SELECT ?claim ?subject ?predicate ?object ?evidence ?status ?disease
        (GROUP_CONCAT(DISTINCT STR(?source); separator=" ") AS ?sources)
@@ -127,9 +121,8 @@ WHERE {
   OPTIONAL { ?strategy adco:testedIn ?trial }
 } GROUP BY ?strategy ?evidence ?status ?disease ?phase
 """
-_LABELS_QUERY = """
-SELECT ?graph ?node ?label WHERE { GRAPH ?graph { ?node rdfs:label ?label } }
-"""
+_TYPE = vocab.RDF + "type"
+_LABEL = vocab.RDFS + "label"
 _EXACT_MATCH_QUERY = """
 SELECT ?graph ?a ?b WHERE { GRAPH ?graph { ?a skos:exactMatch ?b } FILTER(isIRI(?a) && isIRI(?b)) }
 """
@@ -307,7 +300,7 @@ def read_from_backend(
         "reference": built_graphs(backend) if scope == "reference" else None,
         "export": exported_graphs(backend) if scope == "export" else None,
     }.get(scope)
-    type_rows = _curated_first(backend, _TYPES_QUERY, wanted, "class")
+    type_rows = _curated_first(_pattern_rows(backend, _TYPE, wanted, subject_iri=True))
     curated_nodes = {node for rank, node, _ in type_rows if rank == 0}
     canonical = _canonical_names(backend, curated_nodes)
     for _, node, class_iri in type_rows:
@@ -320,9 +313,9 @@ def read_from_backend(
                 data.classes.setdefault(node, class_name)
     seen: set[tuple[str, str, str]] = set()
     for predicate in sorted(predicates):
-        rows = _rows_in(backend, _EDGES_QUERY, wanted, p=vocab.ONTOLOGY + predicate)
-        for row in rows:
-            edge = (canonical(row["s"].value), predicate, canonical(row["o"].value))
+        rows = _pattern_rows(backend, vocab.ONTOLOGY + predicate, wanted, object_iri=True)
+        for _, subject, obj in rows:
+            edge = (canonical(subject), predicate, canonical(obj))
             if edge[0] in data.node_types and edge[2] in data.node_types and edge not in seen:
                 seen.add(edge)
                 data.edges.append(edge)
@@ -344,7 +337,7 @@ def read_from_backend(
         evidence = _evidence(row, "strategy")
         for edge in strategy_edges.get(row["strategy"].value, []):
             data.evidence.setdefault(edge, []).append(evidence)
-    for _, node, label in _curated_first(backend, _LABELS_QUERY, wanted, "label"):
+    for _, node, label in _curated_first(_pattern_rows(backend, _LABEL, wanted)):
         data.labels.setdefault(canonical(node), label)
     for row in backend.query(_DISEASE_PARENTS_QUERY):
         data.disease_parents.setdefault(row["disease"].value, set()).add(row["parent"].value)
@@ -374,17 +367,20 @@ def _graph_rank(graph: str) -> int:
     return 1 if graph.startswith(REFERENCE_GRAPH_PREFIX) else 2
 
 
-def _curated_first(
-    backend: store.Backend, query: str, graphs: set[str] | None, column: str
-) -> list[tuple[int, str, str]]:
-    """(graph rank, node, value) rows outside the ontology graph: curated, reference, imports.
+def _curated_first(rows: Iterable[tuple[str, str, str]]) -> list[tuple[int, str, str]]:
+    """(graph rank, node, value) of (graph, node, value) rows outside the ontology graph.
 
-    Read in this order, a curated node keeps its curated type, class and label.
+    Sorted so that curated rows come first, then the reference layer's, then imports': read
+    in this order, a curated node keeps its curated type, class and label.
+
+    >>> imported = vocab.IMPORT_GRAPH_PREFIX + "x"
+    >>> _curated_first([(imported, "n", "b"), (vocab.CURATED_GRAPH, "n", "a")])
+    [(0, 'n', 'a'), (2, 'n', 'b')]
     """
     return sorted(
-        (_graph_rank(row["graph"].value), row["node"].value, row[column].value)
-        for row in _rows_in(backend, query, graphs)
-        if row["graph"].value != vocab.ONTOLOGY_GRAPH
+        (_graph_rank(graph), node, value)
+        for graph, node, value in rows
+        if graph != vocab.ONTOLOGY_GRAPH
     )
 
 
@@ -434,6 +430,53 @@ def _read_source_records(
                 phase=qualifiers.get(record),
             )
         )
+
+
+def _pattern_rows(
+    backend: store.Backend,
+    predicate: str,
+    graphs: set[str] | None,
+    *,
+    subject_iri: bool = False,
+    object_iri: bool = False,
+) -> Iterator[tuple[str, str, str]]:
+    """(graph, subject, object) values of one predicate's statements in named graphs.
+
+    ``graphs`` limits the graphs read (None: every named graph); ``subject_iri`` and
+    ``object_iri`` keep only statements whose subject or object is an IRI. An embedded store
+    is read with ``quads_for_pattern``: no SPARQL plan or solution objects per row, which
+    makes reading a few million imported statements about a third quicker; an endpoint is
+    asked the same pattern in SPARQL.
+    """
+    if not isinstance(backend, store.EmbeddedBackend):
+        query = _pattern_query(subject_iri, object_iri)
+        for row in _rows_in(backend, query, graphs, p=predicate):
+            yield row["graph"].value, row["s"].value, row["o"].value
+        return
+    named = ox.NamedNode
+    chosen = [None] if graphs is None else [named(g) for g in sorted(graphs)]
+    for graph in chosen:
+        for quad in backend.store.quads_for_pattern(None, named(predicate), None, graph):
+            if not isinstance(quad.graph_name, named):
+                continue  # the default graph: SPARQL's GRAPH ?graph reads named graphs only
+            if (subject_iri and not isinstance(quad.subject, named)) or (
+                object_iri and not isinstance(quad.object, named)
+            ):
+                continue
+            yield quad.graph_name.value, quad.subject.value, quad.object.value
+
+
+def _pattern_query(subject_iri: bool, object_iri: bool) -> str:
+    """The SPARQL form of :func:`_pattern_rows` (for endpoints).
+
+    >>> _pattern_query(False, True)
+    'SELECT ?graph ?s ?o WHERE { GRAPH ?graph { ?s ?p ?o } FILTER(isIRI(?o)) }'
+    """
+    tests = [
+        f"isIRI(?{name})" for name, wanted in (("s", subject_iri), ("o", object_iri)) if wanted
+    ]
+    condition = f" FILTER({' && '.join(tests)})" if tests else ""
+    return f"SELECT ?graph ?s ?o WHERE {{ GRAPH ?graph {{ ?s ?p ?o }}{condition} }}"
 
 
 def _rows_in(
