@@ -18,7 +18,7 @@ from adcgraph.reference import REFERENCE_DIR, derive
 
 def main() -> None:
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DATA_ROOT
-    for layer in derive(root, SOURCES_DIR, REFERENCE_DIR):
+    for layer in derive(root, SOURCES_DIR, REFERENCE_DIR, print):
         print(f"{layer.info.name}: {len(layer.nodes)} nodes, {len(layer.edges)} edges")
     print(f"wrote {REFERENCE_DIR}")
 

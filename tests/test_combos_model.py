@@ -69,7 +69,6 @@ def test_pathway_and_backbone_features_reach_drugs_beyond_the_curation():
     assert rows[names.index("disease-approved-drug")][drugs.index("d1")] > 0
 
 
-
 def test_a_drug_combined_with_a_sibling_adc_is_a_feature_of_this_adc():
     # adc and sibling share payload class, target and approved disease; only the sibling has
     # a strategy with the partner: the three "other ADC" features reach it, not the bystander.
@@ -101,6 +100,7 @@ def test_a_drug_combined_with_a_sibling_adc_is_a_feature_of_this_adc():
     for name in ("class-adc-partner", "target-adc-partner", "indication-adc-partner"):
         row = rows[names.index(name)]
         assert row[drugs.index("partner")] > 0 and row[drugs.index("bystander")] == 0, name
+
 
 def test_direct_links_are_hidden_before_scoring():
     data, graph = _toy()
@@ -239,3 +239,32 @@ def test_before_year_hides_evidence_dated_that_year_or_later(tmp_path):
     )
     assert dated_after(data, years, 2020) == {late}
     assert dated_after(data, years, 2010) == {late, early}
+
+
+def test_a_release_edge_that_only_restates_the_combination_trial_is_hidden():
+    from adcgraph.graphdata import Evidence
+    from adcgraph.model.training import combination_records, combination_trials
+
+    def record(*trials):
+        return Evidence("r", "SourceRecord", "Imported", None, trials, trials, "phase 3")
+
+    curated = GraphData(
+        "v",
+        {"s": "Strategy", "adc": "ADC", "p": "Drug"},
+        [("s", "usesAdc", "adc"), ("s", "usesDrug", "p")],
+        evidence={("s", "usesAdc", "adc"): [Evidence("c", "Clinical", "Verified", "uc", (),
+                                                     ("NCT:1",))]},
+    )  # fmt: skip
+    trials = combination_trials(curated, "adc", "p")
+    assert trials == {"NCT:1"}
+    scored = GraphData(
+        "v",
+        edges=[("p", "studiedToTreat", "uc"), ("p", "studiedToTreat", "x"), ("p", "treats", "y"),
+               ("q", "studiedToTreat", "uc")],
+        evidence={("p", "studiedToTreat", "uc"): [record("NCT:1")],
+                  ("p", "studiedToTreat", "x"): [record("NCT:1", "NCT:2")],
+                  ("p", "treats", "y"): [record()],
+                  ("q", "studiedToTreat", "uc"): [record("NCT:1")]},
+    )  # fmt: skip
+    assert combination_records(scored, "adc", "p", trials) == {("p", "studiedToTreat", "uc")}
+    assert combination_records(scored, "adc", "p", frozenset()) == frozenset()

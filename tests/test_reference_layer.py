@@ -84,3 +84,29 @@ def test_named_queries_answer_as_without_the_reference_layer(built, curated_only
         tuple(sorted(r.items())) for r in alone
     )
     assert len(union) == len(alone)
+
+
+def test_open_targets_molecules_meet_the_curated_drug_by_xref_or_name():
+    # Open Targets gives atezolizumab and durvalumab no DrugBank id and keeps fludarabine's
+    # indications on its phosphate salt: joined by name, they carry their indications.
+    from adcgraph.importers.records import Edge, Layer, Node, SourceInfo, read_layer
+    from adcgraph.reference import REFERENCE_DIR, join_curated
+
+    layer = read_layer(REFERENCE_DIR, "opentargets")
+    subjects = Counter(edge.subject for edge in layer.edges if edge.predicate == "treats")
+    for curated in ("DRUGBANK:DB11595", "DRUGBANK:DB11714", "DRUGBANK:DB01073"):
+        assert subjects[curated] > 0, curated
+    assert "CHEMBL.COMPOUND:CHEMBL3707227" not in layer.nodes
+
+    toy = Layer(SourceInfo("x", "X", "1", "2022", "https://l", "https://u"))
+    toy.add_node(Node("CHEMBL.COMPOUND:C1", "Drug", "FOO SODIUM"))
+    toy.add_node(Node("CHEMBL.COMPOUND:C2", "Drug", "BAR"))
+    toy.add_node(Node("CHEMBL.COMPOUND:C3", "Drug", "FOO"))
+    toy.edges += [Edge("CHEMBL.COMPOUND:C1", "treats", "MONDO:1"),
+                  Edge("CHEMBL.COMPOUND:C3", "treats", "MONDO:1"),
+                  Edge("CHEMBL.COMPOUND:C2", "treats", "MONDO:1")]  # fmt: skip
+    keys = {"name:foo": "DRUGBANK:DB1", "CHEMBL.COMPOUND:C2": "DRUGBANK:DB2", "name:bar": "X:3"}
+    joined, renamed = join_curated(toy, keys)
+    # the cross-reference wins over the name; the salt and the free base are one edge
+    assert renamed["CHEMBL.COMPOUND:C2"] == "DRUGBANK:DB2"
+    assert [e.subject for e in joined.edges] == ["DRUGBANK:DB1", "DRUGBANK:DB2"]

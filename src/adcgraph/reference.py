@@ -23,7 +23,7 @@ What it keeps, and why (the metapaths of :mod:`adcgraph.combos` decide what can 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from adcgraph import vocab
 from adcgraph.importers.records import (
     Edge,
     Layer,
+    Node,
     layer_names,
     layer_triples,
     read_layer,
@@ -153,6 +154,106 @@ def curated_reach(sources: Path) -> tuple[set[str], set[str], set[str]]:
     return genes, drugs, curation.ids("diseases")
 
 
+#: Counter-ions and salt words: "fludarabine phosphate" is a salt of fludarabine, one active
+#: moiety, which ChEMBL does not always link to its parent molecule.
+SALT_WORDS = frozenset(
+    {
+        "acetate", "besylate", "bromide", "calcium", "chloride", "citrate", "dihydrochloride",
+        "disodium", "fumarate", "hydrobromide", "hydrochloride", "lactate", "malate", "maleate",
+        "mesilate", "mesylate", "phosphate", "potassium", "sodium", "succinate", "sulfate",
+        "sulphate", "tartrate", "tosylate",
+    }
+)  # fmt: skip
+
+
+def drug_name_key(name: str) -> str:
+    """A drug name for joining: lower case, salt words dropped.
+
+    >>> drug_name_key("FLUDARABINE PHOSPHATE"), drug_name_key("Vincristine sulfate")
+    ('fludarabine', 'vincristine')
+    """
+    words = name.lower().replace(",", " ").split()
+    kept = [w for w in words if w not in SALT_WORDS]
+    return " ".join(kept or words)
+
+
+def curated_drug_keys(sources: Path) -> dict[str, str]:
+    """ChEMBL/other cross-reference or name key -> the curated drug or ADC it names.
+
+    Labels and synonyms are read as :func:`drug_name_key` keys (``name:<key>``); a key that
+    names two curated drugs is dropped (no guess).
+    """
+    from adcgraph.curated.curation import read_sources
+    from adcgraph.curated.ontology import controlled_values
+
+    curation = read_sources(sources, controlled_values())
+    found: dict[str, set[str]] = {}
+    for table in ("adcs", "drugs"):
+        for record in curation.records(table):
+            keys = {*record.many("xrefs")}
+            keys |= {
+                f"name:{drug_name_key(n)}"
+                for n in (*record.many("label"), *record.many("synonyms"))
+            }
+            for key in keys:
+                found.setdefault(key, set()).add(record.id)
+    return {key: next(iter(ids)) for key, ids in found.items() if len(ids) == 1}
+
+
+def join_curated(layer: Layer, keys: dict[str, str]) -> tuple[Layer, dict[str, str]]:
+    """The layer with its drugs renamed to the curated drug they are, and the renaming.
+
+    A source drug *is* a curated drug when its id or one of its cross-references is a
+    curated drug's cross-reference (a ChEMBL id the curation gives), or, failing that, its
+    name (salt words dropped) is a curated drug's label or synonym; only a single answer
+    renames. Without this, a curated drug Open Targets names by a ChEMBL id the curation
+    does not list (atezolizumab, durvalumab, cisplatin) loses its targets and indications.
+
+    >>> from adcgraph.importers.records import SourceInfo
+    >>> layer = Layer(SourceInfo("x", "X", "1", "2022", "https://l", "https://u"))
+    >>> layer.add_node(Node("CHEMBL.COMPOUND:C1", "Drug", "ATEZOLIZUMAB"))
+    >>> layer.edges.append(Edge("CHEMBL.COMPOUND:C1", "treats", "MONDO:1"))
+    >>> joined, renamed = join_curated(layer, {"name:atezolizumab": "DRUGBANK:DB11595"})
+    >>> renamed, joined.edges[0].subject, joined.nodes["DRUGBANK:DB11595"].xrefs
+    ({'CHEMBL.COMPOUND:C1': 'DRUGBANK:DB11595'}, 'DRUGBANK:DB11595', ('CHEMBL.COMPOUND:C1',))
+    """
+    curated = set(keys.values())
+    renamed: dict[str, str] = {}
+    for node in layer.nodes.values():
+        if node.id in curated or node.kind in ("Gene", "Disease"):
+            continue
+        by_xref = {keys[k] for k in (node.id, *node.xrefs) if k in keys}
+        by_name = {keys[k] for k in [f"name:{drug_name_key(node.label)}"] if k in keys}
+        chosen = by_xref or by_name
+        if len(chosen) == 1:
+            renamed[node.id] = next(iter(chosen))
+    if not renamed:
+        return layer, renamed
+    out = Layer(
+        layer.info, unmapped=dict(layer.unmapped), unmapped_examples=layer.unmapped_examples
+    )
+    for node in layer.nodes.values():
+        target = renamed.get(node.id)
+        if target is None:
+            out.add_node(node)
+            continue
+        xrefs = (*([node.id] if node.id.startswith("CHEMBL") else []), *node.xrefs)
+        out.add_node(Node(target, node.kind, node.label, tuple(dict.fromkeys(xrefs)), node.detail))
+    seen: set[Edge] = set()
+    for edge in layer.edges:
+        edge = Edge(
+            renamed.get(edge.subject, edge.subject),
+            edge.predicate,
+            renamed.get(edge.object, edge.object),
+            edge.qualifier,
+            edge.citations,
+        )
+        if edge not in seen:
+            seen.add(edge)
+            out.edges.append(edge)
+    return out, renamed
+
+
 def oncology_diseases(
     root: Path, named: dict[str, str], curated: set[str]
 ) -> tuple[set[str], list[Edge]]:
@@ -243,8 +344,16 @@ def _filter_sets(layer: Layer, wanted_genes: set[str], size_limits: bool) -> Lay
     return out
 
 
-def derive(root: Path, sources: Path, out: Path = REFERENCE_DIR) -> list[Layer]:
-    """Read the staged releases under ``root``, keep the reference slice, write it to ``out``."""
+def derive(
+    root: Path,
+    sources: Path,
+    out: Path = REFERENCE_DIR,
+    report: Callable[[str], None] | None = None,
+) -> list[Layer]:
+    """Read the staged releases under ``root``, keep the reference slice, write it to ``out``.
+
+    ``report`` receives what was joined to the curation (molecule -> curated drug).
+    """
     from adcgraph.importers import pathways
     from adcgraph.importers.opentargets import read_opentargets
 
@@ -255,6 +364,10 @@ def derive(root: Path, sources: Path, out: Path = REFERENCE_DIR) -> list[Layer]:
         root / "indications/opentargets-22.04/indication.jsonl.gz",
         root,
     )
+    targets, joined = join_curated(targets, curated_drug_keys(sources))
+    if report is not None:
+        pairs = ", ".join(f"{a} -> {b}" for a, b in sorted(joined.items()))
+        report(f"opentargets: {len(joined)} molecules joined to curated drugs: {pairs}")
     named = {n.id: n.label for n in targets.nodes.values() if n.kind == "Disease"}
     oncology, disease_edges = oncology_diseases(root, named, curated_diseases)
     drugs = _filter_drugs(targets, curated_drugs, oncology)

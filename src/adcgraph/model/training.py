@@ -127,6 +127,56 @@ def direct_links(data: GraphData, adc: str, drug: str) -> frozenset[tuple[str, s
     return frozenset(hidden)
 
 
+def combination_trials(data: GraphData, adc: str, drug: str) -> frozenset[str]:
+    """Trials (NCT CURIEs) of the curated strategies that combine ``adc`` with ``drug``."""
+    uses: dict[str, set[str]] = {}
+    for source, predicate, target in data.edges:
+        if predicate in ("usesAdc", "usesDrug"):
+            uses.setdefault(source, set()).add(target)
+    trials: set[str] = set()
+    for strategy, used in uses.items():
+        if adc in used and drug in used:
+            for edge in ((strategy, "usesAdc", adc), (strategy, "usesDrug", drug)):
+                for evidence in data.evidence.get(edge, []):
+                    trials.update(evidence.trials)
+    return frozenset(trials)
+
+
+def combination_records(
+    scored: GraphData, adc: str, drug: str, trials: frozenset[str]
+) -> frozenset[tuple[str, str, str]]:
+    """Imported edges of the ADC or the drug that only restate the combination's own trials.
+
+    A release lists a combination trial under each of its drugs (Open Targets puts EV-302,
+    enfortumab vedotin with pembrolizumab, under pembrolizumab in urothelial carcinoma), so
+    the partner's indication edge can *be* the pair. An edge is hidden when every source
+    record behind it cites trials and all of them are ``trials``; one citing another trial
+    (the drug tested there apart from the ADC) or none (an approval) is kept.
+
+    >>> from adcgraph.graphdata import Evidence
+    >>> def record(*trials):
+    ...     return Evidence("r", "SourceRecord", "Imported", None, trials, trials, "phase 3")
+    >>> scored = GraphData("v", edges=[("p", "studiedToTreat", "uc"), ("p", "studiedToTreat", "x")],
+    ...     evidence={("p", "studiedToTreat", "uc"): [record("NCT:1")],
+    ...               ("p", "studiedToTreat", "x"): [record("NCT:1", "NCT:2")]})
+    >>> sorted(combination_records(scored, "a", "p", frozenset({"NCT:1"})))
+    [('p', 'studiedToTreat', 'uc')]
+    """
+    if not trials:
+        return frozenset()
+    hidden = set()
+    for edge in scored.edges:
+        if edge[0] not in (adc, drug):
+            continue
+        records = scored.evidence.get(edge, [])
+        if records and all(
+            e.evidence_type == "SourceRecord" and e.trials and set(e.trials) <= trials
+            for e in records
+        ):
+            hidden.add(edge)
+    return frozenset(hidden)
+
+
 def hide(graph: hetmat.HetMat, hidden: frozenset[tuple[str, str, str]]) -> hetmat.HetMat:
     """The graph with the ``hidden`` edges removed (only the matrices they sit in are copied)."""
     by_metaedge: dict[hetmat.Metaedge, list[tuple[int, int]]] = {}
@@ -273,9 +323,11 @@ TRAINING_PERMUTATIONS = 3
 
 def training_examples(store_path, data: GraphData, pairs: Sequence[Pair]) -> Examples:  # type: ignore[no-untyped-def]
     """Features of every drug for each pair (its direct links hidden), on the store's graph."""
-    from adcgraph.combos import backbone_diseases, make_scorer, set_aside_drugs
+    from adcgraph.combos import backbone_diseases, make_scorer, scored_predicates, set_aside_drugs
+    from adcgraph.graphdata import read_graph_data
 
     examples = Examples([], [], [], [], [])
+    scored = read_graph_data(store_path, scope="all", predicates=scored_predicates())
     # One graph for every pair (evidence not weighted by disease): permutations are the
     # costly part, and the disease enters through the backbone features.
     scorer = make_scorer(store_path, None, n_permutations=TRAINING_PERMUTATIONS)
@@ -286,9 +338,11 @@ def training_examples(store_path, data: GraphData, pairs: Sequence[Pair]) -> Exa
         if pair.adc not in scorer.graph.node_index.get("ADC", {}) or pair.drug not in drugs:  # type: ignore[attr-defined]
             continue
         diseases = backbone_diseases(scorer.hierarchy, pair.disease) if pair.disease else []
-        graph = hide(scorer.graph, pair.hidden)  # type: ignore[attr-defined]
+        trials = combination_trials(data, pair.adc, pair.drug)
+        hidden = pair.hidden | combination_records(scored, pair.adc, pair.drug, trials)
+        graph = hide(scorer.graph, hidden)  # type: ignore[attr-defined]
         observed = raw_rows(graph, pair.adc, diseases)
-        nulls = [raw_rows(hide(p, pair.hidden), pair.adc, diseases) for p in scorer.permuted]  # type: ignore[attr-defined]
+        nulls = [raw_rows(hide(p, hidden), pair.adc, diseases) for p in scorer.permuted]  # type: ignore[attr-defined]
         examples.degrees.append(drug_degrees(graph))
         examples.pairs.append(pair)
         examples.raw.append(observed)
@@ -311,6 +365,7 @@ def model_file() -> str:
             str(REGULARISATION_C),
             str(TRAINING_PERMUTATIONS),
             "ranked among anticancer candidates",
+            "combination trials restated by releases hidden",
         ]
     )
     return f"model-{hashlib.sha256(settings.encode()).hexdigest()[:12]}.json"
