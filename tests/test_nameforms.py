@@ -12,6 +12,7 @@ from adcgraph.align.nameforms import (
     NameForms,
     NamePair,
     derive_name_forms,
+    head_words,
     learn_name_forms,
     read_table,
     shipped_name_forms,
@@ -155,3 +156,33 @@ def test_unmatched_children_of_matched_parents_pair_by_shared_words() -> None:
     assert found["DOID:2"].confidence < found["DOID:1"].confidence
     # Shared words alone, without matched parents, are not enough.
     assert "DOID:4" not in found and "DOID:3" not in found
+
+
+def test_numbers_and_letters_ending_labels_are_not_head_words() -> None:
+    # "type 2" ends many labels, but a subtype number is not the kind of disease.
+    labels = [f"{site} ataxia type {n}" for site in ("spinal", "cerebellar") for n in range(12)]
+    labels += [f"{site} carcinoma" for site in ("lung", "skin", "bone", "liver", "colon")] * 2
+    labels += [f"{site} carcinoma" for site in ("eye", "ear", "lip", "gum", "jaw")]
+    heads = head_words(labels)
+    assert "carcinoma" in heads
+    assert not {str(n) for n in range(12)} & heads
+    assert {"2", "ii", "e"}.isdisjoint(shipped_name_forms().heads)
+
+
+def test_a_swap_bound_to_one_phrase_or_a_qualifier_is_no_word_synonym() -> None:
+    sites = ["fibroma", "lipoma", "myoma", "hamartoma", "sarcoma"]
+    pairs = [NamePair(f"M:{i}", f"{h} of lung", "X", f"pulmonary {h}") for i, h in enumerate(sites)]
+    # NCIt "Broad Ligament X" is MONDO "uterine ligament X": "broad" is not "uterine".
+    pairs += [
+        NamePair(f"M:b{i}", f"uterine ligament {h}", "NCIT", f"broad ligament {h}")
+        for i, h in enumerate(sites)
+    ]
+    forms = learn_name_forms(pairs)
+    assert forms.synonyms["lung"] == {"pulmonary"}
+    assert "uterine" not in forms.synonyms
+    bound = {(r.source, r.target) for r in forms.rewrites_for("NCIT")}
+    assert (("broad", "ligament"), ("ligament", "uterine")) in bound
+    assert (("broad",), ("uterine",)) not in bound
+    shipped = shipped_name_forms()
+    assert "uterine" not in shipped.synonyms.get("broad", ())
+    assert "recessive" not in shipped.synonyms.get("type", ())

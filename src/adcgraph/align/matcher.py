@@ -46,7 +46,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from adcgraph.align.nameforms import MIN_DROP_RATIO, NameForms, Rewrite, shipped_name_forms
+from adcgraph.align.nameforms import (
+    MIN_DROP_RATIO,
+    NameForms,
+    Rewrite,
+    only_drops,
+    shipped_name_forms,
+)
 from adcgraph.align.text import abbreviated_span, fold_text, word_bag, words_in_order
 from adcgraph.ontofile import Term
 
@@ -732,7 +738,8 @@ def rewritten_keys(bag: frozenset[str], rewrites: Iterable[Rewrite]) -> dict[str
         if not bag.issuperset(rewrite.source):
             continue
         kept = bag - set(rewrite.source)
-        if kept.issuperset(rewrite.target) and rewrite.ratio < MIN_DROP_RATIO:
+        drops = kept.issuperset(rewrite.target) or only_drops(rewrite.source, rewrite.target)
+        if drops and rewrite.ratio < MIN_DROP_RATIO:
             continue  # in effect it only drops words, which needs a stronger convention
         rest = kept | set(rewrite.target)
         if not rest:

@@ -56,6 +56,7 @@ TABLE_COLUMNS = ("kind", "vocabulary", "from", "to", "support", "ratio")
 # A word is a head word when it ends at least this share of the MONDO labels holding it.
 HEAD_FINAL_SHARE = 0.5
 HEAD_MIN_LABELS = 10
+MIN_HEAD_LENGTH = 3
 MIN_VARIANT_SUPPORT = 2
 MIN_SYNONYM_SUPPORT = 4
 # Words whose swap changes the kind of disease, never learned as synonyms.
@@ -229,22 +230,25 @@ def learn_name_forms(
     heads = head_words(pair.mondo_label for pair in pairs)
     distinguishing = distinguishing_swaps(pairs)
     variants = _learn_variants(pairs, heads, distinguishing)
-    forms = NameForms(variants=variants)
+    forms = NameForms(variants=variants, heads=heads)
     rewrites = _learn_rewrites(pairs, forms)
+    modifiers = _learn_modifiers(pairs)
     return NameForms(
         variants=variants,
         rewrites=rewrites,
         abbreviations=_unique_expansions(abbreviations),
         heads=heads,
-        synonyms=_learn_synonyms(pairs, heads, distinguishing, variants),
-        modifiers=_learn_modifiers(pairs),
+        synonyms=_learn_synonyms(pairs, heads, distinguishing, variants, modifiers),
+        modifiers=modifiers,
     )
 
 
 def head_words(labels: Iterable[str]) -> frozenset[str]:
     """Words that end most of the labels they occur in (at least ``HEAD_MIN_LABELS``).
 
-    Labels with "of", "in" or "with" are left out: their last word is often a site.
+    Labels with "of", "in" or "with" are left out: their last word is often a site. A head
+    word is a word of letters, three or more: a number or a letter that ends a label names a
+    subtype ("type 2", "type B"), not the kind of disease.
 
     >>> sites = ["lung", "bone", "skin", "liver", "brain", "kidney", "colon", "breast", "eye"]
     >>> head_words([f"{site} cancer" for site in sites] + ["cancer of lung", "cancer stem"])
@@ -261,7 +265,10 @@ def head_words(labels: Iterable[str]) -> frozenset[str]:
     return frozenset(
         word
         for word, count in seen.items()
-        if count >= HEAD_MIN_LABELS and final[word] / count >= HEAD_FINAL_SHARE
+        if count >= HEAD_MIN_LABELS
+        and final[word] / count >= HEAD_FINAL_SHARE
+        and len(word) >= MIN_HEAD_LENGTH
+        and word.isalpha()
     )
 
 
@@ -368,16 +375,28 @@ def _learn_synonyms(
     heads: frozenset[str],
     distinguishing: frozenset[tuple[str, str]],
     variants: Mapping[str, str],
+    modifiers: Mapping[str, float] | None = None,
 ) -> dict[str, frozenset[str]]:
     """Word pairs that stand for each other in at least ``MIN_SYNONYM_SUPPORT`` classes.
+
+    Two kinds of swap are not word synonyms: one whose supporting names all share a word
+    besides their head words (the swap is bound to that phrase: NCIt "Broad Ligament X" for
+    MONDO "uterine ligament X" says nothing about "uterine" elsewhere), and one of a word
+    that names leave out at least ``QUALIFIER_SHARE`` of the time (``modifiers``; "type").
 
     >>> pairs = [NamePair(f"M:{i}", f"{head} of lung", "X", f"pulmonary {head}")
     ...          for i, head in enumerate(["fibroma", "lipoma", "myoma", "hamartoma"])]
     >>> _learn_synonyms(pairs, frozenset(), frozenset(), {})["lung"]
     frozenset({'pulmonary'})
+    >>> bound = [NamePair(f"M:{i}", f"uterine ligament {head}", "X", f"broad ligament {head}")
+    ...          for i, head in enumerate(["fibroma", "lipoma", "myoma", "hamartoma"])]
+    >>> _learn_synonyms(bound, frozenset(), frozenset(), {})
+    {}
     """
+    modifiers = modifiers or {}
     support: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for first, second, mondo_id in word_swaps(pairs):
+    shared: dict[tuple[str, str], frozenset[str]] = {}
+    for first, second, mondo_id, common in word_swaps_in_context(pairs):
         words = {first, second}
         if words & heads or words & KIND_WORDS or (first, second) in distinguishing:
             continue
@@ -385,10 +404,14 @@ def _learn_synonyms(
             continue
         if variants.get(first, first) == variants.get(second, second):
             continue  # already one canonical word
+        if max(modifiers.get(first, 0.0), modifiers.get(second, 0.0)) >= QUALIFIER_SHARE:
+            continue
         support[(first, second)].add(mondo_id)
+        context = common - heads
+        shared[(first, second)] = shared.get((first, second), context) & context
     partners: dict[str, set[str]] = defaultdict(set)
     for (first, second), mondo_ids in support.items():
-        if len(mondo_ids) >= MIN_SYNONYM_SUPPORT:
+        if len(mondo_ids) >= MIN_SYNONYM_SUPPORT and not shared[(first, second)]:
             partners[first].add(second)
             partners[second].add(first)
     return {word: frozenset(others) for word, others in sorted(partners.items())}
@@ -448,9 +471,23 @@ def _same_stem(first: str, second: str) -> bool:
 
 
 def _learn_rewrites(pairs: list[NamePair], forms: NameForms) -> dict[str, tuple[Rewrite, ...]]:
-    """Phrase changes between a vocabulary's names and MONDO's, counted in distinct classes."""
+    """Phrase changes between a vocabulary's names and MONDO's, counted in distinct classes.
+
+    A change whose supporting names all share a word besides their head words is bound to
+    that word, which joins both of its phrases: NCIt "Broad Ligament X" for MONDO "uterine
+    ligament X" is learned as "broad ligament" -> "uterine ligament", not "broad" ->
+    "uterine".
+
+    >>> pairs = [NamePair(f"M:{i}", f"uterine ligament {h}", "NCIT", f"broad ligament {h}")
+    ...          for i, h in enumerate(["adenoma", "sarcoma", "carcinoma"])]
+    >>> [(r.source, r.target) for r in _learn_rewrites(pairs, NameForms())["NCIT"]]
+    [(('broad', 'ligament'), ('ligament', 'uterine'))]
+    """
     votes: dict[str, dict[tuple[tuple[str, ...], tuple[str, ...]], set[str]]] = defaultdict(
         lambda: defaultdict(set)
+    )
+    contexts: dict[str, dict[tuple[tuple[str, ...], tuple[str, ...]], frozenset[str]]] = (
+        defaultdict(dict)
     )
     bags: dict[str, dict[frozenset[str], set[str]]] = defaultdict(lambda: defaultdict(set))
     for pair in pairs:
@@ -464,20 +501,46 @@ def _learn_rewrites(pairs: list[NamePair], forms: NameForms) -> dict[str, tuple[
         if not mondo & other:
             continue
         change = (tuple(sorted(only_other)), tuple(sorted(only_mondo)))
+        context = frozenset(mondo & other) - forms.heads
         for vocabulary in (pair.vocabulary, ANY_VOCABULARY):
             votes[vocabulary][change].add(pair.mondo_id)
+            seen = contexts[vocabulary].get(change, context)
+            contexts[vocabulary][change] = seen & context
     rewrites = {}
     for vocabulary, counted in sorted(votes.items()):
-        frequent = {c: len(ids) for c, ids in counted.items() if len(ids) >= MIN_REWRITE_SUPPORT}
+        frequent = {
+            _bound(change, contexts[vocabulary][change]): len(ids)
+            for change, ids in counted.items()
+            if len(ids) >= MIN_REWRITE_SUPPORT
+        }
         holding = _phrase_counts({source for source, _ in frequent}, bags[vocabulary])
         kept = []
         for (source, target), support in frequent.items():
             ratio = support / (holding[source] + RATIO_PRIOR)
-            if ratio >= (MIN_REWRITE_RATIO if target else MIN_DROP_RATIO):
+            if ratio >= (MIN_DROP_RATIO if only_drops(source, target) else MIN_REWRITE_RATIO):
                 kept.append(Rewrite(source, target, support, round(ratio, 4)))
         if kept:
             rewrites[vocabulary] = tuple(sorted(kept, key=lambda r: (-r.ratio, r.source, r.target)))
     return rewrites
+
+
+def _bound(
+    change: tuple[tuple[str, ...], tuple[str, ...]], context: frozenset[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A change with the context words all its names share added to both phrases."""
+    source, target = change
+    return tuple(sorted({*source, *context})), tuple(sorted({*target, *context}))
+
+
+def only_drops(source: Iterable[str], target: Iterable[str]) -> bool:
+    """Whether a rewrite only leaves words out (its target is part of its source).
+
+    >>> only_drops(("childhood",), ()), only_drops(("broad", "ligament"), ("ligament",))
+    (True, True)
+    >>> only_drops(("neoplasm",), ("cancer",))
+    False
+    """
+    return set(target) <= set(source)
 
 
 def _phrase_counts(
