@@ -449,3 +449,20 @@ def test_a_one_word_leaf_meets_its_name_with_one_modifier_more() -> None:
     found = pairs(match_ontologies(doid, mesh, name_forms=NameForms()))
     assert ("D:2", "M:2") in found
     assert ("D:3", "M:1") not in found
+
+
+def test_a_one_word_name_meets_its_learned_word_synonym() -> None:
+    # DO "neurilemmoma" is OncoTree's "Schwannoma": a one-word name swaps its one word for a
+    # synonym MONDO's names teach, as a longer name swaps one of its words.
+    forms = NameForms(
+        synonyms={
+            "neurilemmoma": frozenset({"schwannoma"}),
+            "schwannoma": frozenset({"neurilemmoma"}),
+        }
+    )
+    doid = {"D:1": _term("D:1", "neurilemmoma"), "D:2": _term("D:2", "ependymoma")}
+    oncotree = {"O:1": _term("O:1", "Schwannoma"), "O:2": _term("O:2", "Meningioma")}
+    found = match_ontologies(doid, oncotree, name_forms=forms)
+    assert pairs(found) == {("D:1", "O:1")}
+    assert "learned word variant" in found[0].evidence
+    assert match_ontologies(doid, oncotree, name_forms=NameForms()) == []

@@ -16,9 +16,10 @@ How a pair gets its confidence:
    see :mod:`adcgraph.align.nameforms`); abbreviations (learned from the two ontologies
    and from MONDO); one word swapped for a variant the two ontologies use themselves or
    a synonym learned from MONDO ("pulmonary" / "lung", unless one of the ontologies
-   tells two classes apart by it); a vocabulary's head convention learned from MONDO's
-   mappings (MeSH "Neoplasms" where MONDO says "cancer"), scaled by how often MONDO
-   follows it; words that only the class's is_a ancestors give ("Yolk Sac Tumor" under
+   tells two classes apart by it; a one-word name too: "Neurilemmoma" / "Schwannoma");
+   a vocabulary's head convention learned from MONDO's mappings (MeSH "Neoplasms" where
+   MONDO says "cancer"), scaled by how often MONDO follows it; words that only the
+   class's is_a ancestors give ("Yolk Sac Tumor" under
    "Ovarian Germ Cell Tumor"); and, between two classes nothing else claims, one
    modifier fewer ("Acral Melanoma" / "acral lentiginous melanoma"), for words MONDO's
    names leave out at least as often as they tell two diseases apart by them.
@@ -705,10 +706,10 @@ def _one_substitution_matches(
     pattern_level = EXACT_LEVELS.index("disease pattern")
     index: dict[str, list[tuple[str, TermName]]] = defaultdict(list)
     for keyed in target_keys:
-        for left_out, rest in _leave_one_out(keyed.keys[pattern_level]):
+        for left_out, rest in _swappable_words(keyed.keys[pattern_level]):
             index[rest].append((left_out, keyed.name))
     for keyed in source_keys:
-        for left_out, rest in _leave_one_out(keyed.keys[pattern_level]):
+        for left_out, rest in _swappable_words(keyed.keys[pattern_level]):
             variants = lexicon.word_variants.get(left_out, frozenset()) - heads
             if left_out in heads or not variants:
                 continue
@@ -899,6 +900,15 @@ def _context_words(terms: Mapping[str, Term], forms: NameForms) -> dict[str, fro
             frontier = [p for parent in frontier if parent in terms for p in terms[parent].parents]
         context[term_id] = frozenset(words - label_words[term_id])
     return context
+
+
+def _swappable_words(key: str) -> Iterator[tuple[str, str]]:
+    """Each word of a key with the rest; a one-word key is its word with an empty rest
+    (a one-word name meets its learned synonym: "Neurilemmoma" / "Schwannoma")."""
+    words = key.split()
+    if len(words) == 1:
+        yield words[0], ""
+    yield from _leave_one_out(key)
 
 
 def _leave_one_out(key: str) -> Iterator[tuple[str, str]]:
